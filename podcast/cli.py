@@ -1,0 +1,161 @@
+"""The `podcast` command: click commands, each a few lines over the library."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from podcast import __version__
+from podcast.cache import ClipCache, default_dir
+from podcast.engines import ENGINES, create
+from podcast.errors import PodcastError
+from podcast.render import BITRATES, DEFAULT_BITRATE, RenderResult, load_transcript, render
+from podcast.speech import first_words
+
+FILE = click.Path(path_type=Path, dir_okay=True)
+VOICES = click.option(
+    "--voices", type=click.Path(path_type=Path), help="voices.yaml to use (default: ./voices.yaml)."
+)
+ENGINE = click.option(
+    "--engine", type=click.Choice(ENGINES), default="espeak", show_default=True, hidden=True
+)
+
+
+def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Report PodcastErrors as one line per problem and their exit code; never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PodcastError as error:
+            for line in str(error).splitlines():
+                click.echo(f"Error: {line}", err=True)
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="podcast")
+def main() -> None:
+    """Render interview transcripts into multi-voice podcast episodes, offline."""
+
+
+@main.command(name="render")
+@click.argument("transcript", type=FILE)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Episode file to write.")
+@VOICES
+@click.option(
+    "--bitrate", type=click.Choice([str(b) for b in BITRATES]), default=str(DEFAULT_BITRATE)
+)
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Engine processes (default: cores).")
+@click.option("--no-cache", is_flag=True, help="Synthesize every clip again.")
+@ENGINE
+@friendly
+def render_command(
+    transcript: Path,
+    output: Path | None,
+    voices: Path | None,
+    bitrate: str,
+    jobs: int | None,
+    no_cache: bool,
+    engine: str,
+) -> None:
+    """Render TRANSCRIPT to output/<name>.mp3."""
+    with tqdm(total=0, unit="clip", desc="Synthesizing", leave=False, disable=None) as bar:
+        result = render(
+            transcript,
+            output=output,
+            voices=voices,
+            bitrate=int(bitrate),
+            engine=engine,
+            jobs=jobs,
+            use_cache=not no_cache,
+            progress=functools.partial(_advance, bar),
+        )
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(summary(result))
+
+
+def _advance(bar: tqdm, done: int, total: int) -> None:
+    bar.total = total
+    bar.n = done
+    bar.refresh()
+
+
+def summary(result: RenderResult) -> str:
+    """The one line printed after a render."""
+    minutes, seconds = divmod(round(result.seconds), 60)
+    state = (
+        "up to date, nothing to do"
+        if result.up_to_date
+        else f"{result.synthesized} clips synthesized, {result.cached} from cache"
+    )
+    return (
+        f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
+        f"{len(result.speakers)} speakers ({state})"
+    )
+
+
+@main.command()
+@click.argument("transcript", type=FILE)
+@VOICES
+@click.option("--json", "as_json", is_flag=True, help="Print the turns as a JSON array.")
+@friendly
+def turns(transcript: Path, voices: Path | None, as_json: bool) -> None:
+    """Show who says what in TRANSCRIPT, as it will be spoken."""
+    loaded = load_transcript(transcript, voices)
+    for warning in loaded.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    script = loaded.script
+    if as_json:
+        rows = [{"speaker": t.speaker, "text": t.text} for t in script.turns]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max(len(s) for s in script.speakers)
+    for number, turn in enumerate(script.turns, start=1):
+        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {turn.how:<10}  {first_words(turn)}")
+
+
+@main.command()
+@ENGINE
+@friendly
+def voices(engine: str) -> None:
+    """List the engine's voices and variants."""
+    speech = create(engine)
+    for voice in sorted(speech.voices(), key=lambda v: v.name):
+        click.echo(f"{voice.name:<20} {voice.gender:<8} {voice.description}")
+    click.echo(f"variants (add as voice+variant): {' '.join(speech.variants())}")
+
+
+@main.group()
+def cache() -> None:
+    """Inspect or clear the clip cache."""
+
+
+@cache.command()
+@friendly
+def info() -> None:
+    """Where the cache is and what it holds."""
+    found = ClipCache(default_dir()).info()
+    click.echo(f"{found.path}: {found.clips} clips, {found.bytes / 2**20:.1f} MB")
+
+
+@cache.command()
+@friendly
+def clear() -> None:
+    """Delete every cached clip."""
+    removed = ClipCache(default_dir()).clear()
+    click.echo(f"Removed {removed} clips from {default_dir()}")

@@ -1,0 +1,98 @@
+"""Speech engines: a small protocol, the eSpeak NG adapter (via pyttsx3) and a fake for tests.
+
+Engines synthesize, nothing else: text and a Voice in, a Clip of 16-bit mono PCM out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from podcast.errors import EngineError
+from podcast.voices import Voice
+
+ENGINES = ("espeak", "fake")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Synthesized speech: 16-bit signed little-endian mono PCM."""
+
+    pcm: bytes
+    """The samples."""
+    rate: int
+    """Samples per second."""
+
+    @property
+    def seconds(self) -> float:
+        """Length in seconds."""
+        return len(self.pcm) / 2 / self.rate
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice the engine offers."""
+
+    name: str
+    """The name to put in voices.yaml (``en-us``)."""
+    language: str
+    """Language code."""
+    description: str
+    """The engine's own description (``English (America)``)."""
+    gender: str
+    """male, female or unknown."""
+
+
+class Engine(Protocol):
+    """What the renderer needs of a speech engine."""
+
+    name: str
+    """Short engine name, part of every cache key."""
+    version: str
+    """Engine version, part of every cache key."""
+
+    def voices(self) -> list[VoiceInfo]:
+        """The voices on offer."""
+        ...
+
+    def variants(self) -> list[str]:
+        """Voice variants that may follow a ``+`` (``f3`` in ``en-us+f3``)."""
+        ...
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        """Speak ``text`` with ``voice``; raise EngineError when no audio comes out."""
+        ...
+
+
+def create(name: str) -> Engine:
+    """An engine by name: ``espeak`` (the real one) or ``fake`` (fast tones, for tests)."""
+    if name == "espeak":
+        from podcast.engines.espeak import EspeakEngine
+
+        return EspeakEngine()
+    if name == "fake":
+        from podcast.engines.fake import FakeEngine
+
+        return FakeEngine()
+    raise EngineError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
+
+
+def unknown_voices(engine: Engine, wanted: Iterable[str]) -> list[str]:
+    """One message per voice name the engine does not know, each with the closest real names."""
+    import difflib
+
+    names = {v.name.casefold() for v in engine.voices()}
+    variants = {v.casefold() for v in engine.variants()}
+    problems = []
+    for spec in dict.fromkeys(wanted):
+        base, _, variant = spec.partition("+")
+        if base.casefold() not in names:
+            near = difflib.get_close_matches(base.casefold(), sorted(names), n=3)
+            hint = f"closest: {', '.join(near)}" if near else "run 'podcast voices' to list them"
+            problems.append(f"unknown voice '{spec}'; {hint}")
+        elif variant and variant.casefold() not in variants:
+            near = difflib.get_close_matches(variant.casefold(), sorted(variants), n=3)
+            hint = f"closest: {', '.join(near)}" if near else "run 'podcast voices' to list them"
+            problems.append(f"unknown voice variant '+{variant}' in '{spec}'; {hint}")
+    return problems

@@ -1,0 +1,163 @@
+"""eSpeak NG through pyttsx3, hardened against the driver's known faults.
+
+* The bundled library from ``espeakng-loader`` is preloaded with RTLD_GLOBAL before
+  pyttsx3 imports (after setting ESPEAK_DATA_PATH, or the C library exits the
+  process); a system eSpeak NG is used instead when one is installed.
+* ``runAndWait()`` returns before eSpeak has finished (retrieval mode is
+  asynchronous), so every utterance waits on ``_espeak.Synchronize()`` and its
+  file is checked for audio; an empty clip is retried once.
+* The driver prints "Audio saved to ..." from eSpeak's thread: silenced.
+* Voice, rate, pitch and volume are set for every utterance (they carry over).
+* The driver's buffer grows quadratically with text length: long texts are split
+  at sentence boundaries (about 300 words) and the clips joined.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import re
+import shutil
+import tempfile
+import wave
+from array import array
+from pathlib import Path
+from typing import Any
+
+from podcast.engines import Clip, VoiceInfo
+from podcast.errors import EngineError
+from podcast.voices import Voice
+
+MAX_WORDS = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
+_GENDERS = {0: "unknown", 1: "male", 2: "female"}
+_loaded: str | None = None
+
+
+def load_library() -> str:
+    """Make libespeak-ng loadable for pyttsx3; return 'system' or 'bundled'.
+
+    Set PODCAST_ESPEAK=bundled to ignore a system eSpeak NG.
+    """
+    global _loaded
+    if _loaded:
+        return _loaded
+    if os.environ.get("PODCAST_ESPEAK") != "bundled" and ctypes.util.find_library("espeak-ng"):
+        _loaded = "system"
+        return _loaded
+    try:
+        import espeakng_loader
+    except ImportError as error:
+        raise EngineError("eSpeak NG not found; run: pip install espeakng-loader") from error
+    os.environ["ESPEAK_DATA_PATH"] = espeakng_loader.get_data_path()
+    ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
+    _loaded = "bundled"
+    return _loaded
+
+
+def split_long(text: str, max_words: int = MAX_WORDS) -> list[str]:
+    """Split text at sentence ends into pieces of at most about ``max_words`` words."""
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
+    for sentence in _SENTENCE_END.split(text.strip()):
+        size = len(sentence.split())
+        if current and count + size > max_words:
+            pieces.append(" ".join(current))
+            current, count = [], 0
+        current.append(sentence)
+        count += size
+    if current:
+        pieces.append(" ".join(current))
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _quiet(*args: Any, **kwargs: Any) -> None:
+    """Stands in for print() inside the pyttsx3 eSpeak driver."""
+
+
+class EspeakEngine:
+    """eSpeak NG through pyttsx3."""
+
+    name = "espeak-ng"
+    rate = 22050
+
+    def __init__(self) -> None:
+        self.library = load_library()
+        try:
+            import pyttsx3
+            from pyttsx3.drivers import _espeak
+            from pyttsx3.drivers import espeak as driver
+        except (ImportError, RuntimeError, OSError) as error:
+            raise EngineError(f"cannot load eSpeak NG through pyttsx3: {error}") from error
+        driver.print = _quiet  # type: ignore[attr-defined]  # "Audio saved to ..." per clip
+        self._espeak = _espeak
+        self._tts = pyttsx3.init("espeak")
+        self.version = f"{_espeak.Info(None).decode()}-{self.library}"
+        self._dir = Path(tempfile.mkdtemp(prefix="podcast-espeak-"))
+        self._count = 0
+
+    def __del__(self) -> None:
+        shutil.rmtree(getattr(self, "_dir", ""), ignore_errors=True)
+
+    def voices(self) -> list[VoiceInfo]:
+        found = []
+        for v in self._espeak.ListVoices(None):
+            language = v.languages[1:].decode("utf-8", "replace") if v.languages else ""
+            description = v.name.decode("utf-8", "replace")
+            found.append(VoiceInfo(language, language, description, _GENDERS.get(v.gender, "")))
+        return [v for v in found if v.name]
+
+    def variants(self) -> list[str]:
+        folder = data_path() / "voices" / "!v"
+        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        pcm = b"".join(self._checked(piece, voice) for piece in split_long(text))
+        return Clip(pcm, self.rate)
+
+    def _checked(self, text: str, voice: Voice) -> bytes:
+        for _attempt in range(2):
+            pcm = self._once(text, voice)
+            if _audible(pcm):
+                return pcm
+        raise EngineError(f"eSpeak NG gave no audio twice for: {text[:40]!r}")
+
+    def _once(self, text: str, voice: Voice) -> bytes:
+        self._count += 1
+        path = self._dir / f"clip-{self._count}.wav"
+        tts = self._tts
+        tts.setProperty("voice", voice.voice)
+        tts.setProperty("rate", voice.rate)
+        tts.setProperty("pitch", voice.pitch)
+        tts.setProperty("volume", voice.volume)
+        tts.save_to_file(text, str(path))
+        tts.runAndWait()
+        self._espeak.Synchronize()  # runAndWait returns before eSpeak is done
+        try:
+            with wave.open(str(path), "rb") as file:
+                self.rate = file.getframerate()
+                return file.readframes(file.getnframes())
+        except (OSError, EOFError, wave.Error):
+            return b""
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _audible(pcm: bytes) -> bool:
+    if len(pcm) < 2 * 220:
+        return False
+    samples = array("h", pcm[: len(pcm) - len(pcm) % 2])
+    return max(samples) - min(samples) > 200
+
+
+def data_path() -> Path:
+    """The espeak-ng-data folder the loaded library reads."""
+    if os.environ.get("ESPEAK_DATA_PATH"):
+        return Path(os.environ["ESPEAK_DATA_PATH"])
+    lib = ctypes.CDLL(ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1")
+    lib.espeak_Info.restype = ctypes.c_char_p
+    path = ctypes.c_char_p()
+    lib.espeak_Info(ctypes.byref(path))
+    return Path(path.value.decode()) if path.value else Path("/usr/share/espeak-ng-data")

@@ -1,0 +1,336 @@
+"""voices.yaml -> a typed, frozen VoiceBook. Every problem names the file, the key and a fix."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from podcast.errors import ConfigError
+from podcast.script import NARRATOR
+
+VOICES_FILE = "voices.yaml"
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How one speaker sounds."""
+
+    voice: str = "en-us"
+    """eSpeak NG voice, optionally with a variant: ``en-us``, ``en-gb-x-rp``, ``en-us+f3``."""
+    rate: int = 170
+    """Speaking rate in words per minute (80-450)."""
+    pitch: int = 50
+    """Base pitch, 0-99 (50 is the voice's normal pitch)."""
+    volume: float = 1.0
+    """Volume, 0-1."""
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker configured in voices.yaml."""
+
+    name: str
+    """The speaker's canonical name, as written in the transcript's labels."""
+    voice: Voice
+    """The speaker's resolved voice (defaults filled in)."""
+    aliases: tuple[str, ...] = ()
+    """Other labels that mean this speaker (``WILLIAMS`` for ``ALLISON WILLIAMS``)."""
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences between pieces of speech, in milliseconds."""
+
+    paragraph: int = 350
+    """Between paragraphs of one turn."""
+    turn: int = 500
+    """Between two turns of the same speaker."""
+    speaker_change: int = 800
+    """Between turns of different speakers."""
+    sentence: int = 250
+    """Between pieces of one long paragraph that was split for the engine."""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """Tags written into the episode file."""
+
+    title: str | None = None
+    """Episode title; the transcript's first line or file name when unset."""
+    artist: str | None = None
+    """Artist tag (the show's host or author)."""
+    album: str | None = None
+    """Album tag (the show's name)."""
+
+
+@dataclass(frozen=True)
+class Pronunciation:
+    """A whole-word replacement applied before synthesis."""
+
+    word: str
+    """The word as written in the transcript."""
+    say: str
+    """What to say instead: a respelling, or eSpeak phonemes in ``[[...]]``."""
+    match_case: bool = False
+    """Replace only where the case matches exactly."""
+    speakers: tuple[str, ...] = ()
+    """Only in these speakers' turns (all speakers when empty)."""
+
+
+# Distinct voices for speakers with no entry; chosen by name, the same on every render.
+PALETTE: tuple[Voice, ...] = (
+    Voice("en-us+m3", pitch=45),
+    Voice("en-us+f3", pitch=55),
+    Voice("en-gb+m7", pitch=40),
+    Voice("en-us+f5", pitch=60),
+    Voice("en-gb-scotland+m1", pitch=50),
+    Voice("en-029+f2", pitch=55),
+    Voice("en-us-nyc+m2", pitch=45),
+    Voice("en-gb+f4", pitch=50),
+)
+NARRATOR_VOICE = Voice("en-gb-x-rp", rate=165, pitch=45)
+
+
+@dataclass(frozen=True)
+class VoiceBook:
+    """Everything voices.yaml configures."""
+
+    defaults: Voice = Voice()
+    """Settings every speaker starts from."""
+    narrator: Voice = NARRATOR_VOICE
+    """The narrator's voice (intro, closing lines, titles)."""
+    interviewer: str | None = None
+    """The speaker who asks the unlabeled questions; detected when unset."""
+    speakers: tuple[Speaker, ...] = ()
+    """Configured speakers."""
+    pauses: Pauses = Pauses()
+    """Silences between turns and paragraphs."""
+    episode: Episode = Episode()
+    """Tags for the episode file."""
+    pronunciations: tuple[Pronunciation, ...] = ()
+    """Whole-word replacements."""
+    source: Path | None = field(default=None, compare=False)
+    """The file this was read from; None for the built-in defaults."""
+
+    def aliases(self) -> dict[str, str]:
+        """Every configured name and alias -> the canonical speaker name."""
+        table: dict[str, str] = {}
+        for speaker in self.speakers:
+            for name in (speaker.name, *speaker.aliases):
+                table[name] = speaker.name
+        return table
+
+    def speaker(self, name: str) -> Speaker | None:
+        """The configured speaker with this name or alias (case-insensitive)."""
+        key = name.casefold()
+        for speaker in self.speakers:
+            if key in {n.casefold() for n in (speaker.name, *speaker.aliases)}:
+                return speaker
+        return None
+
+    def cast(self, names: Sequence[str]) -> dict[str, Voice]:
+        """A voice for every speaker name: configured, narrator, or a distinct palette voice."""
+        voices: dict[str, Voice] = {}
+        for name in names:
+            configured = self.speaker(name)
+            if configured:
+                voices[name] = configured.voice
+            elif name == NARRATOR:
+                voices[name] = self.narrator
+        taken = {v.voice for v in voices.values()}
+        for name in names:
+            if name not in voices:
+                voices[name] = self._palette_voice(name, taken)
+                taken.add(voices[name].voice)
+        return voices
+
+    def _palette_voice(self, name: str, taken: set[str]) -> Voice:
+        start = int(hashlib.sha1(name.casefold().encode()).hexdigest(), 16) % len(PALETTE)
+        order = PALETTE[start:] + PALETTE[:start]
+        choice = next((v for v in order if v.voice not in taken), order[0])
+        return replace(choice, rate=self.defaults.rate, volume=self.defaults.volume)
+
+
+def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | None:
+    """``--voices PATH``, else ./voices.yaml, else one beside the transcript, else None."""
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: no such voices file; check the --voices path")
+        return explicit
+    candidates = [Path.cwd() / VOICES_FILE]
+    if transcript is not None:
+        candidates.append(transcript.resolve().parent / VOICES_FILE)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load(path: Path | None) -> VoiceBook:
+    """Read and validate a voices file; the built-in defaults when ``path`` is None."""
+    if path is None:
+        return VoiceBook()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read the voices file ({error})") from error
+    return loads(text, path)
+
+
+def loads(text: str, path: Path | None = None) -> VoiceBook:
+    """Validate voices.yaml text. All problems are reported at once, one line each."""
+    where = str(path or VOICES_FILE)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise ConfigError(_yaml_problem(where, error)) from error
+    checker = _Checker(where)
+    book = checker.book(data if data is not None else {})
+    if checker.problems:
+        raise ConfigError("\n".join(checker.problems))
+    return replace(book, source=path)
+
+
+def _yaml_problem(where: str, error: yaml.YAMLError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or "invalid YAML"
+    if mark is None:
+        return f"{where}: {problem}; fix the YAML syntax"
+    return f"{where}:{mark.line + 1}:{mark.column + 1}: {problem}; fix the YAML syntax there"
+
+
+_TOP_KEYS = (
+    "defaults",
+    "narrator",
+    "interviewer",
+    "speakers",
+    "pauses",
+    "episode",
+    "pronunciations",
+)
+_RANGES: dict[str, tuple[float, float]] = {"rate": (80, 450), "pitch": (0, 99), "volume": (0, 1)}
+
+
+class _Checker:
+    """Builds a VoiceBook from parsed YAML, collecting every problem."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[str] = []
+
+    def problem(self, key: str, message: str) -> None:
+        self.problems.append(f"{self.where}: {key}: {message}")
+
+    def mapping(self, value: Any, key: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(key, f"expected a mapping, got {type(value).__name__}")
+            return {}
+        return {str(k): v for k, v in value.items()}
+
+    def unknown_keys(self, data: Mapping[str, Any], allowed: Iterable[str], key: str) -> None:
+        allowed = list(allowed)
+        for name in data:
+            if name not in allowed:
+                near = difflib.get_close_matches(name, allowed, n=1)
+                hint = f"did you mean '{near[0]}'?" if near else f"use one of {', '.join(allowed)}"
+                self.problem(f"{key}.{name}" if key else name, f"unknown key; {hint}")
+
+    def book(self, data: Any) -> VoiceBook:
+        top = self.mapping(data, "(top level)")
+        self.unknown_keys(top, _TOP_KEYS, "")
+        defaults = self.voice(top.get("defaults"), "defaults", Voice())
+        narrator = self.voice(top.get("narrator"), "narrator", replace(NARRATOR_VOICE))
+        interviewer = top.get("interviewer")
+        if interviewer is not None and not isinstance(interviewer, str):
+            self.problem("interviewer", "expected a speaker name")
+            interviewer = None
+        return VoiceBook(
+            defaults=defaults,
+            narrator=narrator,
+            interviewer=interviewer,
+            speakers=self.speakers(top.get("speakers"), defaults),
+            pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause),
+            episode=self.dataclass(Episode, top.get("episode"), "episode", self.text),
+            pronunciations=self.pronunciations(top.get("pronunciations")),
+        )
+
+    def voice(self, value: Any, key: str, base: Voice) -> Voice:
+        return self.dataclass(Voice, value, key, self.voice_field, base)
+
+    def dataclass(self, cls: type, value: Any, key: str, check: Callable, base: Any = None) -> Any:
+        data = self.mapping(value, key)
+        names = [f.name for f in fields(cls)]
+        self.unknown_keys(data, names, key)
+        base = base if base is not None else cls()
+        changes = {}
+        for name in names:
+            if name in data:
+                checked = check(f"{key}.{name}", name, data[name])
+                if checked is not None:
+                    changes[name] = checked
+        return replace(base, **changes)
+
+    def voice_field(self, key: str, name: str, value: Any) -> Any:
+        if name == "voice":
+            return self.text(key, name, value)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(key, f"expected a number, got {value!r}")
+            return None
+        low, high = _RANGES[name]
+        if not low <= value <= high:
+            self.problem(key, f"{value} is out of range; use {low:g} to {high:g}")
+            return None
+        return float(value) if name == "volume" else int(value)
+
+    def pause(self, key: str, name: str, value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            self.problem(key, f"expected milliseconds >= 0, got {value!r}")
+            return None
+        return int(value)
+
+    def text(self, key: str, name: str, value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(key, f"expected text, got {value!r}")
+            return None
+        return str(value)
+
+    def speakers(self, value: Any, defaults: Voice) -> tuple[Speaker, ...]:
+        result = []
+        for name, entry in self.mapping(value, "speakers").items():
+            key = f"speakers.{name}"
+            data = self.mapping(entry, key)
+            aliases = data.pop("aliases", [])
+            if isinstance(aliases, str):
+                aliases = [aliases]
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                self.problem(f"{key}.aliases", "expected a list of names, e.g. [WILLIAMS]")
+                aliases = []
+            voice = self.voice(data, key, defaults)
+            result.append(Speaker(name, voice, tuple(aliases)))
+        return tuple(result)
+
+    def pronunciations(self, value: Any) -> tuple[Pronunciation, ...]:
+        result = []
+        for word, entry in self.mapping(value, "pronunciations").items():
+            key = f"pronunciations.{word}"
+            if isinstance(entry, str):
+                result.append(Pronunciation(word, entry))
+                continue
+            data = self.mapping(entry, key)
+            self.unknown_keys(data, ("say", "match_case", "speakers"), key)
+            say = data.get("say")
+            if not isinstance(say, str) or not say.strip():
+                self.problem(f"{key}.say", "expected the text to say, e.g. say: Sheppard")
+                continue
+            speakers = data.get("speakers", [])
+            if not isinstance(speakers, list):
+                self.problem(f"{key}.speakers", "expected a list of speaker names")
+                speakers = []
+            match_case = bool(data.get("match_case", False))
+            result.append(Pronunciation(word, say, match_case, tuple(map(str, speakers))))
+        return tuple(result)
