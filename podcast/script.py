@@ -379,8 +379,9 @@ def _find_interviewer(turns: list[_Open], given: str | None, names: Mapping[str,
             return turn.speaker
     asks: Counter[str] = Counter()
     said: Counter[str] = Counter()
-    for turn, after in zip(labeled, [*labeled[1:], None], strict=True):
+    for index, turn in enumerate(labeled):
         said[turn.speaker] += 1
+        after = labeled[index + 1] if index + 1 < len(labeled) else None
         answered = after is not None and after.speaker != turn.speaker
         asks[turn.speaker] += answered and _is_question(turn.paragraphs[-1])
     candidates = [s for s in said if asks[s] and asks[s] / said[s] >= 0.5]

@@ -163,7 +163,7 @@ def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | N
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: no such voices file; check the --voices path")
         return explicit
-    candidates = [Path.cwd() / VOICES_FILE]
+    candidates = [Path(VOICES_FILE)]
     if transcript is not None:
         candidates.append(transcript.resolve().parent / VOICES_FILE)
     return next((c for c in candidates if c.is_file()), None)

@@ -88,11 +88,11 @@ def unknown_voices(engine: Engine, wanted: Iterable[str]) -> list[str]:
     for spec in dict.fromkeys(wanted):
         base, _, variant = spec.partition("+")
         if base.casefold() not in names:
-            near = difflib.get_close_matches(base.casefold(), sorted(names), n=3)
+            near = difflib.get_close_matches(base.casefold(), sorted(names), n=3, cutoff=0.4)
             hint = f"closest: {', '.join(near)}" if near else "run 'podcast voices' to list them"
             problems.append(f"unknown voice '{spec}'; {hint}")
         elif variant and variant.casefold() not in variants:
-            near = difflib.get_close_matches(variant.casefold(), sorted(variants), n=3)
+            near = difflib.get_close_matches(variant.casefold(), sorted(variants), n=3, cutoff=0.4)
             hint = f"closest: {', '.join(near)}" if near else "run 'podcast voices' to list them"
             problems.append(f"unknown voice variant '+{variant}' in '{spec}'; {hint}")
     return problems

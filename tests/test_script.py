@@ -1,0 +1,175 @@
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from podcast.script import INTERVIEWER, NARRATOR, Script, parse, split_label, words
+from tests.conftest import fixture_text
+
+
+def nothing_lost(source: str, script: Script) -> bool:
+    said = [w for t in script.turns for w in words(t.text)]
+    removed = [w for text in (*script.labels, *script.skipped) for w in words(text)]
+    return Counter(words(source)) == Counter(said + removed)
+
+
+def table(script: Script) -> list[tuple[str, str]]:
+    return [(t.speaker, t.how) for t in script.turns]
+
+
+def test_magazine_fixture_speakers_and_how() -> None:
+    script = parse(fixture_text("magazine.txt"))
+    review, dana, priya = "THE HARBOR REVIEW", "DANA OKAFOR", "PRIYA LINDQVIST"
+    assert table(script) == [
+        (NARRATOR, "title"),
+        (NARRATOR, "narration"),
+        (review, "label"),
+        (dana, "label"),
+        (priya, "label"),
+        (review, "question"),
+        (dana, "alias"),
+        (priya, "alias"),
+        (dana, "alias"),
+        (review, "question"),
+        (priya, "alias"),
+        (dana, "alias"),
+        (review, "question"),
+        (dana, "alias"),
+        (NARRATOR, "narration"),
+    ]
+    assert script.interviewer == review
+    assert script.title.startswith("The Lighthouse Keepers")
+
+
+def test_intro_paragraphs_form_one_narration_turn() -> None:
+    intro = parse(fixture_text("magazine.txt")).turns[1]
+    assert len(intro.paragraphs) == 2
+    assert intro.paragraphs[1].startswith("Is it a ghost story?")
+
+
+def test_photo_credits_and_related_content_are_skipped() -> None:
+    script = parse(fixture_text("magazine.txt"))
+    assert script.skipped == ("Marine Studios", "Marine Studios", "Related content:")
+
+
+def test_unlabeled_paragraph_after_an_answer_continues_it() -> None:
+    turn = parse(fixture_text("magazine.txt")).turns[8]
+    assert turn.paragraphs == (
+        "She is not exaggerating. I cried real tears over a sandwich.",
+        "There was a storm scene we shot twice because the real storm was better than "
+        "the fake one.",
+    )
+    assert turn.continued == 1
+
+
+def test_label_alone_on_its_line_takes_the_lines_below() -> None:
+    script = parse(fixture_text("magazine.txt"))
+    assert script.turns[7].text == (
+        "It made the fights easier too. By week three we knew exactly which buttons to press."
+    )
+    assert script.turns[13].text.startswith("Cold, a little haunted")
+
+
+def test_closing_line_after_two_blank_lines_is_narration() -> None:
+    last = parse(fixture_text("magazine.txt")).turns[-1]
+    assert (last.speaker, last.text) == (NARRATOR, "Salt and Signal opens nationwide March 3.")
+
+
+def test_labels_are_never_in_the_text() -> None:
+    script = parse(fixture_text("magazine.txt"))
+    for turn in script.turns:
+        assert "OKAFOR:" not in turn.text and "LINDQVIST:" not in turn.text
+    assert script.labels.count("OKAFOR") == 4
+
+
+def test_no_labeled_interviewer_means_interviewer() -> None:
+    script = parse(fixture_text("no_interviewer_label.txt"))
+    assert script.interviewer == INTERVIEWER
+    assert [t.speaker for t in script.turns if t.how == "question"] == [INTERVIEWER] * 2
+    assert script.turns[-1].speaker == NARRATOR  # "This interview has been edited..."
+
+
+def test_title_case_labels_need_two_uses() -> None:
+    script = parse(fixture_text("title_case.txt"))
+    assert [t.speaker for t in script.turns] == [NARRATOR, "Host", "Ben Ortiz", "Host", "Ben Ortiz"]
+    assert "Note" not in script.labels
+
+
+def test_given_interviewer_and_aliases_win() -> None:
+    text = "Q1?\nBOB: yes.\n\nQ2?\nROBERT: no.\n"
+    script = parse(text, interviewer="Jan", aliases={"ROBERT": "BOB"})
+    assert table(script) == [
+        ("Jan", "question"),
+        ("BOB", "label"),
+        ("Jan", "question"),
+        ("BOB", "alias"),
+    ]
+
+
+def test_windows_line_endings_and_bom() -> None:
+    text = "\ufeffTitle line\r\n\r\nAMY LEE: Hi.\r\nLEE: Again.\r"
+    script = parse(text)
+    assert [(t.speaker, t.text) for t in script.turns] == [
+        (NARRATOR, "Title line"),
+        ("AMY LEE", "Hi."),
+        ("AMY LEE", "Again."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("ALLISON WILLIAMS: Hi", ("ALLISON WILLIAMS", "ALLISON WILLIAMS", "Hi")),
+        ("JOHN SMITH, HOST: Hello", ("JOHN SMITH, HOST", "JOHN SMITH", "Hello")),
+        ("BROWNING:", ("BROWNING", "BROWNING", "")),
+        ("Ben Ortiz: ok", ("Ben Ortiz", "Ben Ortiz", "ok")),
+        ("On a tamer note: Did you?", None),
+        ("See https://example.com for more", None),
+        ("10:30 we started", None),
+    ],
+)
+def test_split_label(line: str, expected: tuple[str, str, str] | None) -> None:
+    assert split_label(line) == expected
+
+
+@pytest.mark.parametrize("name", ["magazine.txt", "no_interviewer_label.txt", "title_case.txt"])
+def test_nothing_lost_in_fixtures(name: str) -> None:
+    text = fixture_text(name)
+    assert nothing_lost(text, parse(text))
+
+
+_line = st.one_of(
+    st.sampled_from(
+        ["ALICE SMITH: Hello there.", "SMITH:", "BOB: Yes.", "What now?", "Netflix", "", "---"]
+    ),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_line, max_size=30))
+def test_nothing_lost_property(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert nothing_lost(text, parse(text))
+
+
+def test_article_attribution(article: str) -> None:
+    script = parse(article)
+    assert script.interviewer == "ENTERTAINMENT WEEKLY"
+    assert script.speakers == (
+        NARRATOR,
+        "ENTERTAINMENT WEEKLY",
+        "ALLISON WILLIAMS",
+        "LOGAN BROWNING",
+    )
+    assert [t.how for t in script.turns[:2]] == ["title", "narration"]
+    questions = [t for t in script.turns if t.how == "question"]
+    assert len(questions) == 10
+    assert all(t.speaker == "ENTERTAINMENT WEEKLY" for t in questions)
+    assert all(not t.text.startswith(("WILLIAMS", "BROWNING")) for t in script.turns)
+    continued = [t for t in script.turns if t.continued]
+    assert len(continued) == 1 and continued[0].speaker == "ALLISON WILLIAMS"
+    last = script.turns[-1]
+    assert last.speaker == NARRATOR and last.how == "narration" and len(last.paragraphs) == 1
+    assert nothing_lost(article, script)

@@ -1,0 +1,126 @@
+from pathlib import Path
+
+import pytest
+
+from podcast.errors import ConfigError
+from podcast.voices import (
+    NARRATOR_VOICE,
+    PALETTE,
+    Pauses,
+    Voice,
+    VoiceBook,
+    find_voices_file,
+    load,
+    loads,
+)
+
+REPO_VOICES = Path(__file__).resolve().parents[1] / "voices.yaml"
+
+
+def error_of(text: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        loads(text, Path("v.yaml"))
+    return str(caught.value)
+
+
+def test_repository_voices_yaml_is_valid() -> None:
+    book = load(REPO_VOICES)
+    ruiz = book.speaker("ruiz")
+    assert ruiz is not None and ruiz.voice == Voice("en-us+f3", rate=160, pitch=50, volume=1.0)
+    assert book.pauses == Pauses(paragraph=350, turn=500, speaker_change=800)
+
+
+def test_schema_example_from_the_issue() -> None:
+    book = loads(
+        """
+defaults: {voice: en-us, rate: 170, pitch: 50, volume: 1.0}
+narrator: {voice: en-gb-x-rp}
+interviewer: ENTERTAINMENT WEEKLY
+speakers:
+  ALLISON WILLIAMS: {voice: en-us+f3, rate: 165, aliases: [WILLIAMS]}
+pauses: {paragraph: 350, turn: 500, speaker_change: 800}
+"""
+    )
+    assert book.interviewer == "ENTERTAINMENT WEEKLY"
+    assert book.narrator == Voice("en-gb-x-rp", rate=165, pitch=45)
+    assert book.aliases() == {
+        "ALLISON WILLIAMS": "ALLISON WILLIAMS",
+        "WILLIAMS": "ALLISON WILLIAMS",
+    }
+    assert book.speaker("allison williams").voice == Voice("en-us+f3", 165, 50, 1.0)
+
+
+def test_speaker_settings_start_from_defaults() -> None:
+    book = loads("defaults: {rate: 200, pitch: 30}\nspeakers:\n  AMY: {voice: en-gb}\n")
+    assert book.speaker("AMY").voice == Voice("en-gb", rate=200, pitch=30, volume=1.0)
+
+
+def test_empty_file_is_the_defaults() -> None:
+    assert loads("") == VoiceBook()
+
+
+def test_all_problems_at_once_each_naming_file_key_and_fix() -> None:
+    message = error_of(
+        "defaults: {voise: en-us, rate: 20, pitch: high}\n"
+        "speakers:\n  BOB: {volume: 2, aliases: 7}\n"
+        "pauses: {turn: -5}\n"
+        "colour: red\n"
+    )
+    assert message.splitlines() == [
+        "v.yaml: colour: unknown key; use one of defaults, narrator, interviewer, speakers, "
+        "pauses, episode, pronunciations",
+        "v.yaml: defaults.voise: unknown key; did you mean 'voice'?",
+        "v.yaml: defaults.rate: 20 is out of range; use 80 to 450",
+        "v.yaml: defaults.pitch: expected a number, got 'high'",
+        "v.yaml: speakers.BOB.aliases: expected a list of names, e.g. [WILLIAMS]",
+        "v.yaml: speakers.BOB.volume: 2 is out of range; use 0 to 1",
+        "v.yaml: pauses.turn: expected milliseconds >= 0, got -5",
+    ]
+
+
+def test_yaml_syntax_error_names_line_and_column() -> None:
+    assert error_of("speakers:\n  BOB: {voice: en-us\n") == (
+        "v.yaml:3:1: expected ',' or '}', but got '<stream end>'; fix the YAML syntax there"
+    )
+
+
+def test_yaml_never_runs_code() -> None:
+    assert "v.yaml" in error_of("defaults: !!python/object/apply:os.system ['true']\n")
+
+
+def test_cast_gives_unknown_speakers_distinct_stable_voices() -> None:
+    book = VoiceBook()
+    names = ["Narrator", "ANA", "BEN", "CLEO", "DEV"]
+    cast = book.cast(names)
+    assert cast["Narrator"] == NARRATOR_VOICE
+    voices = [cast[n].voice for n in names]
+    assert len(set(voices)) == len(voices)
+    assert all(cast[n].voice in {p.voice for p in PALETTE} for n in names[1:])
+    assert book.cast(list(reversed(names)))["ANA"].voice in {p.voice for p in PALETTE}
+    assert VoiceBook().cast(names) == cast
+
+
+def test_lookup_order(tmp_path: Path) -> None:
+    transcript_dir = tmp_path / "t"
+    transcript_dir.mkdir()
+    transcript = transcript_dir / "a.txt"
+    assert find_voices_file(None, transcript) is None
+    beside = transcript_dir / "voices.yaml"
+    beside.write_text("")
+    assert find_voices_file(None, transcript) == beside
+    here = Path.cwd() / "voices.yaml"
+    here.write_text("")
+    assert find_voices_file(None, transcript) == Path("voices.yaml")
+    with pytest.raises(ConfigError, match="no such voices file"):
+        find_voices_file(tmp_path / "missing.yaml", transcript)
+
+
+def test_pronunciations_short_and_long_form() -> None:
+    book = loads(
+        "pronunciations:\n  Ruiz: Roo-eess\n"
+        "  Shepard: {say: Sheppard, match_case: true, speakers: [BOB]}\n"
+    )
+    assert [(p.word, p.say, p.match_case, p.speakers) for p in book.pronunciations] == [
+        ("Ruiz", "Roo-eess", False, ()),
+        ("Shepard", "Sheppard", True, ("BOB",)),
+    ]
