@@ -13,7 +13,7 @@ from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
 from podcast import __version__
-from podcast.assembly import OUTPUT_RATE, Assembler, Utterance
+from podcast.assembly import OUTPUT_RATE, Assembler, Span, Utterance
 from podcast.cache import ClipCache, clip_key, default_dir
 from podcast.clips import ClipSource, Job
 from podcast.engines import Engine, create, unknown_voices
@@ -49,6 +49,8 @@ class RenderResult:
     """True when the existing output already matched and nothing was rebuilt."""
     warnings: tuple[str, ...] = field(default=())
     """Things the user should know that did not stop the render."""
+    timeline: tuple[Span, ...] = ()
+    """Where each turn sits in the audio, in samples at 44.1 kHz (empty when up to date)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def render(
         seconds=assembler.seconds,
         synthesized=source.tally.synthesized,
         cached=source.tally.cached,
+        timeline=tuple(assembler.spans),
     )
 
 

@@ -97,6 +97,8 @@ class EspeakEngine:
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
         self._dir = Path(tempfile.mkdtemp(prefix="podcast-espeak-"))
         self._count = 0
+        self.retries = 0
+        """Utterances that came out empty and were synthesized again."""
 
     def __del__(self) -> None:
         shutil.rmtree(getattr(self, "_dir", ""), ignore_errors=True)
@@ -118,10 +120,11 @@ class EspeakEngine:
         return Clip(pcm, self.rate)
 
     def _checked(self, text: str, voice: Voice) -> bytes:
-        for _attempt in range(2):
+        for attempt in range(2):
             pcm = self._once(text, voice)
             if _audible(pcm):
                 return pcm
+            self.retries += attempt == 0
         raise EngineError(f"eSpeak NG gave no audio twice for: {text[:40]!r}")
 
     def _once(self, text: str, voice: Voice) -> bytes:

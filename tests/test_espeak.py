@@ -1,0 +1,163 @@
+"""Integration tests with the real engine: eSpeak NG through pyttsx3 (marked `engine`)."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+import wave
+from array import array
+from pathlib import Path
+
+import pytest
+
+from podcast.cache import ClipCache
+from podcast.clips import ClipSource, Job
+from podcast.engines import Clip, create, unknown_voices
+from podcast.engines.espeak import split_long
+from podcast.render import render
+from podcast.voices import Voice
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.engine
+
+
+@pytest.fixture(scope="module")
+def espeak():
+    return create("espeak")
+
+
+def speech_seconds(clip: Clip, threshold: int = 300) -> float:
+    """Seconds from the first to the last sample louder than the threshold."""
+    samples = array("h", clip.pcm)
+    loud = [i for i in range(0, len(samples), 50) if abs(samples[i]) > threshold]
+    return (loud[-1] - loud[0]) / clip.rate if loud else 0.0
+
+
+def words(count: int, offset: int = 0) -> str:
+    vocabulary = ["river", "stone", "lantern", "harbor", "morning", "signal", "window", "garden"]
+    return " ".join(vocabulary[(i + offset) % len(vocabulary)] for i in range(count)) + "."
+
+
+def test_bundled_library_loads_and_speaks(espeak) -> None:
+    clip = espeak.synthesize("The bridge is the color of rust.", Voice())
+    assert clip.rate == 22050
+    assert 1.0 < speech_seconds(clip) < 4.0
+
+
+def test_driver_prints_nothing_on_stdout(espeak, capfd: pytest.CaptureFixture[str]) -> None:
+    espeak.synthesize("Quiet, please.", Voice())
+    out, _ = capfd.readouterr()
+    assert "Audio saved" not in out and out == ""
+
+
+def test_each_clip_holds_its_own_text(espeak) -> None:
+    """runAndWait returns early: without waiting, a clip gets the previous one's audio."""
+    lengths = [speech_seconds(espeak.synthesize(words(n), Voice(rate=200))) for n in (40, 2, 40, 2)]
+    assert lengths[0] > 8 * lengths[1] and lengths[2] > 8 * lengths[3]
+
+
+def test_settings_do_not_carry_over(espeak) -> None:
+    text = words(20)
+    normal = speech_seconds(espeak.synthesize(text, Voice(rate=170)))
+    espeak.synthesize(text, Voice(rate=400, pitch=99))
+    assert abs(speech_seconds(espeak.synthesize(text, Voice(rate=170))) - normal) < 0.3
+
+
+def test_rate_and_variant_change_the_sound(espeak) -> None:
+    text = words(20)
+    slow = speech_seconds(espeak.synthesize(text, Voice(rate=120)))
+    fast = speech_seconds(espeak.synthesize(text, Voice(rate=300)))
+    assert slow > 2 * fast
+    plain = espeak.synthesize(text, Voice("en-us"))
+    variant = espeak.synthesize(text, Voice("en-us+f3"))
+    assert plain.pcm != variant.pcm
+
+
+def test_voice_names_and_variants_are_validated(espeak) -> None:
+    assert unknown_voices(espeak, ["en-us", "en-gb-x-rp", "en-us+f3", "en-029+m7"]) == []
+    problems = unknown_voices(espeak, ["en-uss", "en-us+f33"])
+    assert problems[0].startswith("unknown voice 'en-uss'; closest: en-us")
+    assert problems[1].startswith("unknown voice variant '+f33' in 'en-us+f33'; closest: f3")
+
+
+def test_long_turns_are_split_at_sentences() -> None:
+    text = " ".join(f"Sentence number {i} has exactly seven words." for i in range(100))
+    pieces = split_long(text, max_words=300)
+    assert len(pieces) == 3
+    assert all(len(p.split()) <= 300 and p.endswith(".") for p in pieces)
+    assert " ".join(pieces) == text
+
+
+def test_long_turn_is_spoken_whole(espeak) -> None:
+    text = " ".join(f"Line {i} of a very long answer." for i in range(80))  # 560 words
+    clip = espeak.synthesize(text, Voice(rate=300))
+    assert speech_seconds(clip) > 0.8 * 560 * 60 / 300
+
+
+def test_parallel_clips_stay_in_order_under_load(tmp_path: Path) -> None:
+    """Many turns through two worker processes while the CPU is busy: clip N is turn N."""
+    sizes = [30 if i % 2 else 1 for i in range(24)]
+    jobs = [Job(f"k{i}", words(n, i), Voice(rate=250), f"turn {i}") for i, n in enumerate(sizes)]
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        source = ClipSource("espeak", create("espeak"), ClipCache(tmp_path), jobs=3)
+        lengths = [speech_seconds(c) for c in source.clips(jobs)]
+    finally:
+        burner.kill()
+    short = [s for s, n in zip(lengths, sizes, strict=True) if n == 1]
+    long = [s for s, n in zip(lengths, sizes, strict=True) if n == 30]
+    assert max(short) < 1.5 and min(long) > 4.0
+    assert source.tally.synthesized == 24
+
+
+def test_real_render_to_wav_has_speech_and_pauses(tmp_path: Path) -> None:
+    out = tmp_path / "ep.wav"
+    result = render(FIXTURES / "no_interviewer_label.txt", output=out, jobs=2)
+    with wave.open(str(out)) as file:
+        assert (file.getframerate(), file.getnchannels()) == (44100, 1)
+        pcm = file.readframes(file.getnframes())
+    samples = array("h", pcm)
+    assert abs(len(samples) / 44100 - result.seconds) < 1e-6
+    assert 20 < result.seconds < 60
+    assert len(result.speakers) == 4
+    spans = result.timeline
+    assert [s.turn for s in spans] == list(range(result.turns))
+    for before, after in itertools.pairwise(spans):
+        gap = samples[before.end : after.start]
+        expected = 0.8 if before.speaker != after.speaker else 0.5
+        assert abs(len(gap) / 44100 - expected) < 0.002
+        assert max(map(abs, gap)) == 0
+        assert max(map(abs, samples[before.start : before.end])) > 3000
+
+
+def test_real_render_mp3_of_the_article(article: str, tmp_path: Path) -> None:
+    from mutagen.mp3 import MP3
+
+    source = tmp_path / "article.txt"
+    source.write_text(article, encoding="utf-8")
+    result = render(source, output=tmp_path / "article.mp3")
+    info = MP3(str(result.output)).info
+    assert info.sample_rate == 44100
+    assert 7 * 60 < info.length < 14 * 60  # about 1,850 words
+    assert len(result.speakers) == 4 and result.turns == 41
+
+
+def test_every_utterance_comes_out_the_first_time() -> None:
+    """runAndWait returns before eSpeak finishes the first utterance of a process; we wait.
+
+    Runs in a fresh interpreter, where the race shows: without the wait the first
+    clip is missing and has to be retried (or, worse, holds the previous audio).
+    """
+    code = (
+        "from podcast.engines import create\n"
+        "from podcast.voices import Voice\n"
+        "e = create('espeak')\n"
+        "texts = [' '.join(['lantern harbor morning signal'] * n) for n in (50, 1, 50, 1)]\n"
+        "seconds = [round(e.synthesize(t, Voice(rate=200)).seconds) for t in texts]\n"
+        "print(e.retries, *seconds)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    retries, *seconds = map(int, run.stdout.split())
+    assert retries == 0
+    assert seconds[0] > 30 and seconds[1] < 3 and seconds[2] > 30 and seconds[3] < 3
