@@ -226,21 +226,26 @@ def _accepted_labels(lines: list[str], aliases: Mapping[str, str]) -> list[str]:
 
 
 def _canonical_names(labels: list[str], aliases: Mapping[str, str]) -> dict[str, str]:
-    """Map every accepted label (casefolded) to its speaker's canonical name."""
-    given = {key.casefold(): value for key, value in aliases.items()}
+    """Map every accepted label (casefolded) to its speaker's canonical name.
+
+    A one-word label is the full name it is the first or last word of; a configured
+    alias is whoever its configured name resolves to.
+    """
     full = [name for name in labels if len(name.split()) > 1]
-    names: dict[str, str] = {}
-    for name in labels:
-        key = name.casefold()
-        if key in given:
-            names[key] = given[key]
-            continue
-        owners = [f for f in full if len(name.split()) == 1 and _is_part_of(name, f)]
-        names[key] = owners[0] if owners else name
+
+    def owner(name: str) -> str:
+        owners = [f for f in full if len(name.split()) == 1 and is_part_of(name, f)]
+        return owners[0] if owners else name
+
+    names = {name.casefold(): owner(name) for name in labels}
+    for alias, configured in aliases.items():
+        if alias.casefold() in names:
+            names[alias.casefold()] = names.get(configured.casefold()) or owner(configured)
     return names
 
 
-def _is_part_of(short: str, full: str) -> bool:
+def is_part_of(short: str, full: str) -> bool:
+    """True when ``short`` is the first or last word of ``full`` (case-insensitive)."""
     tokens = full.casefold().split()
     return short.casefold() in (tokens[0], tokens[-1])
 

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from podcast.errors import ConfigError
-from podcast.script import NARRATOR
+from podcast.script import NARRATOR, is_part_of
 
 VOICES_FILE = "voices.yaml"
 
@@ -127,10 +127,16 @@ class VoiceBook:
         return table
 
     def speaker(self, name: str) -> Speaker | None:
-        """The configured speaker with this name or alias (case-insensitive)."""
+        """The configured speaker with this name or alias (case-insensitive).
+
+        A one-word entry also matches a full name it is the surname or first name of.
+        """
         key = name.casefold()
         for speaker in self.speakers:
             if key in {n.casefold() for n in (speaker.name, *speaker.aliases)}:
+                return speaker
+        for speaker in self.speakers:
+            if len(speaker.name.split()) == 1 and is_part_of(speaker.name, name):
                 return speaker
         return None
 

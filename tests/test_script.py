@@ -173,3 +173,9 @@ def test_article_attribution(article: str) -> None:
     last = script.turns[-1]
     assert last.speaker == NARRATOR and last.how == "narration" and len(last.paragraphs) == 1
     assert nothing_lost(article, script)
+
+
+def test_configured_surname_alias_joins_the_full_name() -> None:
+    text = "DANA OKAFOR: One.\nOKAFOR: Two.\nDANNY: Three.\n"
+    script = parse(text, aliases={"OKAFOR": "OKAFOR", "DANNY": "OKAFOR"})
+    assert [t.speaker for t in script.turns] == ["DANA OKAFOR"] * 3

@@ -1,0 +1,109 @@
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from podcast.cli import main
+from tests.conftest import FIXTURES
+
+MAGAZINE = str(FIXTURES / "magazine.txt")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_turns_table() -> None:
+    result = run("turns", str(FIXTURES / "no_interviewer_label.txt"))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "   1  Narrator        title       Notes from the Night Market",
+        "   2  Narrator        narration   Our reporter spent an evening with two vendors …",
+        "   3  Interviewer     question    How did you two meet?",
+        "   4  RAFAEL MENDOZA  label       We were fighting over the same corner. She …",
+        "   5  GRACE TANAKA    label       I did win. And then I felt bad …",
+        "   6  Interviewer     question    What keeps you coming back every night?",
+        "   7  GRACE TANAKA    alias       The regulars. Some of them have eaten here …",
+        "   8  RAFAEL MENDOZA  alias       And the noise. I cannot sleep without the …",
+        "   9  Narrator        narration   This interview has been edited and condensed.",
+    ]
+
+
+def test_turns_json_is_exactly_the_spoken_text() -> None:
+    result = run("turns", MAGAZINE, "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert all(set(row) == {"speaker", "text"} for row in rows)
+    assert rows[3] == {
+        "speaker": "DANA OKAFOR",
+        "text": "Honestly, the quiet. You think you want quiet until you have it every single "
+        "night, and then you start hearing your own thoughts very loudly.",
+    }
+    assert rows[8]["text"].endswith(
+        "sandwich.\n\nThere was a storm scene we shot twice "
+        "because the real storm was better than the fake one."
+    )
+    assert rows[-1] == {"speaker": "Narrator", "text": "Salt and Signal opens nationwide March 3."}
+
+
+def test_render_prints_one_summary_line() -> None:
+    result = run("render", MAGAZINE, "--engine", "fake", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "output/magazine.mp3: 1:56, 15 turns, 4 speakers (17 clips synthesized, 0 from cache)\n"
+    )
+    again = run("render", MAGAZINE, "--engine", "fake", "-o", "output/magazine.mp3")
+    assert again.stdout == (
+        "output/magazine.mp3: 1:56, 15 turns, 4 speakers (up to date, nothing to do)\n"
+    )
+    assert Path("output/magazine.mp3").stat().st_size > 10_000
+
+
+def test_missing_file_is_one_line_and_exit_2() -> None:
+    result = run("render", "nope.txt", "--engine", "fake")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: nope.txt: no such file; check the transcript path\n"
+    assert "Traceback" not in result.output
+
+
+def test_config_problems_one_line_each_exit_3() -> None:
+    Path("voices.yaml").write_text("defaults: {rate: 9000}\nspeakers:\n  ANA: {voise: en-us}\n")
+    result = run("render", MAGAZINE, "--engine", "fake")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        "Error: voices.yaml: defaults.rate: 9000 is out of range; use 80 to 450",
+        "Error: voices.yaml: speakers.ANA.voise: unknown key; did you mean 'voice'?",
+    ]
+
+
+def test_unknown_voice_exit_3_before_synthesis() -> None:
+    Path("voices.yaml").write_text("speakers:\n  OKAFOR: {voice: en-uss}\n")
+    result = run("render", MAGAZINE, "--engine", "fake")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: voices.yaml: DANA OKAFOR: unknown voice 'en-uss'; "
+        "closest: en-us, en-us-nyc, en-gb\n"
+    )
+    assert not Path("output").exists()
+
+
+def test_bad_output_extension() -> None:
+    result = run("render", MAGAZINE, "--engine", "fake", "-o", "ep.ogg")
+    assert result.exit_code == 5
+    assert result.stderr == "Error: ep.ogg: unsupported format 'ogg'; use one of mp3, wav\n"
+
+
+def test_voices_lists_fake_voices_and_variants() -> None:
+    result = run("voices", "--engine", "fake")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0] == "en-029               unknown  Fake en-029"
+    assert result.stdout.splitlines()[-1].startswith("variants (add as voice+variant): m1 m2")
+
+
+def test_cache_info_and_clear() -> None:
+    run("render", MAGAZINE, "--engine", "fake", "-j", "1")
+    info = run("cache", "info")
+    assert info.exit_code == 0 and ": 17 clips, " in info.stdout
+    cleared = run("cache", "clear")
+    assert cleared.stdout.startswith("Removed 17 clips from ")
+    assert ": 0 clips, 0.0 MB" in run("cache", "info").stdout
