@@ -1,15 +1,14 @@
-"""Clips + pauses -> episode audio, streamed piece by piece (pydub). No engine, no I/O.
+"""Clips + pauses -> one turn's audio (pydub). No engine, no I/O decisions.
 
 eSpeak ends every clip with about 250 ms of its own silence; it is trimmed so the
-configured pauses are what the listener hears. Nothing is joined with ``+=``: the
-episode is a stream of pieces the exporter writes as they come, so memory does not
-grow with the episode's length.
+configured pauses are what the listener hears. A turn's pieces are collected and
+joined once (never ``+=`` in a loop, which is quadratic).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
@@ -23,20 +22,8 @@ KEEP_MS = 15  # of the silence around speech, so soft consonants are not clipped
 
 
 @dataclass(frozen=True)
-class Utterance:
-    """One paragraph (or piece of one) of one turn, spoken as one clip."""
-
-    turn: int
-    """Index of the turn in the script."""
-    paragraph: int
-    """Index of the paragraph in the turn."""
-    speaker: str
-    """Who speaks it."""
-
-
-@dataclass(frozen=True)
 class Span:
-    """Where one turn sits in the episode, in samples at OUTPUT_RATE."""
+    """Where one turn's speech sits in the episode, in samples at OUTPUT_RATE."""
 
     turn: int
     speaker: str
@@ -44,53 +31,26 @@ class Span:
     end: int
 
 
-@dataclass
-class Assembler:
-    """Turns clips into a stream of audio pieces and records each turn's span."""
+def pause_after(pauses: Pauses, speaker: str, next_speaker: str | None) -> int:
+    """Milliseconds of silence after a turn: none at the end, longer when the speaker changes."""
+    if next_speaker is None:
+        return 0
+    return pauses.turn if next_speaker == speaker else pauses.speaker_change
 
-    pauses: Pauses
-    rate: int = OUTPUT_RATE
-    spans: list[Span] = field(default_factory=list)
-    frames: int = 0
 
-    @property
-    def seconds(self) -> float:
-        """Length of everything streamed so far."""
-        return self.frames / self.rate
+def samples(milliseconds: int) -> int:
+    """Milliseconds as a number of samples at OUTPUT_RATE."""
+    return milliseconds * OUTPUT_RATE // 1000
 
-    def stream(self, items: Iterable[tuple[Utterance, Clip]]) -> Iterator[AudioSegment]:
-        """Yield pause and speech pieces in order."""
-        previous: Utterance | None = None
-        for utterance, clip in items:
-            pause = self.pause_before(previous, utterance)
-            if pause:
-                yield self._emit(AudioSegment.silent(pause, frame_rate=self.rate))
-            speech = trim(to_segment(clip)).set_frame_rate(self.rate)
-            self._note(utterance, previous, speech)
-            yield self._emit(speech)
-            previous = utterance
 
-    def pause_before(self, previous: Utterance | None, current: Utterance) -> int:
-        """Milliseconds of silence between two utterances."""
-        if previous is None:
-            return 0
-        if previous.turn == current.turn:
-            same = previous.paragraph == current.paragraph
-            return self.pauses.sentence if same else self.pauses.paragraph
-        if previous.speaker == current.speaker:
-            return self.pauses.turn
-        return self.pauses.speaker_change
-
-    def _note(self, current: Utterance, previous: Utterance | None, speech: AudioSegment) -> None:
-        end = self.frames + int(speech.frame_count())
-        if previous is not None and previous.turn == current.turn:
-            self.spans[-1] = Span(current.turn, current.speaker, self.spans[-1].start, end)
-        else:
-            self.spans.append(Span(current.turn, current.speaker, self.frames, end))
-
-    def _emit(self, piece: AudioSegment) -> AudioSegment:
-        self.frames += int(piece.frame_count())
-        return piece
+def speech(clips: Sequence[Clip], gaps: Sequence[int]) -> bytes:
+    """One turn's speech at OUTPUT_RATE: trimmed clips with ``gaps`` ms between them."""
+    pieces = []
+    for index, clip in enumerate(clips):
+        if index:
+            pieces.append(bytes(2 * samples(gaps[index - 1])))
+        pieces.append(trim(to_segment(clip)).set_frame_rate(OUTPUT_RATE).raw_data)
+    return b"".join(pieces)
 
 
 def to_segment(clip: Clip) -> AudioSegment:

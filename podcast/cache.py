@@ -9,8 +9,10 @@ import shutil
 import sys
 import tempfile
 import wave
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from podcast.engines import Clip
 from podcast.voices import Voice
@@ -35,7 +37,7 @@ def default_dir() -> Path:
         base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
     else:
         base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "podcast" / "clips"
+    return base / "podcast"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class ClipCache:
     """Clips as WAV files named by key. Writes are atomic; a corrupt entry reads as missing."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = root / "clips"
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.wav"
@@ -77,19 +79,14 @@ class ClipCache:
         return Clip(pcm, rate)
 
     def put(self, key: str, clip: Clip) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as raw, wave.open(raw, "wb") as file:
+        def write(raw: BinaryIO) -> None:
+            with wave.open(raw, "wb") as file:
                 file.setnchannels(1)
                 file.setsampwidth(2)
                 file.setframerate(clip.rate)
                 file.writeframes(clip.pcm)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+
+        _atomic_write(self._path(key), write)
 
     def info(self) -> CacheInfo:
         files = list(self.root.glob("*/*.wav")) if self.root.is_dir() else []
@@ -98,4 +95,65 @@ class ClipCache:
     def clear(self) -> int:
         count = self.info().clips
         shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.root.parent / "segments", ignore_errors=True)
         return count
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An encoded turn: the bytes and the sample counts needed to place it in the episode."""
+
+    data: bytes
+    count: int
+    """Input samples the segment was encoded from."""
+    speech: int
+    """Samples of speech at its start (the rest is the pause after it)."""
+
+
+class SegmentCache:
+    """Encoded turns, named by key, so an unchanged turn is not even encoded again."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root / "segments"
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.seg"
+
+    def get(self, key: str) -> Stored | None:
+        path = self._path(key)
+        try:
+            blob = path.read_bytes()
+            size = int.from_bytes(blob[:4], "little")
+            head = json.loads(blob[4 : 4 + size])
+            stored = Stored(blob[4 + size :], int(head["count"]), int(head["speech"]))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            path.unlink(missing_ok=True)
+            return None
+        if len(stored.data) != head.get("bytes"):
+            path.unlink(missing_ok=True)
+            return None
+        return stored
+
+    def put(self, key: str, stored: Stored) -> None:
+        head = {"count": stored.count, "speech": stored.speech, "bytes": len(stored.data)}
+        encoded = json.dumps(head).encode()
+
+        def write(raw: BinaryIO) -> None:
+            raw.write(len(encoded).to_bytes(4, "little") + encoded + stored.data)
+
+        _atomic_write(self._path(key), write)
+
+
+def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write through a temporary file and rename, so readers never see half an entry."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as raw:
+            write(raw)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -9,17 +9,19 @@ import wave
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 
 import lameenc
 from mutagen import MutagenError
 from mutagen.id3 import ID3, TALB, TIT2, TPE1, TSSE, TXXX, ID3NoHeaderError
-from pydub import AudioSegment
 
 from podcast.errors import OutputError
 
 FORMATS = ("mp3", "wav")
 KEY_TAG = "podcast-render-key"
+MP3_FRAME = 1152  # samples per MPEG-1 Layer III frame
+MP3_DELAY = 1105  # encoder + decoder delay: where the first input sample is heard
+MP3_QUALITY = 5  # LAME's algorithm quality (2 best, 7 fastest); 5 is fine for speech
 
 
 @dataclass(frozen=True)
@@ -33,42 +35,51 @@ class Tags:
     """Fingerprint of everything that shaped the audio; an equal one means up to date."""
 
 
-class _Encoder(Protocol):
-    def write(self, pcm: bytes) -> None: ...
-    def finish(self) -> None: ...
+@dataclass(frozen=True)
+class Encoding:
+    """How segments are encoded. Each turn is encoded on its own, so turns can be encoded
+    in parallel and cached; segments are then concatenated.
 
+    LAME turns n samples (n a multiple of 1152) into exactly n / 1152 + 1 frames, the
+    input starting MP3_DELAY samples in. So every segment adds exactly one frame,
+    which the pause after it gives back: timestamps stay exact to the sample.
+    """
 
-class _Mp3:
-    """CBR MP3 through LAME (lameenc): no ffmpeg needed."""
+    fmt: str = "mp3"
+    """mp3 or wav."""
+    bitrate: int = 96
+    """MP3 bitrate in kbit/s (CBR)."""
+    rate: int = 44100
+    """Sample rate."""
 
-    def __init__(self, out: BinaryIO, rate: int, bitrate: int) -> None:
-        self.out = out
-        self.lame = lameenc.Encoder()
-        self.lame.set_in_sample_rate(rate)
-        self.lame.set_channels(1)
-        self.lame.set_bit_rate(bitrate)
-        self.lame.set_quality(5)
-        self.lame.silence()
+    @property
+    def lead(self) -> int:
+        """Samples a player hears before a segment's first input sample."""
+        return MP3_DELAY if self.fmt == "mp3" else 0
 
-    def write(self, pcm: bytes) -> None:
-        self.out.write(self.lame.encode(pcm))
+    def trailing(self, speech: int, pause: int) -> int:
+        """Samples of silence after ``speech`` samples, so the heard pause is ``pause``
+        samples (for MP3, up to one frame more: segments end on the frame grid)."""
+        if self.fmt != "mp3":
+            return pause
+        frames = max(-(-(speech + pause - MP3_FRAME) // MP3_FRAME), -(-speech // MP3_FRAME))
+        return frames * MP3_FRAME - speech
 
-    def finish(self) -> None:
-        self.out.write(self.lame.flush())
+    def decoded(self, count: int) -> int:
+        """Samples a player decodes from a segment of ``count`` input samples."""
+        return count + MP3_FRAME if self.fmt == "mp3" else count
 
-
-class _Wav:
-    def __init__(self, out: BinaryIO, rate: int) -> None:
-        self.file = wave.open(out, "wb")  # noqa: SIM115 (closed in finish)
-        self.file.setnchannels(1)
-        self.file.setsampwidth(2)
-        self.file.setframerate(rate)
-
-    def write(self, pcm: bytes) -> None:
-        self.file.writeframesraw(pcm)
-
-    def finish(self) -> None:
-        self.file.close()
+    def encode(self, pcm: bytes) -> bytes:
+        """One segment, ready to be concatenated with the others."""
+        if self.fmt != "mp3":
+            return pcm
+        lame = lameenc.Encoder()
+        lame.set_in_sample_rate(self.rate)
+        lame.set_channels(1)
+        lame.set_bit_rate(self.bitrate)
+        lame.set_quality(MP3_QUALITY)
+        lame.silence()
+        return bytes(lame.encode(pcm) + lame.flush())
 
 
 def format_of(path: Path, explicit: str | None = None) -> str:
@@ -79,11 +90,9 @@ def format_of(path: Path, explicit: str | None = None) -> str:
     return fmt
 
 
-def write_episode(
-    pieces: Iterable[AudioSegment], path: Path, *, rate: int, bitrate: int, tags: Tags
-) -> None:
-    """Encode the pieces as they come into ``path`` (mp3 or wav, by extension), atomically."""
-    fmt = format_of(path)
+def write_episode(segments: Iterable[bytes], path: Path, encoding: Encoding, tags: Tags) -> None:
+    """Write encoded segments as they come into ``path``, atomically: a temporary file
+    in the same folder, renamed over the old episode only once it is complete."""
     _prepare_folder(path)
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -91,11 +100,11 @@ def write_episode(
         raise OutputError(f"{path.parent}: cannot write there ({error.strerror})") from error
     try:
         with os.fdopen(handle, "wb") as out:
-            encoder: _Encoder = _Mp3(out, rate, bitrate) if fmt == "mp3" else _Wav(out, rate)
-            for piece in pieces:
-                encoder.write(piece.raw_data)
-            encoder.finish()
-        if fmt == "mp3":
+            if encoding.fmt == "mp3":
+                out.writelines(segments)
+            else:
+                _write_wav(out, segments, encoding.rate)
+        if encoding.fmt == "mp3":
             _tag(Path(temp), tags)
         os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
@@ -104,6 +113,15 @@ def write_episode(
         raise OutputError(f"{path}: cannot write the episode ({reason})") from error
     finally:
         Path(temp).unlink(missing_ok=True)
+
+
+def _write_wav(out: BinaryIO, segments: Iterable[bytes], rate: int) -> None:
+    with wave.open(out, "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        for pcm in segments:
+            file.writeframesraw(pcm)
 
 
 def _umask() -> int:

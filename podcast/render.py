@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -13,13 +13,13 @@ from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
 from podcast import __version__
-from podcast.assembly import OUTPUT_RATE, Assembler, Span, Utterance
-from podcast.cache import ClipCache, clip_key, default_dir
-from podcast.clips import ClipSource, Job
+from podcast.assembly import Span, pause_after
+from podcast.cache import Stored, clip_key, default_dir
 from podcast.engines import Engine, create, unknown_voices
 from podcast.errors import ConfigError, InputError
-from podcast.export import Tags, format_of, stored_render_key, write_episode
+from podcast.export import Encoding, Tags, format_of, stored_render_key, write_episode
 from podcast.script import Script, parse
+from podcast.segments import ClipJob, Producer, SegmentJob, Setup, use_engine
 from podcast.speech import first_words, spoken_script
 from podcast.voices import Voice, VoiceBook, find_voices_file, load
 
@@ -119,25 +119,57 @@ def check_voices(engine: Engine, cast: dict[str, Voice], book: VoiceBook) -> Non
         raise ConfigError("\n".join(problems))
 
 
-def plan(loaded: Loaded, engine: Engine) -> tuple[list[Utterance], list[Job]]:
-    """One utterance and one clip job per paragraph of every turn."""
+def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
+    """One segment job per turn, one clip job per paragraph."""
     cast = loaded.book.cast(loaded.script.speakers)
     check_voices(engine, cast, loaded.book)
-    utterances, jobs = [], []
-    for number, turn in enumerate(loaded.script.turns):
+    pauses = loaded.book.pauses
+    turns = loaded.script.turns
+    jobs = []
+    for number, turn in enumerate(turns):
         voice = cast[turn.speaker]
-        label = f'turn {number + 1} ("{first_words(turn, 6)}")'
-        for index, text in enumerate(turn.paragraphs):
-            utterances.append(Utterance(number, index, turn.speaker))
-            key = clip_key(engine.name, engine.version, voice, text)
-            jobs.append(Job(key, text, voice, label))
-    return utterances, jobs
+        clips = tuple(
+            ClipJob(clip_key(engine.name, engine.version, voice, text), text, voice)
+            for text in turn.paragraphs
+        )
+        following = turns[number + 1].speaker if number + 1 < len(turns) else None
+        jobs.append(
+            SegmentJob(
+                clips=clips,
+                gaps=(pauses.paragraph,) * (len(clips) - 1),
+                after=pause_after(pauses, turn.speaker, following),
+                label=f'turn {number + 1} ("{first_words(turn, 6)}")',
+            )
+        )
+    return jobs
 
 
-def render_key(jobs: list[Job], book: VoiceBook, tags: Tags, bitrate: int) -> str:
+def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
     """Fingerprint of everything that shapes the written file."""
-    payload = [__version__, [j.key for j in jobs], asdict(book.pauses), asdict(tags), bitrate]
+    payload = [__version__, [j.key(encoding) for j in jobs], asdict(tags)]
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
+
+
+class Timeline:
+    """Places each segment in the episode as it streams past, recording every turn's span."""
+
+    def __init__(self, script: Script, encoding: Encoding) -> None:
+        self.script = script
+        self.encoding = encoding
+        self.spans: list[Span] = []
+        self.samples = 0
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / self.encoding.rate
+
+    def place(self, segments: Iterator[Stored]) -> Iterator[bytes]:
+        for number, stored in enumerate(segments):
+            start = self.samples + self.encoding.lead
+            speaker = self.script.turns[number].speaker
+            self.spans.append(Span(number, speaker, start, start + stored.speech))
+            self.samples += self.encoding.decoded(stored.count)
+            yield stored.data
 
 
 def render(
@@ -157,26 +189,25 @@ def render(
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     loaded = load_transcript(transcript, voices)
     output = output or default_output(transcript)
-    format_of(output)
+    encoding = Encoding(format_of(output), bitrate)
     speech = create(engine)
-    utterances, clip_jobs = plan(loaded, speech)
+    segment_jobs = plan(loaded, speech)
     tags = _tags(loaded)
-    tags = replace(tags, render_key=render_key(clip_jobs, loaded.book, tags, bitrate))
+    tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
     summary = _summary(loaded, output)
-    if output.suffix.lower() == ".mp3" and stored_render_key(output) == tags.render_key:
+    if encoding.fmt == "mp3" and stored_render_key(output) == tags.render_key:
         return RenderResult(**summary, seconds=_mp3_seconds(output), up_to_date=True)
-    cache = ClipCache(cache_dir or default_dir()) if use_cache else None
-    done = _counter(progress, len(clip_jobs))
-    source = ClipSource(engine, speech, cache, jobs or os.cpu_count() or 1, done)
-    assembler = Assembler(loaded.book.pauses)
-    pieces = assembler.stream(zip(utterances, source.clips(clip_jobs), strict=True))
-    write_episode(pieces, output, rate=OUTPUT_RATE, bitrate=bitrate, tags=tags)
+    use_engine(engine, speech)
+    setup = Setup(engine, (cache_dir or default_dir()) if use_cache else None, encoding)
+    producer = Producer(setup, jobs or os.cpu_count() or 1, _counter(progress, len(segment_jobs)))
+    timeline = Timeline(loaded.script, encoding)
+    write_episode(timeline.place(producer.made(segment_jobs)), output, encoding, tags)
     return RenderResult(
         **summary,
-        seconds=assembler.seconds,
-        synthesized=source.tally.synthesized,
-        cached=source.tally.cached,
-        timeline=tuple(assembler.spans),
+        seconds=timeline.seconds,
+        synthesized=producer.synthesized,
+        cached=producer.cached,
+        timeline=tuple(timeline.spans),
     )
 
 

@@ -53,8 +53,6 @@ class Pauses:
     """Between two turns of the same speaker."""
     speaker_change: int = 800
     """Between turns of different speakers."""
-    sentence: int = 250
-    """Between pieces of one long paragraph that was split for the engine."""
 
 
 @dataclass(frozen=True)

@@ -1,60 +1,69 @@
-from array import array
+import pytest
 
-from pydub import AudioSegment
-
-from podcast.assembly import OUTPUT_RATE, Assembler, Utterance, trim
+from podcast.assembly import OUTPUT_RATE, pause_after, samples, speech
 from podcast.engines import Clip
 from podcast.engines.fake import RATE, TRAILING_SILENCE, FakeEngine, tone
+from podcast.export import MP3_DELAY, MP3_FRAME, Encoding
 from podcast.voices import Pauses, Voice
 
-PAUSES = Pauses(paragraph=300, turn=500, speaker_change=800, sentence=200)
+PAUSES = Pauses(paragraph=300, turn=500, speaker_change=800)
 
 
-def silent_ms(piece: AudioSegment) -> bool:
-    return piece.max == 0
+def mp3_frames(data: bytes) -> int:
+    """Count MPEG-1 Layer III frames by walking their headers (CBR, 44.1 kHz)."""
+    rates = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+    count = position = 0
+    while position < len(data):
+        header = int.from_bytes(data[position : position + 4], "big")
+        assert header >> 21 == 0x7FF, f"no frame sync at byte {position}"
+        position += 144 * rates[(header >> 12) & 0xF] * 1000 // 44100 + ((header >> 9) & 1)
+        count += 1
+    assert position == len(data)
+    return count
 
 
-def test_trim_removes_engine_silence_but_keeps_speech() -> None:
-    clip = Clip(tone(1.0, 400), RATE)
-    trimmed = trim(AudioSegment(clip.pcm, sample_width=2, frame_rate=RATE, channels=1))
-    assert abs(len(trimmed) - 1000) <= 20
-    assert 1000 + TRAILING_SILENCE * 1000 - len(trimmed) > 200
+def test_pause_after_a_turn() -> None:
+    assert pause_after(PAUSES, "A", None) == 0
+    assert pause_after(PAUSES, "A", "A") == 500
+    assert pause_after(PAUSES, "A", "B") == 800
 
 
-def test_pauses_follow_paragraph_turn_and_speaker() -> None:
-    a = Assembler(PAUSES)
-    first = Utterance(0, 0, "A")
-    assert a.pause_before(None, first) == 0
-    assert a.pause_before(first, Utterance(0, 1, "A")) == 300
-    assert a.pause_before(first, Utterance(1, 0, "A")) == 500
-    assert a.pause_before(first, Utterance(1, 0, "B")) == 800
-
-
-def test_stream_is_resampled_pieces_with_spans_in_samples() -> None:
+def test_speech_trims_engine_silence_resamples_and_joins_with_gaps() -> None:
     engine = FakeEngine()
-    items = [
-        (Utterance(0, 0, "A"), engine.synthesize("one two three", Voice(rate=180))),
-        (Utterance(0, 1, "A"), engine.synthesize("four five", Voice(rate=180))),
-        (Utterance(1, 0, "B"), engine.synthesize("six", Voice(rate=180))),
-    ]
-    a = Assembler(PAUSES)
-    pieces = list(a.stream(items))
-    assert [p.frame_rate for p in pieces] == [OUTPUT_RATE] * len(pieces)
-    kinds = ["pause" if silent_ms(p) else "speech" for p in pieces]
-    assert kinds == ["speech", "pause", "speech", "pause", "speech"]
-    assert [len(p) for p in pieces if silent_ms(p)] == [300, 800]
-    assert sum(int(p.frame_count()) for p in pieces) == a.frames
-    assert [(s.turn, s.speaker) for s in a.spans] == [(0, "A"), (1, "B")]
-    first, second = a.spans
-    assert first.start == 0 and second.end == a.frames
-    gap = (second.start - first.end) / OUTPUT_RATE
-    assert abs(gap - 0.8) < 0.01
-    speech = (first.end - first.start) / OUTPUT_RATE
-    assert abs(speech - (5 * 60 / 180 + 0.3)) < 0.05
+    clips = [engine.synthesize("one two three", Voice(rate=180)), engine.synthesize("x", Voice())]
+    pcm = speech(clips, [300])
+    expected = (3 * 60 / 180) + 0.3 + (60 / 170) + 2 * 0.015  # speech, gap, kept tails
+    assert abs(len(pcm) / 2 / OUTPUT_RATE - expected) < 0.01
+    assert 1000 * TRAILING_SILENCE > 200  # the fake's tail silence really was cut
 
 
-def test_fake_tone_length_follows_words_and_rate() -> None:
-    clip = FakeEngine().synthesize("a b c d e f", Voice(rate=120))
-    samples = array("h", clip.pcm)
-    assert abs(clip.seconds - (3.0 + TRAILING_SILENCE)) < 0.01
-    assert max(samples[:RATE]) > 10000 and max(samples[-RATE // 10 :]) == 0
+def test_all_silent_clip_is_kept_whole() -> None:
+    silent = Clip(bytes(2 * RATE), RATE)
+    assert abs(len(speech([silent], [])) - 2 * OUTPUT_RATE) <= 4
+
+
+@pytest.mark.parametrize("spoken", [0, 1, 1151, 1152, 50_000, 123_457])
+@pytest.mark.parametrize("pause_ms", [0, 10, 350, 800])
+def test_mp3_segments_end_on_the_frame_grid_and_keep_the_pause(spoken: int, pause_ms: int) -> None:
+    encoding = Encoding("mp3", 96)
+    pause = samples(pause_ms)
+    trailing = encoding.trailing(spoken, pause)
+    count = spoken + trailing
+    assert count % MP3_FRAME == 0 and trailing >= 0
+    heard = trailing + encoding.decoded(count) - count  # own padding + next segment's delay
+    assert pause <= heard < max(pause, MP3_FRAME) + MP3_FRAME  # a segment always adds a frame
+
+
+def test_lame_gives_exactly_one_extra_frame_per_segment() -> None:
+    encoding = Encoding("mp3", 96)
+    for count in (MP3_FRAME, 40 * MP3_FRAME, 333 * MP3_FRAME):
+        data = encoding.encode(tone(count / OUTPUT_RATE, 300)[: 2 * count].ljust(2 * count, b"\0"))
+        assert mp3_frames(data) * MP3_FRAME == encoding.decoded(count)
+    assert encoding.lead == MP3_DELAY
+
+
+def test_wav_segments_are_plain_pcm() -> None:
+    encoding = Encoding("wav")
+    assert encoding.trailing(1000, 500) == 500
+    assert encoding.decoded(1500) == 1500 and encoding.lead == 0
+    assert encoding.encode(b"\1\2") == b"\1\2"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from podcast.cache import ClipCache
-from podcast.clips import ClipSource, Job
 from podcast.engines import Clip, create, unknown_voices
 from podcast.engines.espeak import split_long
+from podcast.export import Encoding
 from podcast.render import render
+from podcast.segments import ClipJob, Producer, SegmentJob, Setup
 from podcast.voices import Voice
 from tests.conftest import FIXTURES
 
@@ -95,20 +95,23 @@ def test_long_turn_is_spoken_whole(espeak) -> None:
     assert speech_seconds(clip) > 0.8 * 560 * 60 / 300
 
 
-def test_parallel_clips_stay_in_order_under_load(tmp_path: Path) -> None:
-    """Many turns through two worker processes while the CPU is busy: clip N is turn N."""
+def test_parallel_turns_stay_in_order_under_load(tmp_path: Path) -> None:
+    """Many turns through worker processes while the CPU is busy: segment N is turn N."""
     sizes = [30 if i % 2 else 1 for i in range(24)]
-    jobs = [Job(f"k{i}", words(n, i), Voice(rate=250), f"turn {i}") for i, n in enumerate(sizes)]
+    jobs = [
+        SegmentJob((ClipJob(f"k{i}", words(n, i), Voice(rate=250)),), (), 500, f"turn {i}")
+        for i, n in enumerate(sizes)
+    ]
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        source = ClipSource("espeak", create("espeak"), ClipCache(tmp_path), jobs=3)
-        lengths = [speech_seconds(c) for c in source.clips(jobs)]
+        producer = Producer(Setup("espeak", tmp_path, Encoding("wav")), workers=3)
+        lengths = [stored.speech / 44100 for stored in producer.made(jobs)]
     finally:
         burner.kill()
     short = [s for s, n in zip(lengths, sizes, strict=True) if n == 1]
     long = [s for s, n in zip(lengths, sizes, strict=True) if n == 30]
     assert max(short) < 1.5 and min(long) > 4.0
-    assert source.tally.synthesized == 24
+    assert (producer.synthesized, producer.cached) == (24, 0)
 
 
 def test_real_render_to_wav_has_speech_and_pauses(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import os
@@ -21,6 +22,7 @@ import re
 import shutil
 import tempfile
 import wave
+import weakref
 from array import array
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,13 @@ MAX_WORDS = 300
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
 _GENDERS = {0: "unknown", 1: "male", 2: "female"}
 _loaded: str | None = None
+_live: weakref.WeakSet[EspeakEngine] = weakref.WeakSet()
+
+
+@atexit.register
+def _release_all() -> None:
+    for engine in list(_live):
+        engine.release()
 
 
 def load_library() -> str:
@@ -96,12 +105,16 @@ class EspeakEngine:
         self._tts = pyttsx3.init("espeak")
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
         self._dir = Path(tempfile.mkdtemp(prefix="podcast-espeak-"))
+        weakref.finalize(self, shutil.rmtree, self._dir, True)
+        _live.add(self)
         self._count = 0
         self.retries = 0
         """Utterances that came out empty and were synthesized again."""
 
-    def __del__(self) -> None:
-        shutil.rmtree(getattr(self, "_dir", ""), ignore_errors=True)
+    def release(self) -> None:
+        """Drop the pyttsx3 engine while the interpreter is still whole (its __del__
+        fails during interpreter shutdown)."""
+        self._tts = None
 
     def voices(self) -> list[VoiceInfo]:
         found = []
@@ -131,6 +144,8 @@ class EspeakEngine:
         self._count += 1
         path = self._dir / f"clip-{self._count}.wav"
         tts = self._tts
+        if tts is None:
+            raise EngineError("the speech engine was already shut down")
         tts.setProperty("voice", voice.voice)
         tts.setProperty("rate", voice.rate)
         tts.setProperty("pitch", voice.pitch)

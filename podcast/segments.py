@@ -1,0 +1,201 @@
+"""Turns -> encoded segments, in order, made by a pool of engine processes.
+
+Each turn is one segment: its clips (from the clip cache, or synthesized), trimmed
+and joined with their pauses, the pause after the turn, then encoded. Workers make
+whole segments, so synthesis and encoding run in parallel and overlap; an unchanged
+turn's encoded segment comes from the segment cache without touching the engine.
+
+Workers are spawned (forking after the engine starts hangs), each with its own
+engine. Results come back in submission order, so which audio belongs to which turn
+never depends on timing, and only a few segments per worker are in flight, so
+memory does not grow with the episode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from podcast.assembly import samples, speech
+from podcast.cache import ClipCache, SegmentCache, Stored
+from podcast.engines import Clip, Engine, create
+from podcast.errors import EngineError
+from podcast.export import Encoding
+from podcast.voices import Voice
+
+IN_FLIGHT_PER_WORKER = 3
+
+
+@dataclass(frozen=True)
+class ClipJob:
+    """One paragraph to speak."""
+
+    key: str
+    text: str
+    voice: Voice
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    """One turn to turn into encoded audio."""
+
+    clips: tuple[ClipJob, ...]
+    gaps: tuple[int, ...]
+    """Milliseconds between consecutive clips."""
+    after: int
+    """Milliseconds of pause after the turn."""
+    label: str
+    """How to name the turn in an error: ``turn 12 ("I imagine this...")``."""
+
+    def key(self, encoding: Encoding) -> str:
+        """Segment cache key: the clips, the pauses and the encoding."""
+        payload = [[c.key for c in self.clips], self.gaps, self.after, asdict(encoding)]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Made:
+    """A finished segment."""
+
+    stored: Stored
+    synthesized: int
+    """Clips the engine spoke for it."""
+    cached: int
+    """Clips (or, for a cached segment, the clips it was made of) taken from the cache."""
+    reused: bool = False
+    """True when the whole encoded segment came from the segment cache."""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What every worker needs: picklable, sent once per worker."""
+
+    engine: str
+    cache: Path | None
+    encoding: Encoding
+
+
+_engines: dict[str, Engine] = {}
+
+
+def use_engine(name: str, engine: Engine) -> None:
+    """Let segments made in this process use an engine that already exists."""
+    _engines[name] = engine
+
+
+def _engine(name: str) -> Engine:
+    if name not in _engines:
+        _engines[name] = create(name)
+    return _engines[name]
+
+
+_setup: Setup | None = None
+
+
+def _start_worker(setup: Setup) -> None:
+    global _setup
+    _setup = setup
+
+
+def _work(job: SegmentJob) -> Made:
+    assert _setup is not None
+    return make_segment(job, _setup)
+
+
+def make_segment(job: SegmentJob, setup: Setup) -> Made:
+    """Speak (or fetch) the turn's clips, join them, add the pause after, encode."""
+    clips_cache = ClipCache(setup.cache) if setup.cache else None
+    clips: list[Clip] = []
+    synthesized = 0
+    for clip_job in job.clips:
+        clip = clips_cache.get(clip_job.key) if clips_cache else None
+        if clip is None:
+            clip = _synthesize(job, clip_job, setup.engine)
+            synthesized += 1
+            if clips_cache:
+                clips_cache.put(clip_job.key, clip)
+        clips.append(clip)
+    pcm = speech(clips, job.gaps)
+    spoken = len(pcm) // 2
+    count = spoken + setup.encoding.trailing(spoken, samples(job.after))
+    data = setup.encoding.encode(pcm + bytes(2 * (count - spoken)))
+    return Made(Stored(data, count, spoken), synthesized, len(job.clips) - synthesized)
+
+
+def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:
+    try:
+        return _engine(engine).synthesize(clip_job.text, clip_job.voice)
+    except EngineError as error:
+        raise EngineError(f"{job.label}: {error}") from error
+
+
+class Producer:
+    """Yields every turn's encoded segment, in order."""
+
+    def __init__(
+        self, setup: Setup, workers: int, progress: Callable[[int], None] | None = None
+    ) -> None:
+        self.setup = setup
+        self.workers = max(1, workers)
+        self.progress = progress or (lambda n: None)
+        self.segments = SegmentCache(setup.cache) if setup.cache else None
+        self.synthesized = 0
+        self.cached = 0
+
+    def made(self, jobs: Sequence[SegmentJob]) -> Iterator[Stored]:
+        """The encoded segment of every job, in order."""
+        found = [self._cached(job) for job in jobs]
+        missing = sum(1 for f in found if f is None)
+        if self.workers == 1 or missing < 2:
+            for job, hit in zip(jobs, found, strict=True):
+                yield self._finish(job, hit or make_segment(job, self.setup))
+            return
+        context = multiprocessing.get_context("spawn")
+        workers = min(self.workers, missing)
+        with ProcessPoolExecutor(workers, context, _start_worker, (self.setup,)) as pool:
+            try:
+                yield from self._pooled(pool, jobs, found, workers * IN_FLIGHT_PER_WORKER)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+
+    def _pooled(
+        self,
+        pool: ProcessPoolExecutor,
+        jobs: Sequence[SegmentJob],
+        found: list[Made | None],
+        window: int,
+    ) -> Iterator[Stored]:
+        pending: deque[tuple[SegmentJob, Made | Future[Made]]] = deque()
+        for job, hit in zip(jobs, found, strict=True):
+            pending.append((job, hit or pool.submit(_work, job)))
+            while len(pending) >= window or (pending and isinstance(pending[0][1], Made)):
+                yield self._finish(*pending.popleft())
+        while pending:
+            yield self._finish(*pending.popleft())
+
+    def _cached(self, job: SegmentJob) -> Made | None:
+        if not self.segments or self.setup.encoding.fmt != "mp3":
+            return None  # WAV segments are as large as the audio: not worth keeping
+        stored = self.segments.get(job.key(self.setup.encoding))
+        return Made(stored, 0, len(job.clips), reused=True) if stored else None
+
+    def _finish(self, job: SegmentJob, result: Made | Future[Made]) -> Stored:
+        if isinstance(result, Future):
+            try:
+                result = result.result()
+            except BrokenProcessPool as error:
+                raise EngineError(f"{job.label}: the speech engine crashed") from error
+        if self.segments and not result.reused and self.setup.encoding.fmt == "mp3":
+            self.segments.put(job.key(self.setup.encoding), result.stored)
+        self.synthesized += result.synthesized
+        self.cached += result.cached
+        self.progress(1)
+        return result.stored
