@@ -57,6 +57,19 @@ def test_each_clip_holds_its_own_text(espeak) -> None:
     assert lengths[0] > 8 * lengths[1] and lengths[2] > 8 * lengths[3]
 
 
+def test_alternating_rates_never_get_the_previous_audio(espeak) -> None:
+    """Back-to-back utterances at very different rates: each clip is its own.
+
+    eSpeak's Synchronize() can return before the driver has written the clip; a
+    file read too early, or the next save_to_file, then gets the previous audio.
+    """
+    text = words(12)
+    lengths = [espeak.synthesize(text, Voice(rate=r)).seconds for r in (100, 450) * 40]
+    slow, fast = lengths[0::2], lengths[1::2]
+    assert min(slow) > 2 * max(fast)
+    assert max(slow) - min(slow) < 0.05 and max(fast) - min(fast) < 0.05
+
+
 def test_settings_do_not_carry_over(espeak) -> None:
     text = words(20)
     normal = speech_seconds(espeak.synthesize(text, Voice(rate=170)))

@@ -3,9 +3,16 @@
 * The bundled library from ``espeakng-loader`` is preloaded with RTLD_GLOBAL before
   pyttsx3 imports (after setting ESPEAK_DATA_PATH, or the C library exits the
   process); a system eSpeak NG is used instead when one is installed.
-* ``runAndWait()`` returns before eSpeak has finished (retrieval mode is
-  asynchronous), so every utterance waits on ``_espeak.Synchronize()`` and its
-  file is checked for audio; an empty clip is retried once.
+* The driver initializes eSpeak in retrieval mode, which is asynchronous: its
+  callback runs on eSpeak's own thread, ``runAndWait()`` returns before eSpeak has
+  finished, and the callback then pumps pyttsx3's command queue while our next
+  ``setProperty`` calls fill it, so a clip can come out with the previous
+  utterance's settings or audio. We initialize eSpeak first, in synchronous mode
+  (the driver skips its own initialization when it finds eSpeak initialized), so
+  callbacks run inside ``Synth`` on our thread. Synchronous mode never sends the
+  end-of-message event the driver waits for to write its file, so we hand it that
+  event when ``Synth`` returns. Each file is checked for audio; an empty clip is
+  retried once.
 * The driver prints "Audio saved to ..." from eSpeak's thread: silenced.
 * Voice, rate, pitch and volume are set for every utterance (they carry over).
 * The driver's buffer grows quadratically with text length: long texts are split
@@ -15,6 +22,7 @@
 from __future__ import annotations
 
 import atexit
+import audioop
 import ctypes
 import ctypes.util
 import os
@@ -23,7 +31,6 @@ import shutil
 import tempfile
 import wave
 import weakref
-from array import array
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +109,9 @@ class EspeakEngine:
             raise EngineError(f"cannot load eSpeak NG through pyttsx3: {error}") from error
         driver.print = _quiet  # type: ignore[attr-defined]  # "Audio saved to ..." per clip
         self._espeak = _espeak
+        _initialize_synchronous(_espeak, driver.EspeakDriver)
         self._tts = pyttsx3.init("espeak")
+        _finish_when_synth_returns(self._tts.proxy._driver, _espeak)
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
         self._dir = Path(tempfile.mkdtemp(prefix="podcast-espeak-"))
         weakref.finalize(self, shutil.rmtree, self._dir, True)
@@ -152,7 +161,7 @@ class EspeakEngine:
         tts.setProperty("volume", voice.volume)
         tts.save_to_file(text, str(path))
         tts.runAndWait()
-        self._espeak.Synchronize()  # runAndWait returns before eSpeak is done
+        self._espeak.Synchronize()  # a no-op in synchronous mode; kept as a guard
         try:
             with wave.open(str(path), "rb") as file:
                 self.rate = file.getframerate()
@@ -163,11 +172,36 @@ class EspeakEngine:
             path.unlink(missing_ok=True)
 
 
+def _initialize_synchronous(espeak: Any, driver_class: Any) -> None:
+    """Initialize eSpeak once per process in synchronous mode, before the driver does."""
+    if driver_class._moduleInitialized:
+        return
+    if espeak.Initialize(espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
+        raise EngineError("eSpeak NG could not start; reinstall espeakng-loader")
+    current = espeak.GetCurrentVoice()
+    name = current.contents.name if current and current.contents.name else b"gmw/en"
+    driver_class._defaultVoice = name.decode("utf-8")
+    driver_class._moduleInitialized = True
+
+
+def _finish_when_synth_returns(driver: Any, espeak: Any) -> None:
+    """After ``Synth`` returns (all audio delivered, in synchronous mode), send the
+    driver the end-of-message event: it then writes the file and ends its loop."""
+    events = (espeak.EVENT * 2)()
+    events[0].type = espeak.EVENT_MSG_TERMINATED
+    events[1].type = espeak.EVENT_LIST_TERMINATED
+    start = driver._start_synthesis
+
+    def start_and_finish(text: str) -> None:
+        start(text)
+        driver._onSynth(None, 0, events)
+
+    driver._start_synthesis = start_and_finish
+
+
 def _audible(pcm: bytes) -> bool:
-    if len(pcm) < 2 * 220:
-        return False
-    samples = array("h", pcm[: len(pcm) - len(pcm) % 2])
-    return max(samples) - min(samples) > 200
+    """At least 10 ms of audio with something louder than near-silence in it."""
+    return len(pcm) >= 2 * 220 and audioop.max(pcm[: len(pcm) - len(pcm) % 2], 2) > 100
 
 
 def data_path() -> Path:
