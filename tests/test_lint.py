@@ -1,7 +1,8 @@
 """The code stays ruff clean: checked with the tests, so CI catches it."""
 
-import shutil
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_clean() -> None:
-    ruff = shutil.which("ruff")
-    if ruff is None:
+    if importlib.util.find_spec("ruff") is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
     run = subprocess.run(
-        [ruff, "check", "--quiet", "podcast", "tests", "bench"],
+        [sys.executable, "-m", "ruff", "check", "--quiet", "podcast", "tests", "bench"],
         cwd=ROOT,
         capture_output=True,
         text=True,
