@@ -21,7 +21,10 @@ FORMATS = ("mp3", "wav")
 KEY_TAG = "podcast-render-key"
 MP3_FRAME = 1152  # samples per MPEG-1 Layer III frame
 MP3_DELAY = 1105  # encoder + decoder delay: where the first input sample is heard
-MP3_QUALITY = 5  # LAME's algorithm quality (2 best, 7 fastest); 5 is fine for speech
+# LAME's algorithm quality, 2 (best) to 7 (fastest). eSpeak's speech has nothing above
+# 11 kHz and 96 kbit/s is generous for mono speech; 7 encodes twice as fast as 5
+# (1.4 s against 2.7 s for 9 minutes here) and sounds the same.
+MP3_QUALITY = 7
 
 
 @dataclass(frozen=True)
