@@ -159,3 +159,7 @@ def clear() -> None:
     """Delete every cached clip."""
     removed = ClipCache(default_dir()).clear()
     click.echo(f"Removed {removed} clips from {default_dir()}")
+
+
+if __name__ == "__main__":
+    main()

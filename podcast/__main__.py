@@ -1,0 +1,5 @@
+"""python -m podcast"""
+
+from podcast.cli import main
+
+main()
