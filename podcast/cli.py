@@ -6,6 +6,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -130,14 +131,23 @@ def turns(transcript: Path, voices: Path | None, as_json: bool) -> None:
 
 
 @main.command()
+@click.option("--lang", help="Only voices of this language (a prefix: en matches en-us).")
+@click.option("--gender", type=click.Choice(["female", "male"]), help="Only this gender.")
+@click.option("--json", "as_json", is_flag=True, help="Print voices and variants as JSON.")
 @ENGINE
 @friendly
-def voices(engine: str) -> None:
-    """List the engine's voices and variants."""
+def voices(lang: str | None, gender: str | None, as_json: bool, engine: str) -> None:
+    """List the engine's voices and variants (a variant goes after +: en-us+f3)."""
     speech = create(engine)
-    for voice in sorted(speech.voices(), key=lambda v: v.name):
+    found = sorted((v for v in speech.voices() if v.matches(lang, gender)), key=lambda v: v.name)
+    variants = [v for v in speech.variants() if v.matches(None, gender)]
+    if as_json:
+        rows = {"voices": [asdict(v) for v in found], "variants": [asdict(v) for v in variants]}
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for voice in found:
         click.echo(f"{voice.name:<20} {voice.gender:<8} {voice.description}")
-    click.echo(f"variants (add as voice+variant): {' '.join(speech.variants())}")
+    click.echo(f"variants (add as voice+variant): {' '.join(v.name for v in variants)}")
 
 
 @main.group()

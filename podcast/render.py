@@ -22,6 +22,7 @@ from podcast.script import Script, parse
 from podcast.segments import ClipJob, Producer, SegmentJob, Setup, use_engine
 from podcast.speech import first_words, spoken_script
 from podcast.voices import Voice, VoiceBook, find_voices_file, load
+from podcast.voices import warnings as book_warnings
 
 Progress = Callable[[int, int], None]
 DEFAULT_BITRATE = 96
@@ -101,6 +102,7 @@ def load_transcript(path: Path, voices: Path | None = None) -> Loaded:
     script = spoken_script(script, book.pronunciations)
     if not script.turns:
         raise InputError(f"{path}: no speakable text found; check it is a transcript")
+    warnings += book_warnings(book, script.speakers, book.cast(script.speakers))
     return Loaded(path, script, book, tuple(warnings))
 
 

@@ -41,6 +41,10 @@ class Speaker:
     """The speaker's resolved voice (defaults filled in)."""
     aliases: tuple[str, ...] = ()
     """Other labels that mean this speaker (``WILLIAMS`` for ``ALLISON WILLIAMS``)."""
+    gender: str | None = None
+    """female or male: a speaker with no voice of their own gets one of this gender."""
+    has_voice: bool = False
+    """True when the entry sets the voice itself (not only rate, pitch or volume)."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,13 @@ PALETTE: tuple[Voice, ...] = (
     Voice("en-gb+f4", pitch=50),
 )
 NARRATOR_VOICE = Voice("en-gb-x-rp", rate=165, pitch=45)
+GENDERS = ("female", "male")
+
+
+def gender_of(voice: Voice) -> str | None:
+    """female or male for a palette-style voice (``+f3`` or ``+m3``), else None."""
+    variant = voice.voice.partition("+")[2][:1].lower()
+    return {"f": "female", "m": "male"}.get(variant)
 
 
 @dataclass(frozen=True)
@@ -143,22 +154,43 @@ class VoiceBook:
         voices: dict[str, Voice] = {}
         for name in names:
             configured = self.speaker(name)
-            if configured:
+            if configured and configured.has_voice:
                 voices[name] = configured.voice
             elif name == NARRATOR:
                 voices[name] = self.narrator
         taken = {v.voice for v in voices.values()}
         for name in names:
             if name not in voices:
-                voices[name] = self._palette_voice(name, taken)
+                configured = self.speaker(name)
+                voices[name] = self._palette_voice(name, taken, configured)
                 taken.add(voices[name].voice)
         return voices
 
-    def _palette_voice(self, name: str, taken: set[str]) -> Voice:
-        start = int(hashlib.sha1(name.casefold().encode()).hexdigest(), 16) % len(PALETTE)
-        order = PALETTE[start:] + PALETTE[:start]
+    def _palette_voice(self, name: str, taken: set[str], configured: Speaker | None) -> Voice:
+        gender = configured.gender if configured else None
+        palette = [v for v in PALETTE if not gender or gender_of(v) == gender]
+        start = int(hashlib.sha1(name.casefold().encode()).hexdigest(), 16) % len(palette)
+        order = palette[start:] + palette[:start]
         choice = next((v for v in order if v.voice not in taken), order[0])
+        if configured:  # rate, pitch or volume set without a voice: keep them
+            return replace(configured.voice, voice=choice.voice)
         return replace(choice, rate=self.defaults.rate, volume=self.defaults.volume)
+
+
+def warnings(book: VoiceBook, speakers: Sequence[str], cast: Mapping[str, Voice]) -> list[str]:
+    """Configured speakers the transcript never uses; speakers who would sound the same."""
+    where = str(book.source or VOICES_FILE)
+    found = []
+    for speaker in book.speakers:
+        if not any(book.speaker(name) is speaker for name in speakers):
+            found.append(f"{where}: speakers.{speaker.name}: not in the transcript; check the name")
+    same: dict[Voice, list[str]] = {}
+    for name, voice in cast.items():
+        same.setdefault(voice, []).append(name)
+    for names in same.values():
+        if len(names) > 1:
+            found.append(f"{' and '.join(names)} have the same voice; give one of them another")
+    return found
 
 
 def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | None:
@@ -314,8 +346,12 @@ class _Checker:
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 self.problem(f"{key}.aliases", "expected a list of names, e.g. [WILLIAMS]")
                 aliases = []
+            gender = data.pop("gender", None)
+            if gender is not None and gender not in GENDERS:
+                self.problem(f"{key}.gender", f"expected female or male, got {gender!r}")
+                gender = None
             voice = self.voice(data, key, defaults)
-            result.append(Speaker(name, voice, tuple(aliases)))
+            result.append(Speaker(name, voice, tuple(aliases), gender, "voice" in data))
         return tuple(result)
 
     def pronunciations(self, value: Any) -> tuple[Pronunciation, ...]:

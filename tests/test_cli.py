@@ -107,3 +107,26 @@ def test_cache_info_and_clear() -> None:
     cleared = run("cache", "clear")
     assert cleared.stdout.startswith("Removed 17 clips from ")
     assert ": 0 clips, 0.0 MB" in run("cache", "info").stdout
+
+
+def test_voices_filtered_by_language_and_gender() -> None:
+    result = run("voices", "--engine", "fake", "--lang", "en-gb", "--gender", "female")
+    assert result.exit_code == 0
+    assert result.stdout == "variants (add as voice+variant): f1 f2 f3 f4 f5\n"
+    result = run("voices", "--engine", "fake", "--lang", "en-gb")
+    names = [line.split()[0] for line in result.stdout.splitlines()[:-1]]
+    assert names == ["en-gb", "en-gb-scotland", "en-gb-x-rp"]
+
+
+def test_voices_json() -> None:
+    result = run("voices", "--engine", "fake", "--json", "--lang", "en-029")
+    data = json.loads(result.stdout)
+    assert data["voices"] == [
+        {"name": "en-029", "language": "en-029", "description": "Fake en-029", "gender": "unknown"}
+    ]
+    assert data["variants"][0] == {
+        "name": "m1",
+        "language": "",
+        "description": "Fake m1",
+        "gender": "male",
+    }

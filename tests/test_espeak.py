@@ -177,3 +177,9 @@ def test_every_utterance_comes_out_the_first_time() -> None:
     retries, *seconds = map(int, run.stdout.split())
     assert retries == 0
     assert seconds[0] > 30 and seconds[1] < 3 and seconds[2] > 30 and seconds[3] < 3
+
+
+def test_variants_carry_their_gender(espeak) -> None:
+    variants = {v.name: v for v in espeak.variants()}
+    assert variants["f3"].gender == "female" and variants["m3"].gender == "male"
+    assert variants["f3"].description == "female3"

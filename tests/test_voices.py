@@ -12,6 +12,7 @@ from podcast.voices import (
     find_voices_file,
     load,
     loads,
+    warnings,
 )
 
 REPO_VOICES = Path(__file__).resolve().parents[1] / "voices.yaml"
@@ -123,4 +124,30 @@ def test_pronunciations_short_and_long_form() -> None:
     assert [(p.word, p.say, p.match_case, p.speakers) for p in book.pronunciations] == [
         ("Ruiz", "Roo-eess", False, ()),
         ("Shepard", "Sheppard", True, ("BOB",)),
+    ]
+
+
+def test_gender_picks_a_palette_voice_of_that_gender() -> None:
+    book = loads("speakers:\n  ANA: {gender: female}\n  BO: {gender: male, rate: 200}\n")
+    cast = book.cast(["ANA", "BO", "CY"])
+    assert "+f" in cast["ANA"].voice and "+m" in cast["BO"].voice
+    assert cast["BO"].rate == 200
+    assert len({v.voice for v in cast.values()}) == 3
+
+
+def test_bad_gender_is_a_problem() -> None:
+    assert error_of("speakers:\n  ANA: {gender: woman}\n") == (
+        "v.yaml: speakers.ANA.gender: expected female or male, got 'woman'"
+    )
+
+
+def test_warnings_for_absent_speakers_and_shared_voices() -> None:
+    book = loads(
+        "speakers:\n  ANA: {voice: en-us}\n  BO: {voice: en-us}\n  ZED: {voice: en-gb}\n",
+        Path("v.yaml"),
+    )
+    cast = book.cast(["ANA", "BO"])
+    assert warnings(book, ["ANA", "BO"], cast) == [
+        "v.yaml: speakers.ZED: not in the transcript; check the name",
+        "ANA and BO have the same voice; give one of them another",
     ]

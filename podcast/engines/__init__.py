@@ -43,6 +43,13 @@ class VoiceInfo:
     gender: str
     """male, female or unknown."""
 
+    def matches(self, language: str | None, gender: str | None) -> bool:
+        """True when the voice is of this language (a prefix: ``en`` matches ``en-us``)
+        and gender; None matches anything."""
+        if language and not self.language.casefold().startswith(language.casefold()):
+            return False
+        return not gender or self.gender.casefold() == gender.casefold()
+
 
 class Engine(Protocol):
     """What the renderer needs of a speech engine."""
@@ -56,7 +63,7 @@ class Engine(Protocol):
         """The voices on offer."""
         ...
 
-    def variants(self) -> list[str]:
+    def variants(self) -> list[VoiceInfo]:
         """Voice variants that may follow a ``+`` (``f3`` in ``en-us+f3``)."""
         ...
 
@@ -83,7 +90,7 @@ def unknown_voices(engine: Engine, wanted: Iterable[str]) -> list[str]:
     import difflib
 
     names = {v.name.casefold() for v in engine.voices()}
-    variants = {v.casefold() for v in engine.variants()}
+    variants = {v.name.casefold() for v in engine.variants()}
     problems = []
     for spec in dict.fromkeys(wanted):
         base, _, variant = spec.partition("+")

@@ -11,7 +11,8 @@
   (the driver skips its own initialization when it finds eSpeak initialized), so
   callbacks run inside ``Synth`` on our thread. Synchronous mode never sends the
   end-of-message event the driver waits for to write its file, so we hand it that
-  event when ``Synth`` returns. Each file is checked for audio; an empty clip is
+  event when ``Synth`` returns, in a one-pass loop that also drops the driver's
+  10 ms poll per utterance. Each file is checked for audio; an empty clip is
   retried once.
 * The driver prints "Audio saved to ..." from eSpeak's thread: silenced.
 * Voice, rate, pitch and volume are set for every utterance (they carry over).
@@ -111,7 +112,7 @@ class EspeakEngine:
         self._espeak = _espeak
         _initialize_synchronous(_espeak, driver.EspeakDriver)
         self._tts = pyttsx3.init("espeak")
-        _finish_when_synth_returns(self._tts.proxy._driver, _espeak)
+        _run_synchronously(self._tts.proxy._driver, _espeak)
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
         self._dir = Path(tempfile.mkdtemp(prefix="podcast-espeak-"))
         weakref.finalize(self, shutil.rmtree, self._dir, True)
@@ -133,9 +134,10 @@ class EspeakEngine:
             found.append(VoiceInfo(language, language, description, _GENDERS.get(v.gender, "")))
         return [v for v in found if v.name]
 
-    def variants(self) -> list[str]:
+    def variants(self) -> list[VoiceInfo]:
         folder = data_path() / "voices" / "!v"
-        return sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+        return [_variant(path) for path in files]
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
         pcm = b"".join(self._checked(piece, voice) for piece in split_long(text))
@@ -184,19 +186,37 @@ def _initialize_synchronous(espeak: Any, driver_class: Any) -> None:
     driver_class._moduleInitialized = True
 
 
-def _finish_when_synth_returns(driver: Any, espeak: Any) -> None:
-    """After ``Synth`` returns (all audio delivered, in synchronous mode), send the
-    driver the end-of-message event: it then writes the file and ends its loop."""
+def _run_synchronously(driver: Any, espeak: Any) -> None:
+    """Replace the driver's polling loop with one pass.
+
+    In synchronous mode ``Synth`` returns with all the audio delivered, so the loop's
+    10 ms poll per utterance is idle time. The pass runs the queued commands, speaks,
+    then hands the driver the end-of-message event that synchronous mode never sends:
+    the driver then writes its file.
+    """
     events = (espeak.EVENT * 2)()
     events[0].type = espeak.EVENT_MSG_TERMINATED
     events[1].type = espeak.EVENT_LIST_TERMINATED
-    start = driver._start_synthesis
 
-    def start_and_finish(text: str) -> None:
-        start(text)
-        driver._onSynth(None, 0, events)
+    def one_pass() -> None:
+        driver._looping = True
+        driver._proxy.setBusy(False)
+        if driver._text_to_say:
+            driver._start_synthesis(driver._text_to_say)
+            driver._onSynth(None, 0, events)
+        driver._looping = False
 
-    driver._start_synthesis = start_and_finish
+    driver.startLoop = one_pass
+
+
+def _variant(path: Path) -> VoiceInfo:
+    """A variant file's name, description and gender (its ``name`` and ``gender`` lines)."""
+    fields: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, value = line.strip().partition(" ")
+        fields.setdefault(key, value.strip())
+    gender = fields.get("gender", "").split(" ")[0]
+    return VoiceInfo(path.name, "", fields.get("name", path.name), gender or "unknown")
 
 
 def _audible(pcm: bytes) -> bool:

@@ -28,8 +28,9 @@ class FakeEngine:
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(code, code, f"Fake {code}", "unknown") for code in _LANGUAGES]
 
-    def variants(self) -> list[str]:
-        return list(_VARIANTS)
+    def variants(self) -> list[VoiceInfo]:
+        genders = {"m": "male", "f": "female"}
+        return [VoiceInfo(v, "", f"Fake {v}", genders[v[0]]) for v in _VARIANTS]
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
         self.calls.append(text)
