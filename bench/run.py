@@ -1,0 +1,171 @@
+"""Benchmark: our render against the synthesis floor and the naive pipeline, in one run.
+
+    pip install -e ".[bench]" && python -m bench.run            # 1x, 4x, 20x the article
+    python -m bench.run --sizes 1 --source my_transcript.txt     # quicker, other input
+
+For each size it times, each in a fresh process: the synthesis floor (bench/floor.py),
+the naive pipeline (bench/naive.py; skipped above --naive-max, it is quadratic), our
+cold render (empty cache), the re-render with nothing changed, and the re-render after
+changing one speaker's rate; and the peak RSS of the largest process of our cold
+render. Then, in this process, each stage's share of the work for the first size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.texts import scaled
+from podcast.assembly import speech
+from podcast.engines import create
+from podcast.export import Encoding
+from podcast.render import load_transcript, plan
+from podcast.script import NARRATOR
+
+ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
+PYTHON = sys.executable
+
+
+@dataclass
+class Row:
+    size: int
+    words: int
+    audio: float = 0.0
+    floor: float = 0.0
+    naive: float | None = None
+    cold: float = 0.0
+    unchanged: float = 0.0
+    rate_change: float = 0.0
+    rss: float = 0.0
+    changed: str = ""
+    share: float = 0.0
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, largest process) of one command."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=errors, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if status:
+            errors.seek(0)
+            sys.exit(f"failed: {' '.join(command)}\n{errors.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def guest(transcript: Path) -> tuple[str, float]:
+    """The speaker whose rate the benchmark changes (the one with the most words: the
+    worst case) and their share of the words."""
+    turns = load_transcript(transcript).script.turns
+    counts: dict[str, int] = {}
+    for turn in turns:
+        counts[turn.speaker] = counts.get(turn.speaker, 0) + len(turn.text.split())
+    name = max((n for n in counts if n != NARRATOR), key=lambda n: counts[n])
+    return name, counts[name] / sum(counts.values())
+
+
+def run_size(source: str, size: int, folder: Path, naive_max: int, jobs: int | None) -> Row:
+    work = folder / f"x{size}"
+    work.mkdir()
+    transcript = work / f"article_x{size}.txt"
+    transcript.write_text(scaled(source, size), encoding="utf-8")
+    env = {**os.environ, "PODCAST_CACHE_DIR": str(work / "cache")}
+    out = work / "ours.mp3"
+    ours = [PYTHON, "-m", "podcast.cli", "render", str(transcript), "-o", str(out)]
+    ours += ["--jobs", str(jobs)] if jobs else []
+    row = Row(size, len(source.split()) * size)
+    row.floor, _ = measure([PYTHON, "-m", "bench.floor", str(transcript)], ROOT, env)
+    if size <= naive_max:
+        naive = [PYTHON, "-m", "bench.naive", str(transcript), str(work / "naive.mp3")]
+        row.naive, _ = measure(naive, ROOT, env)
+    row.cold, row.rss = measure(ours, work, env)
+    row.unchanged, _ = measure(ours, work, env)
+    row.changed, row.share = guest(transcript)
+    (work / "voices.yaml").write_text(f"speakers:\n  {row.changed}: {{rate: 185}}\n")
+    row.rate_change, _ = measure(ours, work, env)
+    from mutagen.mp3 import MP3
+
+    row.audio = MP3(str(out)).info.length
+    return row
+
+
+def stages(source: str) -> dict[str, float]:
+    """Seconds each stage costs on its own, in one process, one after another."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "article.txt"
+        path.write_text(source, encoding="utf-8")
+        start = time.perf_counter()
+        loaded = load_transcript(path)
+        parse = time.perf_counter() - start
+        engine = create("espeak")
+        jobs = plan(loaded, engine)
+        start = time.perf_counter()
+        clips = [[engine.synthesize(c.text, c.voice) for c in job.clips] for job in jobs]
+        synthesis = time.perf_counter() - start
+        start = time.perf_counter()
+        turns = [speech(turn, job.gaps) for turn, job in zip(clips, jobs, strict=True)]
+        assembly = time.perf_counter() - start
+        start = time.perf_counter()
+        for pcm in turns:
+            Encoding().encode(pcm)
+        encoding = time.perf_counter() - start
+    return {"parse": parse, "synthesis": synthesis, "assembly": assembly, "encoding": encoding}
+
+
+def table(rows: list[Row]) -> str:
+    head = (
+        "| size | words | audio | floor s | naive s | ours cold s | cold/floor | cold/naive "
+        "| unchanged s | /cold | one rate changed s | /cold | peak RSS MB |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    )
+    lines = []
+    for r in rows:
+        naive = f"{r.naive:.2f}" if r.naive else "skipped"
+        versus = f"{r.cold / r.naive:.2f}" if r.naive else "—"
+        lines.append(
+            f"| {r.size}x | {r.words} | {r.audio / 60:.1f} min | {r.floor:.2f} | {naive} "
+            f"| {r.cold:.2f} | {r.cold / r.floor:.2f} | {versus} | {r.unchanged:.2f} "
+            f"| {r.unchanged / r.cold:.2f} | {r.rate_change:.2f} | {r.rate_change / r.cold:.2f} "
+            f"| {r.rss:.0f} |"
+        )
+    return head + "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=ARTICLE)
+    parser.add_argument("--sizes", default="1,4,20")
+    parser.add_argument("--naive-max", type=int, default=4)
+    parser.add_argument("--jobs", type=int)
+    args = parser.parse_args()
+    if not args.source.is_file():
+        sys.exit(f"{args.source}: not found; pass --source TRANSCRIPT")
+    source = args.source.read_text(encoding="utf-8")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        rows = []
+        for size in sizes:
+            rows.append(run_size(source, size, Path(folder), args.naive_max, args.jobs))
+            print(f"  {size}x done", file=sys.stderr)
+    print(table(rows))
+    print(f"\nRate changed for {rows[0].changed}: {100 * rows[0].share:.0f}% of the words.")
+    if len(rows) > 1:
+        print(f"\n{rows[-1].size}x cold / 1x cold: {rows[-1].cold / rows[0].cold:.1f}")
+    shares = stages(source)
+    total = sum(shares.values())
+    print(f"\nStages for 1x, one after another in one process ({total:.2f} s in all):")
+    for name, seconds in shares.items():
+        print(f"  {name:<10} {seconds:6.2f} s  {100 * seconds / total:5.1f} %")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if __name__ == "__main__":
+    main()
