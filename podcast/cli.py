@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
@@ -29,11 +30,26 @@ ENGINE = click.option(
 )
 
 
+class Terminated(Exception):
+    """SIGTERM arrived: stop like Ctrl-C, with exit code 143."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+INTERRUPTED = (
+    "Interrupted: nothing was written; finished clips are cached, so a new render resumes."
+)
+
+
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Report PodcastErrors as one line per problem and their exit code; never a traceback."""
+    """Report errors as one line per problem and an exit code; never a traceback
+    (unless --debug, for errors that are bugs rather than bad input)."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        signal.signal(signal.SIGTERM, _terminate)
         try:
             return command(*args, **kwargs)
         except PodcastError as error:
@@ -41,15 +57,25 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 click.echo(f"Error: {line}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
+            click.echo(INTERRUPTED, err=True)
             sys.exit(130)
+        except Terminated:
+            click.echo(INTERRUPTED, err=True)
+            sys.exit(143)
+        except Exception as error:
+            if click.get_current_context().find_root().params.get("debug"):
+                raise
+            click.echo(f"Error: unexpected {type(error).__name__}: {error}", err=True)
+            click.echo("This is a bug: run with 'podcast --debug ...' and report it.", err=True)
+            sys.exit(70)
 
     return wrapper
 
 
 @click.group()
 @click.version_option(__version__, prog_name="podcast")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def main(debug: bool) -> None:
     """Render interview transcripts into multi-voice podcast episodes, offline."""
 
 

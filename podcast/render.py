@@ -18,7 +18,7 @@ from podcast.cache import Stored, clip_key, default_dir
 from podcast.engines import Engine, create, unknown_voices
 from podcast.errors import ConfigError, InputError
 from podcast.export import Encoding, Tags, format_of, stored_render_key, write_episode
-from podcast.script import Script, parse
+from podcast.script import Script, parse, split_long
 from podcast.segments import ClipJob, Producer, SegmentJob, Setup, use_engine
 from podcast.speech import first_words, spoken_script
 from podcast.voices import Voice, VoiceBook, find_voices_file, load
@@ -27,7 +27,9 @@ from podcast.voices import warnings as book_warnings
 Progress = Callable[[int, int], None]
 DEFAULT_BITRATE = 96
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-MAX_BYTES = 64 * 1024 * 1024
+SEGMENT_WORDS = 600  # at most about 4 minutes of audio in one worker at a time
+SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
+MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,10 @@ def read_transcript(path: Path) -> tuple[str, list[str]]:
     """The transcript's text and any warnings. UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise InputError(f"{path}: larger than {MAX_BYTES // 2**20} MB; split the transcript")
+            raise InputError(
+                f"{path}: larger than {MAX_BYTES // 2**20} MB, which is days of audio; "
+                "split the transcript into episodes"
+            )
         data = path.read_bytes()
     except FileNotFoundError as error:
         raise InputError(f"{path}: no such file; check the transcript path") from error
@@ -122,7 +127,8 @@ def check_voices(engine: Engine, cast: dict[str, Voice], book: VoiceBook) -> Non
 
 
 def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
-    """One segment job per turn, one clip job per paragraph."""
+    """Segment jobs for every turn (one, unless the turn is very long), one clip job
+    per paragraph (or per stretch of a very long paragraph)."""
     cast = loaded.book.cast(loaded.script.speakers)
     check_voices(engine, cast, loaded.book)
     pauses = loaded.book.pauses
@@ -130,20 +136,47 @@ def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
     jobs = []
     for number, turn in enumerate(turns):
         voice = cast[turn.speaker]
-        clips = tuple(
-            ClipJob(clip_key(engine.name, engine.version, voice, text), text, voice)
-            for text in turn.paragraphs
-        )
         following = turns[number + 1].speaker if number + 1 < len(turns) else None
-        jobs.append(
-            SegmentJob(
-                clips=clips,
-                gaps=(pauses.paragraph,) * (len(clips) - 1),
-                after=pause_after(pauses, turn.speaker, following),
-                label=f'turn {number + 1} ("{first_words(turn, 6)}")',
+        label = f'turn {number + 1} ("{first_words(turn, 6)}")'
+        groups = _groups(_pieces(turn.paragraphs, pauses.paragraph))
+        for index, group in enumerate(groups):
+            clips = tuple(
+                ClipJob(clip_key(engine.name, engine.version, voice, text), text, voice)
+                for text, _ in group
             )
-        )
+            last = index == len(groups) - 1
+            after = (
+                groups[index + 1][0][1]
+                if not last
+                else pause_after(pauses, turn.speaker, following)
+            )
+            gaps = tuple(gap for _, gap in group[1:])
+            jobs.append(SegmentJob(clips, gaps, after, label, number))
     return jobs
+
+
+def _pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[tuple[str, int]]:
+    """Each clip's text and the pause before it: paragraphs, very long ones cut at sentences."""
+    pieces = []
+    for index, paragraph in enumerate(paragraphs):
+        for part, text in enumerate(split_long(paragraph, SEGMENT_WORDS)):
+            pieces.append((text, SENTENCE_PAUSE if part else paragraph_pause * (index > 0)))
+    return pieces
+
+
+def _groups(pieces: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+    """Pieces grouped into segments of at most SEGMENT_WORDS words, so the audio one
+    worker holds stays small however long a turn is."""
+    groups: list[list[tuple[str, int]]] = []
+    count = 0
+    for piece in pieces:
+        size = len(piece[0].split())
+        if not groups or count + size > SEGMENT_WORDS:
+            groups.append([])
+            count = 0
+        groups[-1].append(piece)
+        count += size
+    return groups
 
 
 def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
@@ -165,11 +198,14 @@ class Timeline:
     def seconds(self) -> float:
         return self.samples / self.encoding.rate
 
-    def place(self, segments: Iterator[Stored]) -> Iterator[bytes]:
-        for number, stored in enumerate(segments):
+    def place(self, jobs: list[SegmentJob], segments: Iterator[Stored]) -> Iterator[bytes]:
+        for job, stored in zip(jobs, segments, strict=True):
             start = self.samples + self.encoding.lead
-            speaker = self.script.turns[number].speaker
-            self.spans.append(Span(number, speaker, start, start + stored.speech))
+            if self.spans and self.spans[-1].turn == job.turn:  # a long turn's next part
+                start = self.spans.pop().start
+            speaker = self.script.turns[job.turn].speaker
+            end = self.samples + self.encoding.lead + stored.speech
+            self.spans.append(Span(job.turn, speaker, start, end))
             self.samples += self.encoding.decoded(stored.count)
             yield stored.data
 
@@ -203,7 +239,8 @@ def render(
     setup = Setup(engine, (cache_dir or default_dir()) if use_cache else None, encoding)
     producer = Producer(setup, jobs or os.cpu_count() or 1, _counter(progress, len(segment_jobs)))
     timeline = Timeline(loaded.script, encoding)
-    write_episode(timeline.place(producer.made(segment_jobs)), output, encoding, tags)
+    segments = timeline.place(segment_jobs, producer.made(segment_jobs))
+    write_episode(segments, output, encoding, tags)
     return RenderResult(
         **summary,
         seconds=timeline.seconds,

@@ -43,6 +43,7 @@ _CLOSING = re.compile(
 )
 _INTERVIEWER_NAMES = {"interviewer", "host", "q", "question", "moderator"}
 _WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,31 @@ class _Open:
             self.paragraphs[-1] = f"{self.paragraphs[-1]} {text}"
         else:
             self.paragraphs.append(text)
+
+
+def split_long(text: str, max_words: int) -> list[str]:
+    """Split text at sentence ends into pieces of at most about ``max_words`` words;
+    a sentence longer than that is cut between words."""
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
+    for sentence in _sentences(text, max_words):
+        size = len(sentence.split())
+        if current and count + size > max_words:
+            pieces.append(" ".join(current))
+            current, count = [], 0
+        current.append(sentence)
+        count += size
+    if current:
+        pieces.append(" ".join(current))
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _sentences(text: str, max_words: int) -> Iterator[str]:
+    for sentence in _SENTENCE_END.split(text.strip()):
+        tokens = sentence.split()
+        for start in range(0, max(len(tokens), 1), max_words):
+            yield " ".join(tokens[start : start + max_words])
 
 
 def words(text: str) -> list[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,7 +45,7 @@ class ClipJob:
 
 @dataclass(frozen=True)
 class SegmentJob:
-    """One turn to turn into encoded audio."""
+    """One turn (or part of a very long turn) to turn into encoded audio."""
 
     clips: tuple[ClipJob, ...]
     gaps: tuple[int, ...]
@@ -53,6 +54,8 @@ class SegmentJob:
     """Milliseconds of pause after the turn."""
     label: str
     """How to name the turn in an error: ``turn 12 ("I imagine this...")``."""
+    turn: int = 0
+    """Index of the turn this segment is (part of)."""
 
     def key(self, encoding: Encoding) -> str:
         """Segment cache key: the clips, the pauses and the encoding."""
@@ -102,6 +105,9 @@ _setup: Setup | None = None
 def _start_worker(setup: Setup) -> None:
     global _setup
     _setup = setup
+    # Ctrl-C in a terminal reaches the whole process group: the parent stops the
+    # workers, so they must not each print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _work(job: SegmentJob) -> Made:
@@ -134,6 +140,22 @@ def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:
         return _engine(engine).synthesize(clip_job.text, clip_job.voice)
     except EngineError as error:
         raise EngineError(f"{job.label}: {error}") from error
+    except Exception as error:  # the engine failed in a way it does not report itself
+        reason = f"{type(error).__name__}: {error}"
+        raise EngineError(f"{job.label}: the speech engine failed ({reason})") from error
+
+
+class _Crashed(Exception):
+    """A worker process died; which turn killed it is not known yet."""
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop at once: drop queued work and end the workers mid-clip. Every clip they
+    finished is already in the cache (written atomically), so the next render resumes."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
 
 
 class Producer:
@@ -148,6 +170,7 @@ class Producer:
         self.segments = SegmentCache(setup.cache) if setup.cache else None
         self.synthesized = 0
         self.cached = 0
+        self.pool_size = 0
 
     def made(self, jobs: Sequence[SegmentJob]) -> Iterator[Stored]:
         """The encoded segment of every job, in order."""
@@ -157,13 +180,26 @@ class Producer:
             for job, hit in zip(jobs, found, strict=True):
                 yield self._finish(job, hit or make_segment(job, self.setup))
             return
+        done = 0
+        try:
+            for stored in self._in_pool(jobs, found, min(self.workers, missing)):
+                yield stored
+                done += 1
+        except _Crashed:
+            # A worker died and took every pending turn with it: go on one turn at a
+            # time in a fresh worker, which names the turn that crashes it (if any).
+            yield from self._in_pool(jobs[done:], found[done:], 1)
+
+    def _in_pool(
+        self, jobs: Sequence[SegmentJob], found: list[Made | None], workers: int
+    ) -> Iterator[Stored]:
+        self.pool_size = workers
         context = multiprocessing.get_context("spawn")
-        workers = min(self.workers, missing)
         with ProcessPoolExecutor(workers, context, _start_worker, (self.setup,)) as pool:
             try:
                 yield from self._pooled(pool, jobs, found, workers * IN_FLIGHT_PER_WORKER)
             except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)
+                _stop(pool)
                 raise
 
     def _pooled(
@@ -192,6 +228,8 @@ class Producer:
             try:
                 result = result.result()
             except BrokenProcessPool as error:
+                if self.pool_size > 1:
+                    raise _Crashed from error
                 raise EngineError(f"{job.label}: the speech engine crashed") from error
         if self.segments and not result.reused and self.setup.encoding.fmt == "mp3":
             self.segments.put(job.key(self.setup.encoding), result.stored)

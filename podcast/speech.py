@@ -11,10 +11,15 @@ from podcast.voices import Pronunciation
 
 _BRACKETED = re.compile(r"\[(?!\[)([^\[\]]*)\](?!\])")
 _SPACES = re.compile(r"[ \t]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+MAX_WORD = 100
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 
 
 def speakable(text: str, speaker: str, pronunciations: Sequence[Pronunciation] = ()) -> str:
-    """Text as it will be spoken: editorial brackets dropped, pronunciations applied."""
+    """Text as it will be spoken: control characters and "words" longer than MAX_WORD
+    characters dropped, editorial brackets removed, pronunciations applied."""
+    text = _LONG_WORD.sub(" ", _CONTROL.sub("", text))  # nobody can read those aloud
     text = _BRACKETED.sub(r"\1", text)
     for rule in pronunciations:
         if rule.speakers and speaker.casefold() not in {s.casefold() for s in rule.speakers}:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from podcast.engines import Clip, create, unknown_voices
-from podcast.engines.espeak import split_long
 from podcast.export import Encoding
 from podcast.render import render
+from podcast.script import split_long
 from podcast.segments import ClipJob, Producer, SegmentJob, Setup
 from podcast.voices import Voice
 from tests.conftest import FIXTURES

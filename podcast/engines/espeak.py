@@ -27,7 +27,6 @@ import audioop
 import ctypes
 import ctypes.util
 import os
-import re
 import shutil
 import tempfile
 import wave
@@ -37,10 +36,10 @@ from typing import Any
 
 from podcast.engines import Clip, VoiceInfo
 from podcast.errors import EngineError
+from podcast.script import split_long
 from podcast.voices import Voice
 
 MAX_WORDS = 300
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
 _GENDERS = {0: "unknown", 1: "male", 2: "female"}
 _loaded: str | None = None
 _live: weakref.WeakSet[EspeakEngine] = weakref.WeakSet()
@@ -71,23 +70,6 @@ def load_library() -> str:
     ctypes.CDLL(espeakng_loader.get_library_path(), mode=ctypes.RTLD_GLOBAL)
     _loaded = "bundled"
     return _loaded
-
-
-def split_long(text: str, max_words: int = MAX_WORDS) -> list[str]:
-    """Split text at sentence ends into pieces of at most about ``max_words`` words."""
-    pieces: list[str] = []
-    current: list[str] = []
-    count = 0
-    for sentence in _SENTENCE_END.split(text.strip()):
-        size = len(sentence.split())
-        if current and count + size > max_words:
-            pieces.append(" ".join(current))
-            current, count = [], 0
-        current.append(sentence)
-        count += size
-    if current:
-        pieces.append(" ".join(current))
-    return [piece for piece in pieces if piece.strip()]
 
 
 def _quiet(*args: Any, **kwargs: Any) -> None:
@@ -140,7 +122,7 @@ class EspeakEngine:
         return [_variant(path) for path in files]
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
-        pcm = b"".join(self._checked(piece, voice) for piece in split_long(text))
+        pcm = b"".join(self._checked(piece, voice) for piece in split_long(text, MAX_WORDS))
         return Clip(pcm, self.rate)
 
     def _checked(self, text: str, voice: Voice) -> bytes:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+import time
 from array import array
 from functools import lru_cache
 
@@ -17,13 +19,19 @@ _VARIANTS = tuple(f"m{i}" for i in range(1, 8)) + tuple(f"f{i}" for i in range(1
 
 
 class FakeEngine:
-    """Speaks every word as 60 / rate minutes of tone; pitch sets the tone's frequency."""
+    """Speaks every word as 60 / rate minutes of tone; pitch sets the tone's frequency.
+
+    For tests of failure: PODCAST_FAKE_DELAY (seconds) slows every clip down, and a
+    text containing PODCAST_FAKE_CRASH ends the process, as a crashing engine would.
+    """
 
     name = "fake"
     version = "1"
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.delay = float(os.environ.get("PODCAST_FAKE_DELAY", "0"))
+        self.crash = os.environ.get("PODCAST_FAKE_CRASH")
 
     def voices(self) -> list[VoiceInfo]:
         return [VoiceInfo(code, code, f"Fake {code}", "unknown") for code in _LANGUAGES]
@@ -34,6 +42,9 @@ class FakeEngine:
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
         self.calls.append(text)
+        if self.crash and self.crash in text:
+            os._exit(3)
+        time.sleep(self.delay)
         count = len(text.split())
         if not count:
             raise EngineError("no audio came out for an empty text")
