@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -15,11 +16,13 @@ import click
 from tqdm import tqdm
 
 from podcast import __version__
+from podcast.audition import FOLDER, audition
 from podcast.cache import ClipCache, default_dir
 from podcast.engines import ENGINES, create
 from podcast.errors import PodcastError
 from podcast.render import BITRATES, DEFAULT_BITRATE, RenderResult, load_transcript, render
 from podcast.speech import first_words
+from podcast.starter import init_voices
 
 FILE = click.Path(path_type=Path, dir_okay=True)
 VOICES = click.option(
@@ -62,6 +65,9 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
         except Terminated:
             click.echo(INTERRUPTED, err=True)
             sys.exit(143)
+        except BrokenPipeError:  # `podcast turns ... | head`: the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as error:
             if click.get_current_context().find_root().params.get("debug"):
                 raise
@@ -174,6 +180,54 @@ def voices(lang: str | None, gender: str | None, as_json: bool, engine: str) -> 
     for voice in found:
         click.echo(f"{voice.name:<20} {voice.gender:<8} {voice.description}")
     click.echo(f"variants (add as voice+variant): {' '.join(v.name for v in variants)}")
+
+
+@main.command()
+@click.argument("transcript", type=FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("voices.yaml"),
+    show_default=True,
+    help="Voices file to write.",
+)
+@click.option("--female", multiple=True, metavar="NAME", help="Give NAME a female voice.")
+@click.option("--male", multiple=True, metavar="NAME", help="Give NAME a male voice.")
+@click.option("--force", is_flag=True, help="Replace an existing file (kept as .bak).")
+@friendly
+def init(
+    transcript: Path, output: Path, female: tuple[str, ...], male: tuple[str, ...], force: bool
+) -> None:
+    """Write a commented voices.yaml for TRANSCRIPT: every speaker, a distinct voice each."""
+    genders = {**dict.fromkeys(male, "male"), **dict.fromkeys(female, "female")}
+    done = init_voices(transcript, output, genders, force)
+    kept = f"; the old one is kept as {done.backup}" if done.backup else ""
+    click.echo(f"Wrote {done.path}: {len(done.speakers)} speakers{kept}")
+
+
+@main.command(name="audition")
+@click.argument("transcript", type=FILE, required=False)
+@click.option("--speaker", metavar="NAME", help="Only this speaker.")
+@VOICES
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=FOLDER,
+    show_default=True,
+    help="Folder for the samples.",
+)
+@ENGINE
+@friendly
+def audition_command(
+    transcript: Path | None, speaker: str | None, voices: Path | None, output: Path, engine: str
+) -> None:
+    """Render a short sample of every speaker (their first line in TRANSCRIPT)."""
+    for sample in audition(
+        transcript, speaker=speaker, voices=voices, folder=output, engine=engine
+    ):
+        click.echo(f"{sample.path}: {sample.speaker}, {sample.seconds:.1f} s")
 
 
 @main.group()

@@ -1,0 +1,173 @@
+"""`podcast init`: a commented voices.yaml for a transcript; never loses the old one."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from podcast.errors import ConfigError, InputError, OutputError
+from podcast.render import read_transcript
+from podcast.script import NARRATOR, Script, is_part_of, parse
+from podcast.voices import Speaker, Voice, VoiceBook, load
+
+
+@dataclass(frozen=True)
+class Initialized:
+    """What `podcast init` wrote."""
+
+    path: Path
+    """The voices file."""
+    speakers: tuple[str, ...]
+    """The speakers it configures (the narrator not counted)."""
+    backup: Path | None
+    """Where the file it replaced was kept, if it replaced one."""
+
+
+def init_voices(
+    transcript: Path,
+    path: Path,
+    genders: dict[str, str] | None = None,
+    force: bool = False,
+) -> Initialized:
+    """Write a starter voices file at ``path`` for ``transcript``.
+
+    ``genders`` maps speaker names (or surnames) to female or male.
+    """
+    if path.exists() and not force:
+        raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
+    old = _old_book(path)
+    text, _ = read_transcript(transcript)
+    script = parse(text, interviewer=old.interviewer, aliases=old.aliases())
+    resolved = {_speaker_named(script, name): gender for name, gender in (genders or {}).items()}
+    backup = write_voices_file(path, starter(script, transcript.name, resolved, old), force)
+    return Initialized(path, tuple(s for s in script.speakers if s != NARRATOR), backup)
+
+
+def _old_book(path: Path) -> VoiceBook:
+    """The voices file being replaced, to keep its settings; the defaults if it is broken."""
+    try:
+        return load(path) if path.is_file() else VoiceBook()
+    except ConfigError:
+        return VoiceBook()
+
+
+def _speaker_named(script: Script, name: str) -> str:
+    for speaker in script.speakers:
+        if speaker.casefold() == name.casefold() or is_part_of(name, speaker):
+            return speaker
+    known = ", ".join(s for s in script.speakers if s != NARRATOR)
+    raise InputError(f"no speaker '{name}' in the transcript; the speakers are: {known}")
+
+
+def aliases(script: Script) -> dict[str, list[str]]:
+    """Every speaker's other labels (``OKAFOR`` for ``DANA OKAFOR``), in order of use."""
+    found: dict[str, list[str]] = {name: [] for name in script.speakers}
+    for label in dict.fromkeys(script.labels):
+        if label in found:
+            continue
+        owner = next((s for s in script.speakers if is_part_of(label, s)), None)
+        if owner and owner != label:
+            found[owner].append(label)
+    return found
+
+
+def starter(script: Script, name: str, genders: dict[str, str], old: VoiceBook) -> str:
+    """voices.yaml text for ``script``: every speaker with a distinct voice, commented.
+
+    ``genders`` maps speaker names to female or male; genders and voices already set in
+    ``old`` are kept.
+    """
+    genders = {**{s.name: s.gender for s in old.speakers if s.gender}, **genders}
+    book = _with_genders(old, script.speakers, genders)
+    cast = book.cast(script.speakers)
+    counts = {speaker: 0 for speaker in script.speakers}
+    for turn in script.turns:
+        counts[turn.speaker] += 1
+    lines = [*_HEADER.format(name=name).splitlines(), ""]
+    lines += _voice_block("defaults", "every speaker starts from these", old.defaults, True)
+    lines += _voice_block("narrator", "reads the title, intro and closing lines", old.narrator)
+    if script.interviewer:
+        lines += [f"interviewer: {_quote(script.interviewer)}   # asks the unlabeled questions", ""]
+    lines += ["speakers:   # names match the transcript's labels, in any case"]
+    others = aliases(script)
+    for speaker in script.speakers:
+        if speaker == NARRATOR:
+            continue
+        voice = cast[speaker]
+        lines.append(f"  {_quote(speaker)}:   # {counts[speaker]} turns")
+        lines.append(f"    voice: {voice.voice}")
+        lines.append(f"    rate: {voice.rate}")
+        lines.append(f"    pitch: {voice.pitch}")
+        if others.get(speaker):
+            lines.append(f"    aliases: [{', '.join(_quote(a) for a in others[speaker])}]")
+        if genders.get(speaker):
+            lines.append(f"    gender: {genders[speaker]}   # for a voice chosen for you")
+    pauses = old.pauses
+    lines += [
+        "",
+        "pauses:   # milliseconds of silence",
+        f"  paragraph: {pauses.paragraph}   # between paragraphs of one turn",
+        f"  turn: {pauses.turn}   # between two turns of the same speaker",
+        f"  speaker_change: {pauses.speaker_change}   # when another speaker takes over",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_HEADER = """\
+# Voices for {name}, written by `podcast init`.
+# Edit and render again: only the turns whose voice changed are synthesized again.
+# `podcast voices` lists the voices and variants (voice+variant: en-us+f3);
+# `podcast audition {name}` renders a short sample of every speaker.
+# rate: words per minute (80-450); pitch: 0-99; volume: 0-1."""
+
+
+def _voice_block(key: str, comment: str, voice: Voice, volume: bool = False) -> list[str]:
+    lines = [f"{key}:   # {comment}", f"  voice: {voice.voice}", f"  rate: {voice.rate}"]
+    lines.append(f"  pitch: {voice.pitch}")
+    if volume:
+        lines.append(f"  volume: {voice.volume:g}")
+    return [*lines, ""]
+
+
+def _with_genders(old: VoiceBook, names: Iterable[str], genders: dict[str, str]) -> VoiceBook:
+    """The old book with every speaker's gender set (new entries for unconfigured ones)."""
+    speakers = [replace(s, gender=genders.get(s.name, s.gender)) for s in old.speakers]
+    for name in names:
+        if name in genders and old.speaker(name) is None:
+            speakers.append(Speaker(name, old.defaults, (), genders[name]))
+    return replace(old, speakers=tuple(speakers))
+
+
+def _quote(name: str) -> str:
+    """A YAML-safe scalar: JSON strings are valid YAML."""
+    return json.dumps(name, ensure_ascii=False)
+
+
+def write_voices_file(path: Path, text: str, force: bool) -> Path | None:
+    """Write ``text`` to ``path`` atomically. An existing file is only replaced with
+    ``force``, and is then kept as ``<name>.bak``; returns that backup's path."""
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name such as {path / 'voices.yaml'}")
+    if path.exists() and not force:
+        raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
+    backup = path.with_name(path.name + ".bak") if path.exists() else None
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        if backup:
+            shutil.copy2(path, backup)
+        os.replace(temp, path)
+    except OSError as error:
+        raise OutputError(f"{path}: cannot write it ({error.strerror or error})") from error
+    finally:
+        if temp:
+            Path(temp).unlink(missing_ok=True)
+    return backup
