@@ -60,18 +60,22 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, 
     return elapsed, usage.ru_maxrss / 1024
 
 
-def guest(transcript: Path) -> tuple[str, float]:
-    """The speaker whose rate the benchmark changes (the one with the most words: the
-    worst case) and their share of the words."""
+def guest(transcript: Path, wanted: str | None) -> tuple[str, float]:
+    """The speaker whose rate the benchmark changes (``wanted``, else the one with the
+    most words: the worst case) and their share of the words."""
     turns = load_transcript(transcript).script.turns
     counts: dict[str, int] = {}
     for turn in turns:
         counts[turn.speaker] = counts.get(turn.speaker, 0) + len(turn.text.split())
-    name = max((n for n in counts if n != NARRATOR), key=lambda n: counts[n])
+    name = wanted or max((n for n in counts if n != NARRATOR), key=lambda n: counts[n])
+    if name not in counts:
+        sys.exit(f"--change {name}: no such speaker; use one of {', '.join(counts)}")
     return name, counts[name] / sum(counts.values())
 
 
-def run_size(source: str, size: int, folder: Path, naive_max: int, jobs: int | None) -> Row:
+def run_size(
+    source: str, size: int, folder: Path, naive_max: int, jobs: int | None, change: str | None
+) -> Row:
     work = folder / f"x{size}"
     work.mkdir()
     transcript = work / f"article_x{size}.txt"
@@ -87,7 +91,7 @@ def run_size(source: str, size: int, folder: Path, naive_max: int, jobs: int | N
         row.naive, _ = measure(naive, ROOT, env)
     row.cold, row.rss = measure(ours, work, env)
     row.unchanged, _ = measure(ours, work, env)
-    row.changed, row.share = guest(transcript)
+    row.changed, row.share = guest(transcript, change)
     (work / "voices.yaml").write_text(f"speakers:\n  {row.changed}: {{rate: 185}}\n")
     row.rate_change, _ = measure(ours, work, env)
     from mutagen.mp3 import MP3
@@ -144,6 +148,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,4,20")
     parser.add_argument("--naive-max", type=int, default=4)
     parser.add_argument("--jobs", type=int)
+    parser.add_argument("--change", help="speaker whose rate to change (default: most words)")
     args = parser.parse_args()
     if not args.source.is_file():
         sys.exit(f"{args.source}: not found; pass --source TRANSCRIPT")
@@ -152,7 +157,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         rows = []
         for size in sizes:
-            rows.append(run_size(source, size, Path(folder), args.naive_max, args.jobs))
+            rows.append(
+                run_size(source, size, Path(folder), args.naive_max, args.jobs, args.change)
+            )
             print(f"  {size}x done", file=sys.stderr)
     print(table(rows))
     print(f"\nRate changed for {rows[0].changed}: {100 * rows[0].share:.0f}% of the words.")

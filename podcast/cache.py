@@ -119,6 +119,9 @@ class SegmentCache:
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.seg"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str) -> Stored | None:
         path = self._path(key)
         try:

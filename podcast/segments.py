@@ -32,6 +32,7 @@ from podcast.export import Encoding
 from podcast.voices import Voice
 
 IN_FLIGHT_PER_WORKER = 3
+MAX_PENDING = 64  # segments waiting for their turn to be written, at most
 
 
 @dataclass(frozen=True)
@@ -174,57 +175,68 @@ class Producer:
 
     def made(self, jobs: Sequence[SegmentJob]) -> Iterator[Stored]:
         """The encoded segment of every job, in order."""
-        found = [self._cached(job) for job in jobs]
-        missing = sum(1 for f in found if f is None)
+        cached = [self._has(job) for job in jobs]
+        missing = cached.count(False)
         if self.workers == 1 or missing < 2:
-            for job, hit in zip(jobs, found, strict=True):
-                yield self._finish(job, hit or make_segment(job, self.setup))
+            for job, hit in zip(jobs, cached, strict=True):
+                yield self._finish(job, None if hit else make_segment(job, self.setup))
             return
         done = 0
         try:
-            for stored in self._in_pool(jobs, found, min(self.workers, missing)):
+            for stored in self._in_pool(jobs, cached, min(self.workers, missing)):
                 yield stored
                 done += 1
         except _Crashed:
             # A worker died and took every pending turn with it: go on one turn at a
             # time in a fresh worker, which names the turn that crashes it (if any).
-            yield from self._in_pool(jobs[done:], found[done:], 1)
+            yield from self._in_pool(jobs[done:], cached[done:], 1)
 
     def _in_pool(
-        self, jobs: Sequence[SegmentJob], found: list[Made | None], workers: int
+        self, jobs: Sequence[SegmentJob], cached: list[bool], workers: int
     ) -> Iterator[Stored]:
         self.pool_size = workers
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(workers, context, _start_worker, (self.setup,)) as pool:
             try:
-                yield from self._pooled(pool, jobs, found, workers * IN_FLIGHT_PER_WORKER)
+                yield from self._pooled(pool, jobs, cached, workers * IN_FLIGHT_PER_WORKER)
             except BaseException:
                 _stop(pool)
                 raise
 
     def _pooled(
-        self,
-        pool: ProcessPoolExecutor,
-        jobs: Sequence[SegmentJob],
-        found: list[Made | None],
-        window: int,
+        self, pool: ProcessPoolExecutor, jobs: Sequence[SegmentJob], cached: list[bool], window: int
     ) -> Iterator[Stored]:
-        pending: deque[tuple[SegmentJob, Made | Future[Made]]] = deque()
-        for job, hit in zip(jobs, found, strict=True):
-            pending.append((job, hit or pool.submit(_work, job)))
-            while len(pending) >= window or (pending and isinstance(pending[0][1], Made)):
-                yield self._finish(*pending.popleft())
+        """Keep ``window`` segments in the works however many cached ones lie between
+        them; cached segments are read only when their turn comes."""
+        pending: deque[tuple[SegmentJob, Future[Made] | None]] = deque()
+        running = 0
+        for job, hit in zip(jobs, cached, strict=True):
+            pending.append((job, None if hit else pool.submit(_work, job)))
+            running += not hit
+            while pending and (
+                pending[0][1] is None or running >= window or len(pending) >= MAX_PENDING
+            ):
+                head, result = pending.popleft()
+                running -= result is not None
+                yield self._finish(head, result)
         while pending:
             yield self._finish(*pending.popleft())
 
-    def _cached(self, job: SegmentJob) -> Made | None:
+    def _has(self, job: SegmentJob) -> bool:
         if not self.segments or self.setup.encoding.fmt != "mp3":
-            return None  # WAV segments are as large as the audio: not worth keeping
-        stored = self.segments.get(job.key(self.setup.encoding))
-        return Made(stored, 0, len(job.clips), reused=True) if stored else None
+            return False  # WAV segments are as large as the audio: not worth keeping
+        return self.segments.has(job.key(self.setup.encoding))
 
-    def _finish(self, job: SegmentJob, result: Made | Future[Made]) -> Stored:
-        if isinstance(result, Future):
+    def _from_cache(self, job: SegmentJob) -> Made:
+        stored = self.segments.get(job.key(self.setup.encoding)) if self.segments else None
+        if stored is None:  # removed or corrupt since: make it here
+            return make_segment(job, self.setup)
+        return Made(stored, 0, len(job.clips), reused=True)
+
+    def _finish(self, job: SegmentJob, result: Made | Future[Made] | None) -> Stored:
+        if result is None:
+            result = self._from_cache(job)
+        elif isinstance(result, Future):
             try:
                 result = result.result()
             except BrokenProcessPool as error:
