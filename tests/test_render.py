@@ -12,7 +12,7 @@ MAGAZINE = FIXTURES / "magazine.txt"
 
 
 def fake_render(transcript: Path = MAGAZINE, **kwargs: object):
-    return render(transcript, engine="fake", jobs=1, **kwargs)
+    return render(transcript, engine="fake", **{"jobs": 1, **kwargs})
 
 
 def test_render_writes_44k_mono_mp3_with_tags() -> None:
@@ -118,3 +118,17 @@ def test_spoken_text_drops_brackets_and_applies_pronunciations() -> None:
         "and then you start hearing your own thoughts very loudly."
     )
     assert "The fog horn day." in turns[10].text
+
+
+def test_missing_or_corrupt_cached_segments_are_made_again(tmp_path: Path) -> None:
+    first = fake_render(jobs=2)
+    segments = sorted((tmp_path / "cache" / "segments").glob("*/*.seg"))
+    assert len(segments) == first.turns
+    for path in segments[::3]:
+        path.unlink()
+    segments[1].write_bytes(b"not a segment")
+    Path("output/magazine.mp3").unlink()
+    again = fake_render(jobs=2)
+    assert again.synthesized == 0 and again.cached == 17  # clips come from the clip cache
+    assert again.seconds == first.seconds
+    assert [s.start for s in again.timeline] == [s.start for s in first.timeline]
