@@ -21,12 +21,20 @@ from podcast.cache import ClipCache, default_dir
 from podcast.engines import ENGINES, create
 from podcast.errors import PodcastError
 from podcast.render import BITRATES, DEFAULT_BITRATE, RenderResult, load_transcript, render
+from podcast.script import guesses
 from podcast.speech import first_words
 from podcast.starter import init_voices
+from podcast.styles import NAMES, STYLES
 
 FILE = click.Path(path_type=Path, dir_okay=True)
 VOICES = click.option(
     "--voices", type=click.Path(path_type=Path), help="voices.yaml to use (default: ./voices.yaml)."
+)
+STYLE = click.option(
+    "--format",
+    "style",
+    type=click.Choice(STYLES),
+    help="Transcript style (default: detected).",
 )
 ENGINE = click.option(
     "--engine", type=click.Choice(ENGINES), default="espeak", show_default=True, hidden=True
@@ -94,6 +102,7 @@ def main(debug: bool) -> None:
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Engine processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Synthesize every clip again.")
+@STYLE
 @ENGINE
 @friendly
 def render_command(
@@ -103,6 +112,7 @@ def render_command(
     bitrate: str,
     jobs: int | None,
     no_cache: bool,
+    style: str | None,
     engine: str,
 ) -> None:
     """Render TRANSCRIPT to output/<name>.mp3."""
@@ -116,6 +126,7 @@ def render_command(
             jobs=jobs,
             use_cache=not no_cache,
             progress=functools.partial(_advance, bar),
+            style=style,
         )
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -145,11 +156,12 @@ def summary(result: RenderResult) -> str:
 @main.command()
 @click.argument("transcript", type=FILE)
 @VOICES
+@STYLE
 @click.option("--json", "as_json", is_flag=True, help="Print the turns as a JSON array.")
 @friendly
-def turns(transcript: Path, voices: Path | None, as_json: bool) -> None:
-    """Show who says what in TRANSCRIPT, as it will be spoken."""
-    loaded = load_transcript(transcript, voices)
+def turns(transcript: Path, voices: Path | None, style: str | None, as_json: bool) -> None:
+    """Show who says what in TRANSCRIPT, as it will be spoken, and how it was decided."""
+    loaded = load_transcript(transcript, voices, style)
     for warning in loaded.warnings:
         click.echo(f"Warning: {warning}", err=True)
     script = loaded.script
@@ -157,9 +169,14 @@ def turns(transcript: Path, voices: Path | None, as_json: bool) -> None:
         rows = [{"speaker": t.speaker, "text": t.text} for t in script.turns]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    chosen = "--format" if style else "detected"
+    click.echo(f"Style: {NAMES[script.style]} ({chosen})")
     width = max(len(s) for s in script.speakers)
     for number, turn in enumerate(script.turns, start=1):
-        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {turn.how:<10}  {first_words(turn)}")
+        how = f"{turn.how}+cont" if turn.continued else turn.how
+        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn)}")
+    for guess in guesses(script):
+        click.echo(f"Guessed: {guess}")
 
 
 @main.command()

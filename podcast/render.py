@@ -18,9 +18,10 @@ from podcast.cache import Stored, clip_key, default_dir
 from podcast.engines import Engine, create, unknown_voices
 from podcast.errors import ConfigError, InputError
 from podcast.export import Encoding, Tags, format_of, stored_render_key, write_episode
-from podcast.script import Script, parse, split_long
+from podcast.script import Script, label_warnings, split_long
 from podcast.segments import ClipJob, Producer, SegmentJob, Setup, use_engine
 from podcast.speech import first_words, spoken_script
+from podcast.styles import parse_transcript
 from podcast.voices import Voice, VoiceBook, find_voices_file, load
 from podcast.voices import warnings as book_warnings
 
@@ -99,16 +100,30 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
         return data.decode("cp1252", errors="replace"), [warning]
 
 
-def load_transcript(path: Path, voices: Path | None = None) -> Loaded:
-    """Read the transcript and the voice book; parse and make the text speakable."""
+def load_transcript(path: Path, voices: Path | None = None, style: str | None = None) -> Loaded:
+    """Read the transcript and the voice book; parse (in ``style``, else the detected
+    one) and make the text speakable."""
     text, warnings = read_transcript(path)
     book = load(find_voices_file(voices, path))
-    script = parse(text, interviewer=book.interviewer, aliases=book.aliases())
+    script = parse_transcript(
+        text,
+        style or _style_of(path),
+        interviewer=book.interviewer,
+        aliases=book.aliases(),
+        skip=book.skip,
+        narration=book.narration,
+    )
     script = spoken_script(script, book.pronunciations)
     if not script.turns:
         raise InputError(f"{path}: no speakable text found; check it is a transcript")
+    warnings += label_warnings(script)
     warnings += book_warnings(book, script.speakers, book.cast(script.speakers))
     return Loaded(path, script, book, tuple(warnings))
+
+
+def _style_of(path: Path) -> str | None:
+    """Caption files are known by their extension; everything else by its content."""
+    return "captions" if path.suffix.lower() in (".vtt", ".srt") else None
 
 
 def default_output(transcript: Path) -> Path:
@@ -221,11 +236,13 @@ def render(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    style: str | None = None,
 ) -> RenderResult:
-    """Render a transcript into an episode file."""
+    """Render a transcript into an episode file (``style``: see podcast.styles.STYLES;
+    detected when None)."""
     if bitrate not in BITRATES:
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
-    loaded = load_transcript(transcript, voices)
+    loaded = load_transcript(transcript, voices, style)
     output = output or default_output(transcript)
     encoding = Encoding(format_of(output), bitrate)
     speech = create(engine)

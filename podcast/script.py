@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 NARRATOR = "Narrator"
@@ -31,10 +31,13 @@ _CAPS_NAME = re.compile(r"^[^\W\d_][\w .'’&#\-]*$")
 _TITLE_WORD = re.compile(r"^[A-Z][\w'’.\-]*$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s*){3,}|#{1,6})\s*$")
 _TERMINAL = tuple('.!?;:,"”’)]…')
+_CUE = re.compile(r"^\((?=[^()]*[A-Z]{2})[^a-z()]+\)$")  # (SOUNDBITE OF MUSIC), (LAUGHTER)
 _SKIP_LINES = (
+    _CUE,
     re.compile(r"^related (?:content|stories|articles|reading|links|posts|videos)\b", re.I),
     re.compile(r"^(?:photos?|photograph|image|illustration|credit)s?(?:\s+by\b|\s*:)", re.I),
     re.compile(r"^(?:getty images|courtesy of)\b", re.I),
+    re.compile(r"^(?:copyright\b|©)", re.I),
 )
 _CLOSING = re.compile(
     r"^(?:this|the) (?:interview|conversation|transcript) (?:has been|was|is) "
@@ -42,7 +45,7 @@ _CLOSING = re.compile(
     re.I,
 )
 _INTERVIEWER_NAMES = {"interviewer", "host", "q", "question", "moderator"}
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
 
 
@@ -55,7 +58,8 @@ class Turn:
     paragraphs: tuple[str, ...]
     """The turn's text as written, one entry per paragraph; labels removed."""
     how: str
-    """How the speaker was decided: label, alias, question, narration or title."""
+    """How the speaker was decided: label, alias, question, narration, title or heading
+    (and for other styles: cue, tag, caption, chat)."""
     line: int
     """1-based line of the transcript where the turn starts."""
     continued: int = 0
@@ -83,6 +87,11 @@ class Script:
     """Lines that are never spoken: photo credits, rules, 'Related content'."""
     style: str = "qa"
     """The transcript style that was parsed."""
+
+    @property
+    def sections(self) -> tuple[tuple[int, str], ...]:
+        """Where sections start: (index of the heading's turn, the heading)."""
+        return tuple((i, t.paragraphs[0]) for i, t in enumerate(self.turns) if t.how == "heading")
 
     @property
     def speakers(self) -> tuple[str, ...]:
@@ -154,32 +163,108 @@ def parse(
     *,
     interviewer: str | None = None,
     aliases: Mapping[str, str] | None = None,
+    skip: Sequence[re.Pattern[str]] = (),
+    headings: Mapping[int, str] | None = None,
+    style: str = "qa",
 ) -> Script:
-    """Parse a transcript.
+    """Parse a Q&A transcript.
 
     ``interviewer`` names the speaker who asks the questions (detected otherwise);
-    ``aliases`` maps extra label spellings to canonical names (from voices.yaml).
+    ``aliases`` maps extra label spellings to canonical names (from voices.yaml);
+    lines matching a ``skip`` pattern are never spoken; ``headings`` maps line numbers
+    to section headings (from a Markdown script), which the narrator reads.
     """
     lines = [line.rstrip() for line in normalize_newlines(text).split("\n")]
     labels = _accepted_labels(lines, aliases or {})
     names = _canonical_names(labels, aliases or {})
-    walk = _Walk(names)
+    walk = _Walk(names, tuple(skip), headings or {})
     for block in _blocks(lines):
         walk.block(block)
     turns = [t for t in walk.turns if t.paragraphs]
+    guest = _letter_guest(turns, names)
     who = _find_interviewer(turns, interviewer, names)
+    who = INTERVIEWER if guest and who == "Q" else who
+    frozen = tuple(_freeze(t, who, guest) for t in turns)
     return Script(
-        turns=tuple(_freeze(t, who) for t in turns),
+        turns=frozen,
         title=walk.title,
-        interviewer=who if any(t.speaker == _ASKER for t in turns) or interviewer else None,
+        interviewer=who if any(t.speaker in (_ASKER, "Q") for t in turns) or interviewer else None,
         labels=tuple(walk.labels),
         skipped=tuple(walk.skipped),
+        style=style if style != "qa" or not guest else "qa-letters",
     )
 
 
-def _freeze(turn: _Open, interviewer: str) -> Turn:
-    speaker = interviewer if turn.speaker == _ASKER else turn.speaker
+def _freeze(turn: _Open, interviewer: str, guest: str | None) -> Turn:
+    speaker = turn.speaker
+    if speaker == _ASKER or (guest and speaker == "Q"):
+        speaker = interviewer
+    elif guest and speaker == "A":
+        speaker = guest
     return Turn(speaker, tuple(turn.paragraphs), turn.how, turn.line, turn.continued)
+
+
+_FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)+)\b")
+
+
+def label_warnings(script: Script) -> list[str]:
+    """Labels that look like typos of another speaker's, and speakers heard only once."""
+    counts = Counter(turn.speaker for turn in script.turns)
+    names = list(counts)
+    found = []
+    for name in names:
+        others = [n for n in names if n != name and n != NARRATOR]
+        near = _near_name(name, others)
+        if near and counts[name] < counts[near]:
+            found.append(
+                f"label '{name}' looks like a typo of '{near}'; "
+                "fix it, or list it under that speaker's aliases in voices.yaml"
+            )
+        elif counts[name] == 1 and name != NARRATOR and len(names) > 2:
+            turn = next(i for i, t in enumerate(script.turns, 1) if t.speaker == name)
+            found.append(f"{name} speaks only once (turn {turn}); check the label")
+    return found
+
+
+def _near_name(name: str, others: list[str]) -> str | None:
+    """Another speaker whose name, or a word of it, is one slip away from ``name``."""
+    import difflib
+
+    key = name.casefold()
+    for other in others:
+        candidates = [other.casefold(), *other.casefold().split()]
+        if key in candidates or re.sub(r"\d+", "", key) == re.sub(r"\d+", "", other.casefold()):
+            continue  # SPEAKER 1 and SPEAKER 2 are different people, not typos
+        if any(difflib.SequenceMatcher(None, key, c).ratio() >= 0.8 for c in candidates):
+            return other
+    return None
+
+
+def guesses(script: Script) -> list[str]:
+    """Attributions the parser inferred rather than read off a label."""
+    questions = [i for i, t in enumerate(script.turns, 1) if t.how == "question"]
+    continued = [i for i, t in enumerate(script.turns, 1) if t.continued]
+    found = []
+    if questions:
+        what = "a question" if len(questions) == 1 else "questions"
+        found.append(f"{_numbers(questions)}: no label; read as {what} from {script.interviewer}")
+    if continued:
+        found.append(f"{_numbers(continued)}: unlabeled paragraphs read as the answer going on")
+    return found
+
+
+def _numbers(turns: list[int]) -> str:
+    return ("turn " if len(turns) == 1 else "turns ") + ", ".join(map(str, turns))
+
+
+def _letter_guest(turns: list[_Open], names: Mapping[str, str]) -> str | None:
+    """In a ``Q:``/``A:`` interview, who ``A`` is: the full name the intro mentions
+    most, else ``Guest``. None when the transcript is not one."""
+    if "q" not in names or "a" not in names:
+        return None
+    intro = " ".join(p for t in turns if t.how in ("title", "narration") for p in t.paragraphs)
+    found = Counter(_FULL_NAME.findall(intro.split(" Q:")[0]))
+    return found.most_common(1)[0][0] if found else "Guest"
 
 
 def _blocks(lines: list[str]) -> Iterator[_Block]:
@@ -279,8 +364,15 @@ def is_part_of(short: str, full: str) -> bool:
 class _Walk:
     """Walks the blocks of a transcript, opening and extending turns."""
 
-    def __init__(self, names: dict[str, str]) -> None:
+    def __init__(
+        self,
+        names: dict[str, str],
+        skip: tuple[re.Pattern[str], ...] = (),
+        headings: Mapping[int, str] | None = None,
+    ) -> None:
         self.names = names
+        self.skip = skip
+        self.headings = headings or {}
         self.turns: list[_Open] = []
         self.labels: list[str] = []
         self.skipped: list[str] = []
@@ -297,6 +389,16 @@ class _Walk:
     def block(self, block: _Block) -> None:
         lines = self._drop_skipped(block.lines)
         if not lines:
+            return
+        at = next((i for i, (number, _) in enumerate(lines) if number in self.headings), None)
+        if at is not None:  # a heading splits its block: text before, heading, text after
+            if at:
+                self.block(_Block(lines[:at], block.gap))
+            number = lines[at][0]
+            self.turns.append(_Open(NARRATOR, "heading", number, [self.headings[number]]))
+            self.section_break = True
+            if at + 1 < len(lines):
+                self.block(_Block(lines[at + 1 :], 2))
             return
         if self._is_credit(lines):
             self.skipped.extend(text for _, text in lines)
@@ -315,7 +417,7 @@ class _Walk:
             if _RULE.match(text):
                 self.section_break = True
                 self.skipped.append(text)
-            elif any(p.match(text) for p in _SKIP_LINES):
+            elif any(p.match(text) for p in _SKIP_LINES) or any(p.search(text) for p in self.skip):
                 self.skipped.append(text)
             else:
                 kept.append((number, text))
@@ -334,7 +436,7 @@ class _Walk:
         number, text = lines[0][0], " ".join(t for _, t in lines)
         if self._awaiting_text():
             self.turns[-1].add_paragraph(text)
-        elif labeled_next:
+        elif labeled_next and (self.dialogue or _is_question(text)):
             self.turns.append(_Open(_ASKER, "question", number, [text]))
         elif not self.turns and len(lines) == 1 and _looks_like_title(text):
             self.title = text
@@ -355,7 +457,7 @@ class _Walk:
 
     def _continue(self, number: int, text: str) -> None:
         last = self.turns[-1]
-        if last.how in ("question", "title"):
+        if last.how in ("question", "title", "heading"):
             self._narrate(number, text)
             return
         last.add_paragraph(text)

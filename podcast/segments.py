@@ -154,9 +154,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop at once: drop queued work and end the workers mid-clip. Every clip they
     finished is already in the cache (written atomically), so the next render resumes."""
     processes = list(getattr(pool, "_processes", {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    if manager is not None:  # let it finish cleaning up before the interpreter exits
+        manager.join(timeout=1)
 
 
 class Producer:

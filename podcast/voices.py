@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -57,6 +58,10 @@ class Pauses:
     """Between two turns of the same speaker."""
     speaker_change: int = 800
     """Between turns of different speakers."""
+    dash: int = 250
+    """For an em dash inside a sentence (``word — word``)."""
+    ellipsis: int = 450
+    """For an ellipsis (``...`` or ``…``)."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,14 @@ class VoiceBook:
     """Tags for the episode file."""
     pronunciations: tuple[Pronunciation, ...] = ()
     """Whole-word replacements."""
+    skip: tuple[re.Pattern[str], ...] = ()
+    """Lines never to speak (regular expressions searched in each line)."""
+    narration: bool = True
+    """Read scene headings and action lines of a screenplay (false: skip them)."""
+    censor: str = "bleep"
+    """Censored words (``f***``, ``s—``): bleep, skip or read."""
+    asides: str = "narrator"
+    """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
     source: Path | None = field(default=None, compare=False)
     """The file this was read from; None for the built-in defaults."""
 
@@ -181,9 +194,11 @@ def warnings(book: VoiceBook, speakers: Sequence[str], cast: Mapping[str, Voice]
     """Configured speakers the transcript never uses; speakers who would sound the same."""
     where = str(book.source or VOICES_FILE)
     found = []
-    for speaker in book.speakers:
-        if not any(book.speaker(name) is speaker for name in speakers):
-            found.append(f"{where}: speakers.{speaker.name}: not in the transcript; check the name")
+    absent = [s.name for s in book.speakers if not any(book.speaker(n) is s for n in speakers)]
+    if absent:
+        found.append(
+            f"{where}: not in this transcript: {', '.join(absent)}; check the names"
+        )
     same: dict[Voice, list[str]] = {}
     for name, voice in cast.items():
         same.setdefault(voice, []).append(name)
@@ -246,7 +261,12 @@ _TOP_KEYS = (
     "pauses",
     "episode",
     "pronunciations",
+    "skip",
+    "narration",
+    "censor",
+    "asides",
 )
+_CHOICES = {"censor": ("bleep", "skip", "read"), "asides": ("narrator", "read")}
 _RANGES: dict[str, tuple[float, float]] = {"rate": (80, 450), "pitch": (0, 99), "volume": (0, 1)}
 
 
@@ -293,7 +313,40 @@ class _Checker:
             pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause),
             episode=self.dataclass(Episode, top.get("episode"), "episode", self.text),
             pronunciations=self.pronunciations(top.get("pronunciations")),
+            skip=self.patterns(top.get("skip")),
+            narration=self.flag(top.get("narration", True), "narration"),
+            censor=self.choice(top.get("censor", "bleep"), "censor"),
+            asides=self.choice(top.get("asides", "narrator"), "asides"),
         )
+
+    def patterns(self, value: Any) -> tuple[re.Pattern[str], ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem("skip", "expected a list of regular expressions, e.g. ['^Photo:']")
+            return ()
+        found = []
+        for index, source in enumerate(value):
+            try:
+                found.append(re.compile(str(source)))
+            except re.error as error:
+                self.problem(f"skip[{index}]", f"not a regular expression ({error}); fix it")
+        return tuple(found)
+
+    def flag(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            self.problem(key, f"expected true or false, got {value!r}")
+            return True
+        return value
+
+    def choice(self, value: Any, key: str) -> str:
+        allowed = _CHOICES[key]
+        if value not in allowed:
+            self.problem(key, f"expected one of {', '.join(allowed)}, got {value!r}")
+            return allowed[0]
+        return str(value)
 
     def voice(self, value: Any, key: str, base: Voice) -> Voice:
         return self.dataclass(Voice, value, key, self.voice_field, base)

@@ -17,6 +17,7 @@ def test_turns_table() -> None:
     result = run("turns", str(FIXTURES / "no_interviewer_label.txt"))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
+        "Style: Q&A transcript (detected)",
         "   1  Narrator        title       Notes from the Night Market",
         "   2  Narrator        narration   Our reporter spent an evening with two vendors …",
         "   3  Interviewer     question    How did you two meet?",
@@ -26,6 +27,7 @@ def test_turns_table() -> None:
         "   7  GRACE TANAKA    alias       The regulars. Some of them have eaten here …",
         "   8  RAFAEL MENDOZA  alias       And the noise. I cannot sleep without the …",
         "   9  Narrator        narration   This interview has been edited and condensed.",
+        "Guessed: turns 3, 6: no label; read as questions from Interviewer",
     ]
 
 

@@ -66,16 +66,20 @@ def test_all_problems_at_once_each_naming_file_key_and_fix() -> None:
         "speakers:\n  BOB: {volume: 2, aliases: 7}\n"
         "pauses: {turn: -5}\n"
         "colour: red\n"
+        "censor: beep\nskip: ['(unclosed']\n"
     )
     assert message.splitlines() == [
         "v.yaml: colour: unknown key; use one of defaults, narrator, interviewer, speakers, "
-        "pauses, episode, pronunciations",
+        "pauses, episode, pronunciations, skip, narration, censor, asides",
         "v.yaml: defaults.voise: unknown key; did you mean 'voice'?",
         "v.yaml: defaults.rate: 20 is out of range; use 80 to 450",
         "v.yaml: defaults.pitch: expected a number, got 'high'",
         "v.yaml: speakers.BOB.aliases: expected a list of names, e.g. [WILLIAMS]",
         "v.yaml: speakers.BOB.volume: 2 is out of range; use 0 to 1",
         "v.yaml: pauses.turn: expected milliseconds >= 0, got -5",
+        "v.yaml: skip[0]: not a regular expression (missing ), unterminated subpattern "
+        "at position 0); fix it",
+        "v.yaml: censor: expected one of bleep, skip, read, got 'beep'",
     ]
 
 
@@ -148,6 +152,6 @@ def test_warnings_for_absent_speakers_and_shared_voices() -> None:
     )
     cast = book.cast(["ANA", "BO"])
     assert warnings(book, ["ANA", "BO"], cast) == [
-        "v.yaml: speakers.ZED: not in the transcript; check the name",
+        "v.yaml: not in this transcript: ZED; check the names",
         "ANA and BO have the same voice; give one of them another",
     ]

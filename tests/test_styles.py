@@ -1,0 +1,228 @@
+"""Every transcript style: detection, speakers in order, nothing spoken that should not be,
+nothing lost."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from podcast.script import NARRATOR
+from podcast.styles import STYLES, detect, parse_transcript
+from tests.conftest import FIXTURES
+from tests.test_script import nothing_lost
+
+STYLE_FIXTURES = FIXTURES / "styles"
+
+
+def read(name: str) -> str:
+    return (STYLE_FIXTURES / name).read_text(encoding="utf-8")
+
+
+def rows(name: str, **kwargs: object) -> list[tuple[str, str]]:
+    script = parse_transcript(read(name), **kwargs)  # type: ignore[arg-type]
+    return [(t.speaker, t.text) for t in script.turns]
+
+
+@pytest.mark.parametrize(
+    ("name", "style"),
+    [
+        ("broadcast.txt", "qa"),
+        ("qa_letters.txt", "qa"),
+        ("messy_qa.txt", "markdown"),  # one bold label makes it Markdown; parses the same
+        ("show.md", "markdown"),
+        ("screenplay.fountain", "screenplay"),
+        ("festival.vtt", "captions"),
+        ("session.srt", "captions"),
+        ("chat.log", "chat"),
+        ("tagged.txt", "tagged"),
+        ("markers.txt", "tagged"),
+        ("numbered.txt", "tagged"),
+    ],
+)
+def test_detect(name: str, style: str) -> None:
+    assert detect(read(name)) == style
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in STYLE_FIXTURES.iterdir()))
+def test_nothing_lost_in_every_style(name: str) -> None:
+    text = read(name)
+    assert nothing_lost(text, parse_transcript(text))
+
+
+def test_article_is_a_q_and_a(article: str) -> None:
+    assert detect(article) == "qa"
+
+
+def test_broadcast_roles_surnames_cues_and_unidentified_speakers() -> None:
+    script = parse_transcript(read("broadcast.txt"))
+    assert [(t.speaker, t.how) for t in script.turns] == [
+        (NARRATOR, "title"),
+        ("STEVE MARSH", "label"),
+        ("MAYA COLLINS", "label"),
+        ("MAYA COLLINS", "alias"),
+        ("TOM BECKER", "label"),
+        ("TOM BECKER", "alias"),
+        ("UNIDENTIFIED PERSON #1", "label"),
+        ("UNIDENTIFIED PERSON #2", "label"),
+        ("MAYA COLLINS", "alias"),
+        ("STEVE MARSH", "alias"),
+    ]
+    assert "(SOUNDBITE OF GULLS)" in script.skipped and "(CROSSTALK)" in script.skipped
+    assert not any("(" in t.text or "Copyright" in t.text for t in script.turns)
+
+
+def test_q_and_a_letters_name_the_guest_from_the_intro() -> None:
+    script = parse_transcript(read("qa_letters.txt"))
+    assert script.style == "qa-letters" and script.interviewer == "Interviewer"
+    assert [t.speaker for t in script.turns[2:]] == ["Interviewer", "Ingrid Solberg"] * 2
+    anonymous = parse_transcript("Q: Who are you?\nA: Nobody in particular.\n")
+    assert [t.speaker for t in anonymous.turns] == ["Interviewer", "Guest"]
+
+
+def test_markdown_labels_sections_directions_and_emphasis() -> None:
+    script = parse_transcript(read("show.md"))
+    assert script.title == "Episode 12: The Night Shift"
+    assert script.sections == ((0, "Episode 12: The Night Shift"), (3, "The first night"))
+    assert [(t.speaker, t.text) for t in script.turns] == [
+        (NARRATOR, "Episode 12: The Night Shift"),
+        ("Host", "Welcome back to Late Hours, the show about people who work while you sleep."),
+        ("Dr. Amara Osei", "Thanks for having me. I've worked nights for eleven years."),
+        (NARRATOR, "The first night"),
+        ("Host", "Do you remember your first shift?"),
+        (
+            "Dr. Amara Osei",
+            "Vividly. A storm knocked out the power twice.\n\n"
+            "It was chaos, but we managed. More at our site.",
+        ),
+        ("Host", "That's all for today."),
+    ]
+    assert "*[theme music rises, then fades]*" in script.skipped
+    assert "[laughs]" in script.skipped and "*(music swells)*" in script.skipped
+
+
+def test_screenplay_cues_extensions_parentheticals_and_narration() -> None:
+    assert rows("screenplay.fountain") == [
+        (NARRATOR, "Low Tide"),
+        (NARRATOR, "EXT. HARBOR - NIGHT"),
+        (NARRATOR, "Rain hammers the empty pier. A lantern swings above the bait shop door."),
+        ("MARA", "You came back."),
+        ("JONAH", "I said I would."),
+        (NARRATOR, "Jonah steps into the light, soaked to the bone."),
+        ("MARA", "Three years, Jonah. Three."),
+        ("JONAH", "I know."),
+        (NARRATOR, "INT. BAIT SHOP - CONTINUOUS"),
+        (NARRATOR, "Some promises take longer than others."),
+    ]
+    script = parse_transcript(read("screenplay.fountain"))
+    assert {"(quietly)", "(beat)", "FADE IN:", "CUT TO:", "FADE OUT."} <= set(script.skipped)
+
+
+def test_screenplay_without_narration_speaks_only_dialogue() -> None:
+    speakers = [s for s, _ in rows("screenplay.fountain", narration=False)]
+    # the title is still read, and so is the narrator's voice-over
+    assert speakers == [NARRATOR, "MARA", "JONAH", "MARA", "JONAH", NARRATOR]
+
+
+def test_webvtt_voices_merged_and_tags_dropped() -> None:
+    assert rows("festival.vtt") == [
+        ("Lena Ortiz", "Welcome to the festival stage, where the boats are the stars."),
+        ("Sam Reyes", "Thanks, Lena. It's my first time & I'm nervous. Very nervous."),
+    ]
+
+
+def test_srt_with_prefixes_and_windows_line_ends() -> None:
+    assert rows("session.srt") == [
+        ("NINA", "Are we recording?"),
+        ("PAUL", "We are now. Then let's begin."),
+    ]
+
+
+def test_chat_log_names_timestamps_and_system_lines() -> None:
+    assert rows("chat.log") == [
+        ("alice", "morning all"),
+        ("bob", "hey alice"),
+        ("alice", "did the build pass?\n\nit failed on the docs step"),
+        ("carol", "I fixed the docs"),
+        ("bob", "thanks carol"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "speakers"),
+    [
+        ("tagged.txt", ["Person1", "Person2", "Person1"]),
+        ("markers.txt", ["S1", "S2", "S1"]),
+        ("numbered.txt", ["Speaker 1", "Speaker 2", "Speaker 1"]),
+    ],
+)
+def test_tagged_dialogue(name: str, speakers: list[str]) -> None:
+    assert [s for s, _ in rows(name)] == speakers
+
+
+def test_numbered_speaker_paragraphs() -> None:
+    assert rows("numbered.txt")[1] == (
+        "Speaker 2",
+        "Since I was nine.\n\nI started with my grandmother's brushes.",
+    )
+
+
+def test_messy_q_and_a() -> None:
+    script = parse_transcript(read("messy_qa.txt"))
+    assert [(t.speaker, t.how) for t in script.turns] == [
+        (NARRATOR, "title"),
+        (NARRATOR, "narration"),
+        ("THE DISPATCH", "label"),
+        ("RORY FLINT", "label"),
+        ("RORY FLINT", "alias"),
+        ("THE DISPATCH", "question"),
+        ("FLNT", "label"),  # a typo: its own speaker, which `podcast turns` warns about
+        ("THE DISPATCH", "label"),
+        ("RORY FLINT", "alias"),
+    ]
+
+
+def test_format_override_and_unknown_style() -> None:
+    text = "alice: hi\nbob: hello\n"
+    assert [t.speaker for t in parse_transcript(text, "chat").turns] == ["alice", "bob"]
+    with pytest.raises(ValueError, match="unknown style 'opera'"):
+        parse_transcript(text, "opera")
+
+
+def test_skip_patterns_from_voices_yaml() -> None:
+    import re
+
+    script = parse_transcript(read("chat.log"), skip=(re.compile(r"\bbob:"),))
+    assert [t.speaker for t in script.turns] == ["alice", "carol"]
+    assert "bob: thanks carol" in script.skipped
+
+
+_FRAGMENTS = [
+    "HOST: Hello.",
+    "MARA",
+    "(quietly)",
+    "INT. HOUSE - DAY",
+    "**Host:** Hi *there*.",
+    "## Part two",
+    "*[music]*",
+    "WEBVTT",
+    "00:00:01.000 --> 00:00:02.000",
+    "<v Ana>Hi &amp; bye",
+    "[10:02] alice: yo",
+    "<Person1>Hello</Person1>",
+    "[S1] one [S2] two",
+    "Speaker 1: hi",
+    "",
+    "---",
+]
+_line = st.one_of(
+    st.sampled_from(_FRAGMENTS), st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_line, max_size=25), st.sampled_from(STYLES))
+def test_every_style_never_fails_and_loses_nothing(lines: list[str], style: str) -> None:
+    text = "\n".join(lines)
+    assert nothing_lost(text, parse_transcript(text, style))
+    assert nothing_lost(text, parse_transcript(text))
