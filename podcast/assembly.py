@@ -7,6 +7,8 @@ joined once (never ``+=`` in a loop, which is quadratic).
 
 from __future__ import annotations
 
+import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,6 +53,22 @@ def speech(clips: Sequence[Clip], gaps: Sequence[int]) -> bytes:
             pieces.append(bytes(2 * samples(gaps[index - 1])))
         pieces.append(trim(to_segment(clip)).set_frame_rate(OUTPUT_RATE).raw_data)
     return b"".join(pieces)
+
+
+BLEEP_HZ = 1000
+BLEEP_LEVEL = 8000  # of 32767: about -12 dBFS, like speech peaks
+
+
+def bleep(milliseconds: int) -> Clip:
+    """A censor's bleep: a 1 kHz tone with 5 ms fades, so it does not click."""
+    count = samples(milliseconds)
+    fade = samples(5)
+    step = 2 * math.pi * BLEEP_HZ / OUTPUT_RATE
+    tone = array("h", bytes(2 * count))
+    for i in range(count):
+        ramp = min(1.0, i / fade, (count - 1 - i) / fade)
+        tone[i] = int(BLEEP_LEVEL * ramp * math.sin(i * step))
+    return Clip(tone.tobytes(), OUTPUT_RATE)
 
 
 def to_segment(clip: Clip) -> AudioSegment:

@@ -10,7 +10,8 @@ from podcast.assembly import speech
 from podcast.engines import create
 from podcast.errors import InputError
 from podcast.export import Encoding, Tags, write_episode
-from podcast.render import check_voices, load_transcript
+from podcast.planning import check_voices
+from podcast.render import load_transcript
 from podcast.script import NARRATOR, is_part_of, split_long
 from podcast.voices import VoiceBook, find_voices_file, load
 

@@ -13,23 +13,22 @@ from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
 from podcast import __version__
-from podcast.assembly import Span, pause_after
-from podcast.cache import Stored, clip_key, default_dir
-from podcast.engines import Engine, create, unknown_voices
+from podcast.assembly import Span
+from podcast.cache import Stored, default_dir
+from podcast.engines import create
 from podcast.errors import ConfigError, InputError
 from podcast.export import Encoding, Tags, format_of, stored_render_key, write_episode
-from podcast.script import Script, label_warnings, split_long
-from podcast.segments import ClipJob, Producer, SegmentJob, Setup, use_engine
-from podcast.speech import first_words, spoken_script
+from podcast.planning import plan
+from podcast.script import Script, label_warnings
+from podcast.segments import Producer, SegmentJob, Setup, use_engine
+from podcast.speech import Reading, spoken_script
 from podcast.styles import parse_transcript
-from podcast.voices import Voice, VoiceBook, find_voices_file, load
+from podcast.voices import VoiceBook, find_voices_file, load
 from podcast.voices import warnings as book_warnings
 
 Progress = Callable[[int, int], None]
 DEFAULT_BITRATE = 96
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-SEGMENT_WORDS = 600  # at most about 4 minutes of audio in one worker at a time
-SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
 MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
 
 
@@ -113,7 +112,7 @@ def load_transcript(path: Path, voices: Path | None = None, style: str | None = 
         skip=book.skip,
         narration=book.narration,
     )
-    script = spoken_script(script, book.pronunciations)
+    script = spoken_script(script, Reading.of(book))
     if not script.turns:
         raise InputError(f"{path}: no speakable text found; check it is a transcript")
     warnings += label_warnings(script)
@@ -129,69 +128,6 @@ def _style_of(path: Path) -> str | None:
 def default_output(transcript: Path) -> Path:
     """``output/<stem>.mp3`` under the current folder."""
     return Path("output") / f"{transcript.stem}.mp3"
-
-
-def check_voices(engine: Engine, cast: dict[str, Voice], book: VoiceBook) -> None:
-    """Every voice must exist before anything is synthesized (a typo keeps the previous voice)."""
-    where = str(book.source or "built-in voices")
-    problems = []
-    for speaker, voice in cast.items():
-        problems += [f"{where}: {speaker}: {p}" for p in unknown_voices(engine, [voice.voice])]
-    if problems:
-        raise ConfigError("\n".join(problems))
-
-
-def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
-    """Segment jobs for every turn (one, unless the turn is very long), one clip job
-    per paragraph (or per stretch of a very long paragraph)."""
-    cast = loaded.book.cast(loaded.script.speakers)
-    check_voices(engine, cast, loaded.book)
-    pauses = loaded.book.pauses
-    turns = loaded.script.turns
-    jobs = []
-    for number, turn in enumerate(turns):
-        voice = cast[turn.speaker]
-        following = turns[number + 1].speaker if number + 1 < len(turns) else None
-        label = f'turn {number + 1} ("{first_words(turn, 6)}")'
-        groups = _groups(_pieces(turn.paragraphs, pauses.paragraph))
-        for index, group in enumerate(groups):
-            clips = tuple(
-                ClipJob(clip_key(engine.name, engine.version, voice, text), text, voice)
-                for text, _ in group
-            )
-            last = index == len(groups) - 1
-            after = (
-                groups[index + 1][0][1]
-                if not last
-                else pause_after(pauses, turn.speaker, following)
-            )
-            gaps = tuple(gap for _, gap in group[1:])
-            jobs.append(SegmentJob(clips, gaps, after, label, number))
-    return jobs
-
-
-def _pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[tuple[str, int]]:
-    """Each clip's text and the pause before it: paragraphs, very long ones cut at sentences."""
-    pieces = []
-    for index, paragraph in enumerate(paragraphs):
-        for part, text in enumerate(split_long(paragraph, SEGMENT_WORDS)):
-            pieces.append((text, SENTENCE_PAUSE if part else paragraph_pause * (index > 0)))
-    return pieces
-
-
-def _groups(pieces: list[tuple[str, int]]) -> list[list[tuple[str, int]]]:
-    """Pieces grouped into segments of at most SEGMENT_WORDS words, so the audio one
-    worker holds stays small however long a turn is."""
-    groups: list[list[tuple[str, int]]] = []
-    count = 0
-    for piece in pieces:
-        size = len(piece[0].split())
-        if not groups or count + size > SEGMENT_WORDS:
-            groups.append([])
-            count = 0
-        groups[-1].append(piece)
-        count += size
-    return groups
 
 
 def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:

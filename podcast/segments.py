@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from podcast.assembly import samples, speech
+from podcast.assembly import bleep, samples, speech
 from podcast.cache import ClipCache, SegmentCache, Stored
 from podcast.engines import Clip, Engine, create
 from podcast.errors import EngineError
@@ -42,6 +42,8 @@ class ClipJob:
     key: str
     text: str
     voice: Voice
+    bleep: int = 0
+    """Milliseconds of bleep tone instead of speech (a censored word)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,9 @@ def make_segment(job: SegmentJob, setup: Setup) -> Made:
     clips: list[Clip] = []
     synthesized = 0
     for clip_job in job.clips:
+        if clip_job.bleep:
+            clips.append(bleep(clip_job.bleep))
+            continue
         clip = clips_cache.get(clip_job.key) if clips_cache else None
         if clip is None:
             clip = _synthesize(job, clip_job, setup.engine)
@@ -133,7 +138,8 @@ def make_segment(job: SegmentJob, setup: Setup) -> Made:
     spoken = len(pcm) // 2
     count = spoken + setup.encoding.trailing(spoken, samples(job.after))
     data = setup.encoding.encode(pcm + bytes(2 * (count - spoken)))
-    return Made(Stored(data, count, spoken), synthesized, len(job.clips) - synthesized)
+    cached = sum(1 for c in job.clips if not c.bleep) - synthesized
+    return Made(Stored(data, count, spoken), synthesized, cached)
 
 
 def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:
@@ -234,7 +240,7 @@ class Producer:
         stored = self.segments.get(job.key(self.setup.encoding)) if self.segments else None
         if stored is None:  # removed or corrupt since: make it here
             return make_segment(job, self.setup)
-        return Made(stored, 0, len(job.clips), reused=True)
+        return Made(stored, 0, sum(1 for c in job.clips if not c.bleep), reused=True)
 
     def _finish(self, job: SegmentJob, result: Made | Future[Made] | None) -> Stored:
         if result is None:

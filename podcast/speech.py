@@ -1,41 +1,108 @@
-"""Make parsed text speakable: what the engine is given, and what `podcast turns` shows."""
+"""Make parsed text speakable: what the engine is given, and what `podcast turns` shows.
+
+The spoken text may hold three markers, which the planner turns into audio:
+``[pause 300ms]`` (silence), ``[bleep]`` (a censored word) and ``[narrator: ...]`` (an
+editorial aside read in the narrator's voice). A transcript's own ``[pause 800ms]``
+is kept as it is.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from podcast.saying import say_written_forms
 from podcast.script import Script, Turn
-from podcast.voices import Pronunciation
+from podcast.voices import Pronunciation, VoiceBook
 
+MAX_WORD = 100
+MARKER = re.compile(r"\[(?:pause (\d+)ms|(bleep)|narrator: ([^\[\]]+))\]")
+_USER_PAUSE = re.compile(r"\[\s*pause\s+(\d+(?:\.\d+)?)\s*(ms|s)\s*\]", re.IGNORECASE)
+_ASIDE = re.compile(r"\[([A-Z][^\[\]]*[.!?][\"”’)]?)\]")
 _BRACKETED = re.compile(r"\[(?!\[)([^\[\]]*)\](?!\])")
+_CENSORED = re.compile(
+    r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
+)
+_DASH = re.compile(r"\s*(?:—|–|\s--\s)\s*")
+_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
 _SPACES = re.compile(r"[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-MAX_WORD = 100
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 
 
-def speakable(text: str, speaker: str, pronunciations: Sequence[Pronunciation] = ()) -> str:
-    """Text as it will be spoken: control characters and "words" longer than MAX_WORD
-    characters dropped, editorial brackets removed, pronunciations applied."""
+@dataclass(frozen=True)
+class Reading:
+    """How to read text aloud (from voices.yaml)."""
+
+    pronunciations: tuple[Pronunciation, ...] = ()
+    censor: str = "bleep"
+    """bleep, skip or read."""
+    asides: str = "narrator"
+    """narrator or read."""
+    dash: int = 250
+    """Pause for an em dash, in ms."""
+    ellipsis: int = 450
+    """Pause for an ellipsis, in ms."""
+
+    @classmethod
+    def of(cls, book: VoiceBook) -> Reading:
+        pauses = book.pauses
+        return cls(book.pronunciations, book.censor, book.asides, pauses.dash, pauses.ellipsis)
+
+
+def speakable(text: str, speaker: str, reading: Reading | None = None) -> str:
+    """Text as it will be spoken (see the module's docstring for its markers)."""
+    reading = reading or Reading()
     text = _LONG_WORD.sub(" ", _CONTROL.sub("", text))  # nobody can read those aloud
-    text = _BRACKETED.sub(r"\1", text)
-    for rule in pronunciations:
+    text = _USER_PAUSE.sub(_pause_marker, text)
+    if reading.asides == "narrator":
+        text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
+    text = _BRACKETED.sub(lambda m: m[0] if MARKER.fullmatch(m[0]) else m[1], text)
+    text = _censor(text, reading.censor)
+    text = _ELLIPSIS.sub(f" [pause {reading.ellipsis}ms] ", text)
+    text = _DASH.sub(f" [pause {reading.dash}ms] ", text)
+    text = say_written_forms(text)
+    text = _pronounce(text, speaker, reading.pronunciations)
+    return _tidy(text)
+
+
+def _pause_marker(match: re.Match[str]) -> str:
+    amount = float(match[1]) * (1000 if match[2].lower() == "s" else 1)
+    return f"[pause {round(amount)}ms]"
+
+
+def _censor(text: str, mode: str) -> str:
+    if mode == "read":
+        return text
+    return _CENSORED.sub("[bleep]" if mode == "bleep" else " ", text)
+
+
+def _pronounce(text: str, speaker: str, rules: Sequence[Pronunciation]) -> str:
+    for rule in rules:
         if rule.speakers and speaker.casefold() not in {s.casefold() for s in rule.speakers}:
             continue
         flags = 0 if rule.match_case else re.IGNORECASE
         pattern = rf"(?<!\w){re.escape(rule.word)}(?!\w)"
         text = re.sub(pattern, rule.say.replace("\\", "\\\\"), text, flags=flags)
-    return _SPACES.sub(" ", text).strip()
+    return text
 
 
-def spoken_script(script: Script, pronunciations: Sequence[Pronunciation] = ()) -> Script:
+def _tidy(text: str) -> str:
+    """Single spaces; no pause at the very start or end, or before punctuation."""
+    text = _SPACES.sub(" ", text).strip()
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"(\[pause \d+ms\])[.,;:]+", r"\1", text)  # "held…." reads as one pause
+    text = re.sub(r"^(?:\[pause \d+ms\]\s*)+|(?:\s*\[pause \d+ms\])+$", "", text)
+    return text.strip()
+
+
+def spoken_script(script: Script, reading: Reading | None = None) -> Script:
     """The script with every paragraph made speakable; empty paragraphs and turns dropped."""
     turns = []
     for turn in script.turns:
         paragraphs = tuple(
-            p for p in (speakable(t, turn.speaker, pronunciations) for t in turn.paragraphs) if p
+            p for p in (speakable(t, turn.speaker, reading) for t in turn.paragraphs) if p
         )
         if _has_words(paragraphs):
             turns.append(replace(turn, paragraphs=paragraphs))
@@ -43,7 +110,7 @@ def spoken_script(script: Script, pronunciations: Sequence[Pronunciation] = ()) 
 
 
 def _has_words(paragraphs: Sequence[str]) -> bool:
-    return any(any(c.isalnum() for c in p) for p in paragraphs)
+    return any(any(c.isalnum() for c in MARKER.sub("", p)) for p in paragraphs)
 
 
 def first_words(turn: Turn, count: int = 8) -> str:

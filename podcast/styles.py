@@ -153,7 +153,7 @@ _ITALIC_LINE = re.compile(r"^\s*([*_])(?!\1)[^*_]+\1\s*$")
 _LINK = re.compile(r"\[([^\]\n]*)\]\(([^)\n]*)\)")
 _BULLET = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])\s+")
 _QUOTE = re.compile(r"^\s*>\s?")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
 
 def _markdown(

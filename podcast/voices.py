@@ -196,9 +196,7 @@ def warnings(book: VoiceBook, speakers: Sequence[str], cast: Mapping[str, Voice]
     found = []
     absent = [s.name for s in book.speakers if not any(book.speaker(n) is s for n in speakers)]
     if absent:
-        found.append(
-            f"{where}: not in this transcript: {', '.join(absent)}; check the names"
-        )
+        found.append(f"{where}: not in this transcript: {', '.join(absent)}; check the names")
     same: dict[Voice, list[str]] = {}
     for name, voice in cast.items():
         same.setdefault(voice, []).append(name)

@@ -52,11 +52,11 @@ def test_render_prints_one_summary_line() -> None:
     result = run("render", MAGAZINE, "--engine", "fake", "-j", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "output/magazine.mp3: 1:56, 15 turns, 4 speakers (17 clips synthesized, 0 from cache)\n"
+        "output/magazine.mp3: 1:57, 15 turns, 4 speakers (20 clips synthesized, 0 from cache)\n"
     )
     again = run("render", MAGAZINE, "--engine", "fake", "-o", "output/magazine.mp3")
     assert again.stdout == (
-        "output/magazine.mp3: 1:56, 15 turns, 4 speakers (up to date, nothing to do)\n"
+        "output/magazine.mp3: 1:57, 15 turns, 4 speakers (up to date, nothing to do)\n"
     )
     assert Path("output/magazine.mp3").stat().st_size > 10_000
 
@@ -105,9 +105,9 @@ def test_voices_lists_fake_voices_and_variants() -> None:
 def test_cache_info_and_clear() -> None:
     run("render", MAGAZINE, "--engine", "fake", "-j", "1")
     info = run("cache", "info")
-    assert info.exit_code == 0 and ": 17 clips, " in info.stdout
+    assert info.exit_code == 0 and ": 20 clips, " in info.stdout
     cleared = run("cache", "clear")
-    assert cleared.stdout.startswith("Removed 17 clips from ")
+    assert cleared.stdout.startswith("Removed 20 clips from ")
     assert ": 0 clips, 0.0 MB" in run("cache", "info").stdout
 
 

@@ -22,7 +22,8 @@ from podcast.cli import INTERRUPTED, main
 from podcast.engines import create
 from podcast.engines.fake import FakeEngine
 from podcast.errors import EngineError, InputError, OutputError
-from podcast.render import SEGMENT_WORDS, load_transcript, plan, render
+from podcast.planning import SEGMENT_WORDS
+from podcast.render import load_transcript, plan, render
 from podcast.speech import MAX_WORD, speakable
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,7 +27,7 @@ def test_render_writes_44k_mono_mp3_with_tags() -> None:
         == "The Lighthouse Keepers talk storms, solitude and a very stubborn foghorn"
     )
     assert result.turns == 15 and len(result.speakers) == 4
-    assert (result.synthesized, result.cached) == (17, 0)  # 15 turns, 17 paragraphs
+    assert (result.synthesized, result.cached) == (20, 0)  # 15 turns, 17 paragraphs, 3 dashes
 
 
 def test_second_render_is_up_to_date_and_a_change_resynthesizes_only_that(tmp_path: Path) -> None:
@@ -37,13 +37,13 @@ def test_second_render_is_up_to_date_and_a_change_resynthesizes_only_that(tmp_pa
     Path("voices.yaml").write_text("speakers:\n  PRIYA LINDQVIST: {rate: 200}\n")
     changed = fake_render()
     assert not changed.up_to_date
-    assert (changed.synthesized, changed.cached) == (3, 14)
+    assert (changed.synthesized, changed.cached) == (3, 17)
 
 
 def test_no_cache_synthesizes_everything() -> None:
     fake_render()
     Path("output/magazine.mp3").unlink()
-    assert fake_render(use_cache=False).synthesized == 17
+    assert fake_render(use_cache=False).synthesized == 20
 
 
 def test_wav_output_duration_matches_timeline(tmp_path: Path) -> None:
@@ -129,6 +129,6 @@ def test_missing_or_corrupt_cached_segments_are_made_again(tmp_path: Path) -> No
     segments[1].write_bytes(b"not a segment")
     Path("output/magazine.mp3").unlink()
     again = fake_render(jobs=2)
-    assert again.synthesized == 0 and again.cached == 17  # clips come from the clip cache
+    assert again.synthesized == 0 and again.cached == 20  # clips come from the clip cache
     assert again.seconds == first.seconds
     assert [s.start for s in again.timeline] == [s.start for s in first.timeline]

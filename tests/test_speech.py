@@ -1,0 +1,106 @@
+"""Speakable text: markers for pauses, bleeps and asides; written forms read as words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from podcast.engines import create
+from podcast.planning import ASIDE_PAUSE, BLEEP_MS, Piece, pieces, plan
+from podcast.render import load_transcript, render
+from podcast.saying import number_words, ordinal_words, say_written_forms
+from podcast.speech import Reading, speakable
+from podcast.voices import NARRATOR_VOICE, Pronunciation
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("It was [finished] by then.", "It was finished by then."),
+        ("Well — I think so.", "Well [pause 250ms] I think so."),
+        ("Wait... what? Or… not.", "Wait [pause 450ms] what? Or [pause 450ms] not."),
+        (
+            "Hold on [pause 800ms] there [Pause 1.5s].",
+            "Hold on [pause 800ms] there [pause 1500ms].",
+        ),
+        ("It was s— awful, a f***ing mess.", "It was [bleep] awful, a [bleep] mess."),
+        (
+            "Yes. [They worked together on Salt.] Anyway.",
+            "Yes. [narrator: They worked together on Salt.] Anyway.",
+        ),
+        (
+            "Tickets: $5.2 million, or $3.50.",
+            "Tickets: five point two million dollars, or three dollars and fifty cents.",
+        ),
+        ("Doors at 9:30 am, the 3rd show.", "Doors at nine thirty a m, the third show."),
+        ("Up 12% & rising.", "Up twelve percent and rising."),
+        (
+            "See https://example.org/show or mail jo@radio.net.",
+            "See example dot org slash show or mail jo at radio dot net.",
+        ),
+        ("— leading and trailing …", "leading and trailing"),
+    ],
+)
+def test_speakable(text: str, spoken: str) -> None:
+    assert speakable(text, "HOST") == spoken
+
+
+def test_censor_and_aside_settings() -> None:
+    assert speakable("It was s— awful.", "A", Reading(censor="skip")) == "It was awful."
+    assert speakable("It was f***ing bad.", "A", Reading(censor="read")) == "It was f***ing bad."
+    aside = speakable("[Both laugh.] Right.", "A", Reading(asides="read"))
+    assert aside == "Both laugh. Right."
+
+
+def test_configured_pause_lengths_and_pronunciations() -> None:
+    reading = Reading(
+        pronunciations=(Pronunciation("Ruiz", "Roo-eess", speakers=("HOST",)),), dash=100
+    )
+    assert speakable("Ruiz — yes.", "HOST", reading) == "Roo-eess [pause 100ms] yes."
+    assert speakable("Ruiz — yes.", "GUEST", reading) == "Ruiz [pause 100ms] yes."
+
+
+def test_numbers_in_words() -> None:
+    assert number_words(0) == "zero"
+    assert number_words(1_001_019) == "one million one thousand nineteen"
+    assert [ordinal_words(n) for n in (1, 2, 3, 11, 20, 42, 100)] == [
+        "first",
+        "second",
+        "third",
+        "eleventh",
+        "twentieth",
+        "forty-second",
+        "one hundredth",
+    ]
+    assert say_written_forms("£1 and €2.05") == "one pound and two euros and five cents"
+    assert say_written_forms("at 18:00 and 12:00 pm") == "at eighteen hundred and twelve p m"
+
+
+def test_pieces_split_at_markers() -> None:
+    text = "Well [pause 300ms] it was [bleep] bad. [narrator: They laugh.] Yes."
+    assert pieces((text, "Second."), 350) == [
+        Piece("Well", 0),
+        Piece("it was", 300),
+        Piece("", 0, "bleep"),
+        Piece("bad.", 0),
+        Piece("They laugh.", ASIDE_PAUSE, "narrator"),
+        Piece("Yes.", ASIDE_PAUSE),
+        Piece("Second.", 350),
+    ]
+
+
+def test_plan_uses_narrator_voice_for_asides_and_a_tone_for_bleeps(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("HOST: It was s— awful. [They both laugh.] Really.\n", encoding="utf-8")
+    (job,) = plan(load_transcript(path), create("fake"))
+    kinds = [(c.text, c.voice == NARRATOR_VOICE, c.bleep) for c in job.clips]
+    assert kinds == [
+        ("It was", False, 0),
+        ("", False, BLEEP_MS),
+        ("awful.", False, 0),
+        ("They both laugh.", True, 0),
+        ("Really.", False, 0),
+    ]
+    result = render(path, output=tmp_path / "t.wav", engine="fake", jobs=1)
+    assert result.synthesized == 4  # the bleep is a tone, not speech
