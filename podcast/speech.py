@@ -25,7 +25,7 @@ _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
 )
 _DASH = re.compile(r"\s*(?:—|–|\s--\s)\s*")
-_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\s*")
+_ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\.?\s*")  # "held…." is one pause
 _SPACES = re.compile(r"[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
@@ -92,7 +92,6 @@ def _tidy(text: str) -> str:
     """Single spaces; no pause at the very start or end, or before punctuation."""
     text = _SPACES.sub(" ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
-    text = re.sub(r"(\[pause \d+ms\])[.,;:]+", r"\1", text)  # "held…." reads as one pause
     text = re.sub(r"^(?:\[pause \d+ms\]\s*)+|(?:\s*\[pause \d+ms\])+$", "", text)
     return text.strip()
 
