@@ -104,3 +104,10 @@ def test_plan_uses_narrator_voice_for_asides_and_a_tone_for_bleeps(tmp_path: Pat
     ]
     result = render(path, output=tmp_path / "t.wav", engine="fake", jobs=1)
     assert result.synthesized == 4  # the bleep is a tone, not speech
+
+
+def test_espeak_phonemes_pass_through() -> None:
+    reading = Reading(pronunciations=(Pronunciation("Ruiz", "[[ru:'i:s]]"),))
+    spoken = speakable("Ask Ruiz [today].", "A", reading)
+    assert spoken == "Ask [[ru:'i:s]] today."
+    assert pieces((spoken,), 0) == [Piece(spoken, 0)]

@@ -226,3 +226,11 @@ def test_every_style_never_fails_and_loses_nothing(lines: list[str], style: str)
     text = "\n".join(lines)
     assert nothing_lost(text, parse_transcript(text, style))
     assert nothing_lost(text, parse_transcript(text))
+
+
+@pytest.mark.parametrize("name", ["festival.vtt", "screenplay.fountain", "chat.log", "show.md"])
+def test_old_mac_and_windows_line_endings(name: str) -> None:
+    text = read(name)
+    expected = parse_transcript(text).turns
+    assert parse_transcript(text.replace("\n", "\r")).turns == expected
+    assert parse_transcript(text.replace("\n", "\r\n")).turns == expected
