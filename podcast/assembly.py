@@ -47,12 +47,23 @@ def samples(milliseconds: int) -> int:
 
 def speech(clips: Sequence[Clip], gaps: Sequence[int]) -> bytes:
     """One turn's speech at OUTPUT_RATE: trimmed clips with ``gaps`` ms between them."""
+    return joined(clips, gaps)[0]
+
+
+def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> tuple[bytes, list[tuple[int, int]]]:
+    """``speech()``, and where each clip starts and ends in it (in samples)."""
     pieces = []
+    spans = []
+    position = 0
     for index, clip in enumerate(clips):
         if index:
             pieces.append(bytes(2 * samples(gaps[index - 1])))
-        pieces.append(trim(to_segment(clip)).set_frame_rate(OUTPUT_RATE).raw_data)
-    return b"".join(pieces)
+            position += samples(gaps[index - 1])
+        pcm = trim(to_segment(clip)).set_frame_rate(OUTPUT_RATE).raw_data
+        pieces.append(pcm)
+        spans.append((position, position + len(pcm) // 2))
+        position += len(pcm) // 2
+    return b"".join(pieces), spans
 
 
 BLEEP_HZ = 1000

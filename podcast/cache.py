@@ -18,12 +18,14 @@ from podcast.engines import Clip
 from podcast.voices import Voice
 
 CACHE_ENV = "PODCAST_CACHE_DIR"
-_FORMAT = 1  # bump when the stored layout or the meaning of a key changes
+_FORMAT = 2  # bump when the stored layout or the meaning of a key changes
 
 
 def clip_key(engine: str, version: str, voice: Voice, text: str) -> str:
     """A key of engine, engine version, resolved voice settings and the final text."""
-    payload = json.dumps([_FORMAT, engine, version, asdict(voice), text], ensure_ascii=False)
+    settings = asdict(voice)
+    settings.pop("pan")  # where a voice sits in stereo does not change what it says
+    payload = json.dumps([_FORMAT, engine, version, settings, text], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -108,6 +110,12 @@ class Stored:
     """Input samples the segment was encoded from."""
     speech: int
     """Samples of speech at its start (the rest is the pause after it)."""
+    blocks: tuple[float, ...] = ()
+    """K-weighted mean square of every 100 ms of it (for the episode's loudness)."""
+    peak: float = 0.0
+    """Its true peak, linear."""
+    clips: tuple[tuple[int, int], ...] = ()
+    """Where each clip starts and ends in it, in samples."""
 
 
 class SegmentCache:
@@ -128,7 +136,14 @@ class SegmentCache:
             blob = path.read_bytes()
             size = int.from_bytes(blob[:4], "little")
             head = json.loads(blob[4 : 4 + size])
-            stored = Stored(blob[4 + size :], int(head["count"]), int(head["speech"]))
+            stored = Stored(
+                blob[4 + size :],
+                int(head["count"]),
+                int(head["speech"]),
+                tuple(map(float, head["blocks"])),
+                float(head["peak"]),
+                tuple((int(a), int(b)) for a, b in head["clips"]),
+            )
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -140,7 +155,14 @@ class SegmentCache:
         return stored
 
     def put(self, key: str, stored: Stored) -> None:
-        head = {"count": stored.count, "speech": stored.speech, "bytes": len(stored.data)}
+        head = {
+            "count": stored.count,
+            "speech": stored.speech,
+            "bytes": len(stored.data),
+            "blocks": stored.blocks,
+            "peak": stored.peak,
+            "clips": stored.clips,
+        }
         encoded = json.dumps(head).encode()
 
         def write(raw: BinaryIO) -> None:

@@ -147,9 +147,12 @@ def summary(result: RenderResult) -> str:
         if result.up_to_date
         else f"{result.synthesized} clips synthesized, {result.cached} from cache"
     )
+    level = ""
+    if result.loudness is not None and result.true_peak is not None:
+        level = f", {result.loudness:.1f} LUFS, true peak {result.true_peak:.1f} dBTP"
     return (
         f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
-        f"{len(result.speakers)} speakers ({state})"
+        f"{len(result.speakers)} speakers{level} ({state})"
     )
 
 

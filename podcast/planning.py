@@ -65,7 +65,8 @@ def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
             if index + 1 < len(groups):  # the next part of the same turn
                 after = groups[index + 1][0].gap
             gaps = tuple(piece.gap for piece in group[1:])
-            jobs.append(SegmentJob(clips, gaps, after, label, number))
+            pan = voices["speech"].pan
+            jobs.append(SegmentJob(clips, gaps, after, label, number, pan))
     return jobs
 
 
@@ -73,7 +74,8 @@ def _clip(piece: Piece, voices: dict[str, Voice], engine: Engine) -> ClipJob:
     if piece.kind == "bleep":
         return ClipJob(f"bleep-{BLEEP_MS}", "", voices["speech"], bleep=BLEEP_MS)
     voice = voices[piece.kind]
-    return ClipJob(clip_key(engine.name, engine.version, voice, piece.text), piece.text, voice)
+    key = clip_key(engine.name, engine.version, voice, piece.text)
+    return ClipJob(key, piece.text, voice, aside=piece.kind == "narrator")
 
 
 def pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[Piece]:

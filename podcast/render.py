@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -14,15 +15,25 @@ from mutagen.mp3 import MP3
 
 from podcast import __version__
 from podcast.assembly import Span
-from podcast.cache import Stored, default_dir
+from podcast.cache import default_dir
 from podcast.engines import create
 from podcast.errors import ConfigError, InputError
-from podcast.export import Encoding, Tags, format_of, stored_render_key, write_episode
+from podcast.export import (
+    Chapter,
+    Encoding,
+    Tags,
+    format_of,
+    stored_loudness,
+    stored_render_key,
+    write_episode,
+)
 from podcast.planning import plan
 from podcast.script import Script, label_warnings
 from podcast.segments import Producer, SegmentJob, Setup, use_engine
+from podcast.sidefiles import chapters, side_paths, write_side_files
 from podcast.speech import Reading, spoken_script
 from podcast.styles import parse_transcript
+from podcast.timeline import Cue, Timeline
 from podcast.voices import VoiceBook, find_voices_file, load
 from podcast.voices import warnings as book_warnings
 
@@ -54,6 +65,16 @@ class RenderResult:
     """Things the user should know that did not stop the render."""
     timeline: tuple[Span, ...] = ()
     """Where each turn sits in the audio, in samples at 44.1 kHz (empty when up to date)."""
+    loudness: float | None = None
+    """Integrated loudness of the audio written, LUFS (measured before encoding)."""
+    true_peak: float | None = None
+    """Its true peak, dBTP."""
+    chapters: tuple[Chapter, ...] = ()
+    """The chapters written (empty when up to date)."""
+    side_files: tuple[Path, ...] = ()
+    """Captions, chapters and transcript written beside the episode."""
+    cues: tuple[Cue, ...] = ()
+    """Every clip of speech and where it is (empty when up to date)."""
 
 
 @dataclass(frozen=True)
@@ -136,31 +157,6 @@ def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
-class Timeline:
-    """Places each segment in the episode as it streams past, recording every turn's span."""
-
-    def __init__(self, script: Script, encoding: Encoding) -> None:
-        self.script = script
-        self.encoding = encoding
-        self.spans: list[Span] = []
-        self.samples = 0
-
-    @property
-    def seconds(self) -> float:
-        return self.samples / self.encoding.rate
-
-    def place(self, jobs: list[SegmentJob], segments: Iterator[Stored]) -> Iterator[bytes]:
-        for job, stored in zip(jobs, segments, strict=True):
-            start = self.samples + self.encoding.lead
-            if self.spans and self.spans[-1].turn == job.turn:  # a long turn's next part
-                start = self.spans.pop().start
-            speaker = self.script.turns[job.turn].speaker
-            end = self.samples + self.encoding.lead + stored.speech
-            self.spans.append(Span(job.turn, speaker, start, end))
-            self.samples += self.encoding.decoded(stored.count)
-            yield stored.data
-
-
 def render(
     transcript: Path,
     *,
@@ -180,27 +176,75 @@ def render(
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     loaded = load_transcript(transcript, voices, style)
     output = output or default_output(transcript)
-    encoding = Encoding(format_of(output), bitrate)
+    encoding = _encoding(loaded.book, format_of(output), bitrate)
     speech = create(engine)
     segment_jobs = plan(loaded, speech)
     tags = _tags(loaded)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
     summary = _summary(loaded, output)
-    if encoding.fmt == "mp3" and stored_render_key(output) == tags.render_key:
-        return RenderResult(**summary, seconds=_mp3_seconds(output), up_to_date=True)
+    if _up_to_date(output, encoding, tags, loaded.book.output.side_files):
+        return RenderResult(**summary, **_stored_summary(output), up_to_date=True)
     use_engine(engine, speech)
     setup = Setup(engine, (cache_dir or default_dir()) if use_cache else None, encoding)
     producer = Producer(setup, jobs or os.cpu_count() or 1, _counter(progress, len(segment_jobs)))
     timeline = Timeline(loaded.script, encoding)
     segments = timeline.place(segment_jobs, producer.made(segment_jobs))
-    write_episode(segments, output, encoding, tags)
+    found: list[tuple[Chapter, ...]] = []
+
+    def final_tags() -> Tags:
+        found.append(_chapters(loaded, timeline))
+        return replace(tags, chapters=found[0], loudness=_loudness_line(timeline))
+
+    write_episode(segments, output, encoding, final_tags)
+    side = ()
+    if loaded.book.output.side_files:
+        side = tuple(write_side_files(output, timeline.cues, found[0], tags.title))
     return RenderResult(
         **summary,
         seconds=timeline.seconds,
         synthesized=producer.synthesized,
         cached=producer.cached,
         timeline=tuple(timeline.spans),
+        loudness=timeline.loudness,
+        true_peak=timeline.true_peak,
+        chapters=found[0],
+        side_files=side,
+        cues=tuple(timeline.cues),
     )
+
+
+def _encoding(book: VoiceBook, fmt: str, bitrate: int) -> Encoding:
+    out = book.output
+    return Encoding(
+        fmt, bitrate, channels=out.channels, loudness=out.loudness, true_peak=out.true_peak
+    )
+
+
+def _up_to_date(output: Path, encoding: Encoding, tags: Tags, side_files: bool) -> bool:
+    if encoding.fmt != "mp3" or stored_render_key(output) != tags.render_key:
+        return False
+    return not side_files or all(path.is_file() for path in side_paths(output))
+
+
+def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
+    mode = loaded.book.output.chapters
+    if mode == "none":
+        return ()
+    return chapters(loaded.script, timeline.spans, mode, timeline.samples)
+
+
+def _loudness_line(timeline: Timeline) -> str:
+    return f"{timeline.loudness:.1f} LUFS, true peak {timeline.true_peak:.1f} dBTP"
+
+
+def _stored_summary(output: Path) -> dict:
+    """Length and loudness of an episode that is already up to date, from its tags."""
+    line = stored_loudness(output) or ""
+    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line)]
+    found = {"seconds": _mp3_seconds(output)}
+    if len(numbers) == 2:
+        found |= {"loudness": numbers[0], "true_peak": numbers[1]}
+    return found
 
 
 def _summary(loaded: Loaded, output: Path) -> dict:
@@ -216,7 +260,27 @@ def _summary(loaded: Loaded, output: Path) -> dict:
 def _tags(loaded: Loaded) -> Tags:
     episode = loaded.book.episode
     title = episode.title or loaded.script.title or loaded.path.stem
-    return Tags(title=title, artist=episode.artist, album=episode.album)
+    return Tags(
+        title=title,
+        artist=episode.author or episode.artist,
+        album=episode.show or episode.album,
+        number=episode.number,
+        date=episode.date,
+        description=episode.description,
+        cover=_cover(loaded.book),
+    )
+
+
+def _cover(book: VoiceBook) -> Path | None:
+    """The cover picture, relative to the voices file; it must exist."""
+    name = book.episode.cover
+    if not name:
+        return None
+    path = Path(name) if book.source is None else book.source.parent / name
+    if not path.is_file():
+        where = book.source or "voices.yaml"
+        raise ConfigError(f"{where}: episode.cover: {path}: no such file; give a JPEG or PNG")
+    return path
 
 
 def _counter(progress: Progress | None, total: int) -> Callable[[int], None]:

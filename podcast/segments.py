@@ -24,7 +24,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from podcast.assembly import bleep, samples, speech
+import numpy as np
+
+from podcast import loudness
+from podcast.assembly import bleep, joined, samples
 from podcast.cache import ClipCache, SegmentCache, Stored
 from podcast.engines import Clip, Engine, create
 from podcast.errors import EngineError
@@ -32,6 +35,7 @@ from podcast.export import Encoding
 from podcast.voices import Voice
 
 IN_FLIGHT_PER_WORKER = 3
+CODEC_MARGIN = 0.5  # dB below the true-peak limit, for the peaks MP3 encoding adds
 MAX_PENDING = 64  # segments waiting for their turn to be written, at most
 
 
@@ -44,6 +48,8 @@ class ClipJob:
     voice: Voice
     bleep: int = 0
     """Milliseconds of bleep tone instead of speech (a censored word)."""
+    aside: bool = False
+    """An editorial aside, read by the narrator."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +65,12 @@ class SegmentJob:
     """How to name the turn in an error: ``turn 12 ("I imagine this...")``."""
     turn: int = 0
     """Index of the turn this segment is (part of)."""
+    pan: float = 0.0
+    """Stereo position of the speaker, -1 (left) to 1 (right)."""
 
     def key(self, encoding: Encoding) -> str:
         """Segment cache key: the clips, the pauses and the encoding."""
-        payload = [[c.key for c in self.clips], self.gaps, self.after, asdict(encoding)]
+        payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, asdict(encoding)]
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
@@ -134,12 +142,39 @@ def make_segment(job: SegmentJob, setup: Setup) -> Made:
             if clips_cache:
                 clips_cache.put(clip_job.key, clip)
         clips.append(clip)
-    pcm = speech(clips, job.gaps)
-    spoken = len(pcm) // 2
-    count = spoken + setup.encoding.trailing(spoken, samples(job.after))
-    data = setup.encoding.encode(pcm + bytes(2 * (count - spoken)))
+    pcm, spans = joined(clips, job.gaps)
+    stored = finish(pcm, spans, job, setup.encoding)
     cached = sum(1 for c in job.clips if not c.bleep) - synthesized
-    return Made(Stored(data, count, spoken), synthesized, cached)
+    return Made(stored, synthesized, cached)
+
+
+def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: Encoding) -> Stored:
+    """Level the turn's speech, add the pause after it, pan it, encode it."""
+    speech = np.frombuffer(pcm, np.int16) / 32768.0
+    if encoding.loudness is not None:
+        ceiling = encoding.true_peak - CODEC_MARGIN
+        speech, blocks = loudness.leveled(speech, encoding.loudness, ceiling)
+    else:
+        blocks = loudness.sub_blocks(speech)
+    spoken = len(speech)
+    count = spoken + encoding.trailing(spoken, samples(job.after))
+    audio = np.zeros(count)
+    audio[:spoken] = speech
+    frames = _pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
+    silent = count // loudness.SUB_BLOCK - len(blocks)  # the pause after the turn
+    power = tuple(np.concatenate((blocks, np.zeros(max(0, silent)))).round(12))
+    peak = loudness.true_peak(speech)
+    return Stored(encoding.encode(frames), count, spoken, power, peak, tuple(spans))
+
+
+def _panned(audio: np.ndarray, pan: float) -> np.ndarray:
+    """Constant-power pan: -1 left, 0 centre, 1 right; interleaved stereo."""
+    angle = (pan + 1) * np.pi / 4
+    return np.column_stack((audio * np.cos(angle), audio * np.sin(angle))).ravel()
+
+
+def _pcm16(audio: np.ndarray) -> bytes:
+    return np.clip(np.round(audio * 32767), -32768, 32767).astype("<i2").tobytes()
 
 
 def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:

@@ -30,6 +30,8 @@ class Voice:
     """Base pitch, 0-99 (50 is the voice's normal pitch)."""
     volume: float = 1.0
     """Volume, 0-1."""
+    pan: float = 0.0
+    """Stereo position, -1 (left) to 1 (right); used when output.channels is 2."""
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,38 @@ class Episode:
 
     title: str | None = None
     """Episode title; the transcript's first line or file name when unset."""
+    show: str | None = None
+    """The show's name (ID3 album)."""
+    author: str | None = None
+    """The host or author (ID3 artist)."""
+    number: str | None = None
+    """Episode number (ID3 track)."""
+    date: str | None = None
+    """Release date, 2026-11-25."""
+    description: str | None = None
+    """A sentence or two about the episode (ID3 comment)."""
+    cover: str | None = None
+    """Cover art: a JPEG or PNG file, relative to voices.yaml."""
     artist: str | None = None
-    """Artist tag (the show's host or author)."""
+    """Same as author (older name)."""
     album: str | None = None
-    """Album tag (the show's name)."""
+    """Same as show (older name)."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """How the episode file is made."""
+
+    loudness: float | None = -16.0
+    """Integrated loudness in LUFS (-16 is Apple Podcasts' figure); null: leave levels."""
+    true_peak: float = -1.0
+    """Highest true peak, in dBTP."""
+    channels: int = 1
+    """1 (mono) or 2 (stereo, each speaker at their pan)."""
+    chapters: str = "auto"
+    """sections, questions, none, or auto (sections when the transcript has them)."""
+    side_files: bool = True
+    """Write .vtt, .srt, .chapters.json and .transcript.json beside the episode."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +167,8 @@ class VoiceBook:
     """Censored words (``f***``, ``s—``): bleep, skip or read."""
     asides: str = "narrator"
     """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
+    output: Output = Output()
+    """Loudness, channels, chapters and side files."""
     source: Path | None = field(default=None, compare=False)
     """The file this was read from; None for the built-in defaults."""
 
@@ -263,9 +295,22 @@ _TOP_KEYS = (
     "narration",
     "censor",
     "asides",
+    "output",
 )
-_CHOICES = {"censor": ("bleep", "skip", "read"), "asides": ("narrator", "read")}
-_RANGES: dict[str, tuple[float, float]] = {"rate": (80, 450), "pitch": (0, 99), "volume": (0, 1)}
+_CHOICES = {
+    "censor": ("bleep", "skip", "read"),
+    "asides": ("narrator", "read"),
+    "output.chapters": ("auto", "sections", "questions", "none"),
+}
+_RANGES: dict[str, tuple[float, float]] = {
+    "rate": (80, 450),
+    "pitch": (0, 99),
+    "volume": (0, 1),
+    "pan": (-1, 1),
+    "loudness": (-40, -5),
+    "true_peak": (-12, 0),
+    "channels": (1, 2),
+}
 
 
 class _Checker:
@@ -315,6 +360,26 @@ class _Checker:
             narration=self.flag(top.get("narration", True), "narration"),
             censor=self.choice(top.get("censor", "bleep"), "censor"),
             asides=self.choice(top.get("asides", "narrator"), "asides"),
+            output=self.output(top.get("output")),
+        )
+
+    def output(self, value: Any) -> Output:
+        data = self.mapping(value, "output")
+        self.unknown_keys(data, [f.name for f in fields(Output)], "output")
+        changes: dict[str, Any] = {}
+        for name in ("loudness", "true_peak", "channels"):
+            if name in data and not (name == "loudness" and data[name] is None):
+                changes[name] = self.voice_field(f"output.{name}", name, data[name])
+        if "loudness" in data and data["loudness"] is None:
+            changes["loudness"] = None
+        if "chapters" in data:
+            changes["chapters"] = self.choice(data["chapters"], "output.chapters")
+        if "side_files" in data:
+            changes["side_files"] = self.flag(data["side_files"], "output.side_files")
+        if "channels" in changes and changes["channels"] is not None:
+            changes["channels"] = int(changes["channels"])
+        return replace(
+            Output(), **{k: v for k, v in changes.items() if v is not None or k == "loudness"}
         )
 
     def patterns(self, value: Any) -> tuple[re.Pattern[str], ...]:
@@ -372,7 +437,7 @@ class _Checker:
         if not low <= value <= high:
             self.problem(key, f"{value} is out of range; use {low:g} to {high:g}")
             return None
-        return float(value) if name == "volume" else int(value)
+        return int(value) if name in ("rate", "pitch", "channels") else float(value)
 
     def pause(self, key: str, name: str, value: Any) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:

@@ -52,11 +52,13 @@ def test_render_prints_one_summary_line() -> None:
     result = run("render", MAGAZINE, "--engine", "fake", "-j", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "output/magazine.mp3: 1:57, 15 turns, 4 speakers (20 clips synthesized, 0 from cache)\n"
+        "output/magazine.mp3: 1:57, 15 turns, 4 speakers, -16.2 LUFS, true peak -11.9 dBTP "
+        "(20 clips synthesized, 0 from cache)\n"
     )
     again = run("render", MAGAZINE, "--engine", "fake", "-o", "output/magazine.mp3")
     assert again.stdout == (
-        "output/magazine.mp3: 1:57, 15 turns, 4 speakers (up to date, nothing to do)\n"
+        "output/magazine.mp3: 1:57, 15 turns, 4 speakers, -16.2 LUFS, true peak -11.9 dBTP "
+        "(up to date, nothing to do)\n"
     )
     assert Path("output/magazine.mp3").stat().st_size > 10_000
 
@@ -90,9 +92,11 @@ def test_unknown_voice_exit_3_before_synthesis() -> None:
 
 
 def test_bad_output_extension() -> None:
-    result = run("render", MAGAZINE, "--engine", "fake", "-o", "ep.ogg")
+    result = run("render", MAGAZINE, "--engine", "fake", "-o", "ep.aiff")
     assert result.exit_code == 5
-    assert result.stderr == "Error: ep.ogg: unsupported format 'ogg'; use one of mp3, wav\n"
+    assert result.stderr == (
+        "Error: ep.aiff: unsupported format 'aiff'; use one of mp3, wav, flac, ogg, opus, m4a\n"
+    )
 
 
 def test_voices_lists_fake_voices_and_variants() -> None:

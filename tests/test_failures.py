@@ -125,7 +125,14 @@ def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
     render(tmp_path / "talk.txt", output=tmp_path / "one.mp3", engine="fake", jobs=1)
     both = MP3(str(tmp_path / "out" / "talk.mp3")).info.length
     assert both == MP3(str(tmp_path / "one.mp3")).info.length > 40
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["talk.mp3"]
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        "talk.chapters.json",
+        "talk.mp3",
+        "talk.srt",
+        "talk.transcript.json",
+        "talk.vtt",
+    ]
 
 
 def test_missing_output_folders_are_created(tmp_path: Path) -> None:

@@ -1,0 +1,72 @@
+"""Where everything sits in the episode, measured as the segments stream past: each
+turn's span, each clip's cue, and the loudness of the whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from podcast import loudness
+from podcast.assembly import Span
+from podcast.cache import Stored
+from podcast.export import Encoding
+from podcast.script import NARRATOR, Script
+from podcast.segments import SegmentJob
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One clip of speech: who says what, from when to when (samples at 44.1 kHz)."""
+
+    turn: int
+    speaker: str
+    start: int
+    end: int
+    text: str
+
+
+class Timeline:
+    """Places each segment in the episode as it streams past."""
+
+    def __init__(self, script: Script, encoding: Encoding) -> None:
+        self.script = script
+        self.encoding = encoding
+        self.spans: list[Span] = []
+        self.cues: list[Cue] = []
+        self.blocks: list[float] = []
+        self.peak = 0.0
+        self.samples = 0
+
+    @property
+    def seconds(self) -> float:
+        return self.samples / self.encoding.rate
+
+    @property
+    def loudness(self) -> float:
+        """Integrated loudness of the episode, LUFS."""
+        return loudness.integrated(self.blocks)
+
+    @property
+    def true_peak(self) -> float:
+        """True peak of the episode, dBTP."""
+        return loudness.db(self.peak)
+
+    def place(self, jobs: list[SegmentJob], segments: Iterator[Stored]) -> Iterator[bytes]:
+        for job, stored in zip(jobs, segments, strict=True):
+            self._record(job, stored)
+            self.samples += self.encoding.decoded(stored.count)
+            yield stored.data
+
+    def _record(self, job: SegmentJob, stored: Stored) -> None:
+        base = self.samples + self.encoding.lead
+        speaker = self.script.turns[job.turn].speaker
+        start = base + (stored.clips[0][0] if stored.clips else 0)
+        if self.spans and self.spans[-1].turn == job.turn:  # a long turn's next part
+            start = self.spans.pop().start
+        self.spans.append(Span(job.turn, speaker, start, base + stored.speech))
+        for clip, (begin, end) in zip(job.clips, stored.clips, strict=False):
+            if not clip.bleep:
+                who = NARRATOR if clip.aside else speaker
+                self.cues.append(Cue(job.turn, who, base + begin, base + end, clip.text))
+        self.blocks.extend(stored.blocks)
+        self.peak = max(self.peak, stored.peak)
