@@ -149,22 +149,24 @@ def make_segment(job: SegmentJob, setup: Setup) -> Made:
 
 
 def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: Encoding) -> Stored:
-    """Level the turn's speech, add the pause after it, pan it, encode it."""
+    """Level the turn's speech, add the pause after it, pan it, encode it, and measure
+    the loudness and true peak of what was encoded (decoded again, for MP3)."""
     speech = np.frombuffer(pcm, np.int16) / 32768.0
     if encoding.loudness is not None:
-        ceiling = encoding.true_peak - CODEC_MARGIN
-        speech, blocks = loudness.leveled(speech, encoding.loudness, ceiling)
-    else:
-        blocks = loudness.sub_blocks(speech)
+        codec = encoding.codec_gain
+        ceiling = encoding.true_peak - CODEC_MARGIN - codec
+        speech = loudness.leveled(speech, encoding.loudness - codec, ceiling)
     spoken = len(speech)
     count = spoken + encoding.trailing(spoken, samples(job.after))
     audio = np.zeros(count)
     audio[:spoken] = speech
     frames = _pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
-    silent = count // loudness.SUB_BLOCK - len(blocks)  # the pause after the turn
-    power = tuple(np.concatenate((blocks, np.zeros(max(0, silent)))).round(12))
-    peak = loudness.true_peak(speech)
-    return Stored(encoding.encode(frames), count, spoken, power, peak, tuple(spans))
+    data = encoding.encode(frames)
+    heard = encoding.decode(data) if encoding.fmt == "mp3" else None
+    if heard is None:
+        heard = audio * 10 ** (encoding.codec_gain / 20)
+    power = tuple(loudness.sub_blocks(heard).round(12))
+    return Stored(data, count, spoken, power, loudness.true_peak(heard), tuple(spans))
 
 
 def _panned(audio: np.ndarray, pan: float) -> np.ndarray:

@@ -52,12 +52,12 @@ def test_render_prints_one_summary_line() -> None:
     result = run("render", MAGAZINE, "--engine", "fake", "-j", "1")
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "output/magazine.mp3: 1:57, 15 turns, 4 speakers, -16.2 LUFS, true peak -11.9 dBTP "
+        "output/magazine.mp3: 1:57, 15 turns, 4 speakers, -16.2 LUFS, true peak -11.1 dBTP "
         "(20 clips synthesized, 0 from cache)\n"
     )
     again = run("render", MAGAZINE, "--engine", "fake", "-o", "output/magazine.mp3")
     assert again.stdout == (
-        "output/magazine.mp3: 1:57, 15 turns, 4 speakers, -16.2 LUFS, true peak -11.9 dBTP "
+        "output/magazine.mp3: 1:57, 15 turns, 4 speakers, -16.2 LUFS, true peak -11.1 dBTP "
         "(up to date, nothing to do)\n"
     )
     assert Path("output/magazine.mp3").stat().st_size > 10_000
