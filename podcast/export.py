@@ -270,7 +270,7 @@ def _tag(path: Path, fmt: str, tags: Tags) -> None:
         _id3(tags).save(str(path), v2_version=3)
         order_chapters(path)
     elif fmt != "wav":
-        _plain_tags(path, tags)
+        _plain_tags(path, tags, chapters=fmt != "m4a")
 
 
 def _id3(tags: Tags) -> ID3:
@@ -359,7 +359,7 @@ def _cover(path: Path) -> APIC:
     return APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data)
 
 
-def _plain_tags(path: Path, tags: Tags) -> None:
+def _plain_tags(path: Path, tags: Tags, chapters: bool) -> None:
     """Title, author, show and chapters (Vorbis comments or MP4 atoms) for other formats."""
     audio = MutagenFile(str(path), easy=True)
     if audio is None:
@@ -369,7 +369,7 @@ def _plain_tags(path: Path, tags: Tags) -> None:
     for key, value in values.items():
         if value:
             audio[key] = value
-    if tags.chapters and path.suffix != ".m4a" and hasattr(audio, "tags"):
+    if chapters and tags.chapters:  # Vorbis comments: CHAPTER001=00:01:02.500
         for index, chapter in enumerate(tags.chapters, start=1):
             audio.tags[f"CHAPTER{index:03d}"] = _clock(chapter.start)
             audio.tags[f"CHAPTER{index:03d}NAME"] = chapter.title

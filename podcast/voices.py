@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import re
@@ -446,6 +447,8 @@ class _Checker:
         return int(value)
 
     def text(self, key: str, name: str, value: Any) -> str | None:
+        if isinstance(value, datetime.date):  # YAML reads 2026-11-25 as a date
+            return value.isoformat()
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self.problem(key, f"expected text, got {value!r}")
             return None

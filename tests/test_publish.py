@@ -1,0 +1,277 @@
+"""Publish-ready output: loudness arithmetic, chapters, side files, formats, stereo, tags."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+from mutagen.id3 import ID3
+
+from podcast import export, loudness
+from podcast.errors import OutputError
+from podcast.export import Encoding
+from podcast.render import render
+from tests.conftest import FIXTURES
+
+RATE = loudness.RATE
+MAGAZINE = FIXTURES / "magazine.txt"
+SHOW = FIXTURES / "styles" / "show.md"
+
+
+def sine(frequency: float, dbfs: float, seconds: float, phase: float = 0.0) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    return 10 ** (dbfs / 20) * np.sin(2 * np.pi * frequency * t + phase)
+
+
+def lufs(samples: np.ndarray) -> float:
+    return loudness.integrated(loudness.sub_blocks(samples))
+
+
+def ffmpeg() -> str:
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness and true peak as ffmpeg's ebur128 filter measures them."""
+    run = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-filter_complex",
+         "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    summary = run.stderr[run.stderr.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])  # type: ignore[index]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)[1])  # type: ignore[index]
+    return integrated, peak
+
+
+# ---------------------------------------------------------------- loudness arithmetic
+
+
+def test_a_997_hz_sine_at_minus_20_dbfs_reads_minus_23_lufs() -> None:
+    # BS.1770: a full-scale 997 Hz sine in one channel is -3.01 LUFS.
+    assert lufs(sine(997, -20, 10)) == pytest.approx(-23.01, abs=0.05)
+    assert lufs(sine(997, 0, 5)) == pytest.approx(-3.01, abs=0.05)
+
+
+def test_gating_ignores_silence_and_much_quieter_passages() -> None:
+    tone = sine(997, -20, 5)
+    # the one block that straddles the tone's end counts, as in any BS.1770 meter
+    assert lufs(np.concatenate([tone, np.zeros(5 * RATE)])) == pytest.approx(-23.01, abs=0.15)
+    quiet = sine(997, -45, 5)  # 25 LU below: under the relative gate
+    assert lufs(np.concatenate([tone, quiet])) == pytest.approx(-23.01, abs=0.15)
+
+
+def test_true_peak_finds_the_peak_between_samples() -> None:
+    tone = sine(RATE / 4, 0, 1, phase=np.pi / 4)  # samples land at +-0.707 of the crest
+    assert loudness.db(np.abs(tone).max()) == pytest.approx(-3.01, abs=0.01)
+    assert loudness.db(loudness.true_peak(tone)) == pytest.approx(0.0, abs=0.2)
+
+
+def test_limiter_holds_the_ceiling_and_leaves_quiet_audio_alone() -> None:
+    noise = np.random.default_rng(7).standard_normal(10 * RATE) * 0.3
+    limited = loudness.limit(noise, 10 ** (-1.5 / 20))
+    assert loudness.db(loudness.true_peak(limited)) <= -1.45
+    quiet = noise * 0.1
+    assert np.array_equal(loudness.limit(quiet, 10 ** (-1.5 / 20)), quiet)
+
+
+def test_leveled_reaches_the_target_under_the_ceiling() -> None:
+    rng = np.random.default_rng(3)
+    bursts = rng.standard_normal(20 * RATE) * np.repeat(rng.uniform(0, 0.2, 200), RATE // 10)
+    out = loudness.leveled(bursts, -16.0, -1.5)
+    assert lufs(out) == pytest.approx(-16.0, abs=0.3)
+    assert loudness.db(loudness.true_peak(out)) <= -1.45
+
+
+def test_lame_scales_by_0_95_as_the_pipeline_assumes() -> None:
+    encoding = Encoding()
+    pcm = (sine(440, -6, 3) * 32767).astype("<i2").tobytes()
+    decoded = encoding.decode(encoding.encode(pcm))
+    assert decoded is not None
+    ratio = np.std(decoded[5000:-5000]) / np.std(sine(440, -6, 3)[5000:-5000])
+    assert 20 * np.log10(ratio) == pytest.approx(export.LAME_GAIN, abs=0.02)
+
+
+# ---------------------------------------------------------------- rendered episodes
+
+
+def test_rendered_episode_hits_the_target_by_an_independent_meter(tmp_path: Path) -> None:
+    out = tmp_path / "ep.mp3"
+    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    assert result.loudness == pytest.approx(-16.0, abs=0.5)
+    assert result.true_peak is not None and result.true_peak <= -1.0
+    measured, peak = ebur128(out)
+    assert measured == pytest.approx(-16.0, abs=1.0)
+    assert measured == pytest.approx(result.loudness, abs=0.2)
+    assert peak <= -1.0
+
+
+def test_loudness_can_be_left_alone(tmp_path: Path) -> None:
+    (tmp_path / "voices.yaml").write_text("output: {loudness: null}\n")
+    quiet = render(
+        MAGAZINE, output=tmp_path / "q.mp3", voices=tmp_path / "voices.yaml", engine="fake", jobs=1
+    )
+    assert quiet.loudness is not None and abs(quiet.loudness + 16) > 2  # the fake's tone
+
+
+def chapter_frames_in_file_order(path: Path) -> list[str]:
+    """The IDs of the CTOC and CHAP frames in the order a player meets them."""
+    data = path.read_bytes()
+    size = sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10]))
+    return [
+        m.group(0)[:4].decode() + ":" + m.group(1).decode()
+        for m in re.finditer(rb"(?:CHAP|CTOC).{6}(\w+)\x00", data[10 : 10 + size], re.S)
+    ]
+
+
+def test_markdown_sections_become_chapters_in_time_order(tmp_path: Path) -> None:
+    out = tmp_path / "show.mp3"
+    result = render(SHOW, output=out, engine="fake", jobs=1)
+    assert [c.title for c in result.chapters] == ["Episode 12: The Night Shift", "The first night"]
+    assert result.chapters[0].start == 0 and result.chapters[-1].end == round(result.seconds * 1000)
+    assert chapter_frames_in_file_order(out) == ["CTOC:toc", "CHAP:chp000", "CHAP:chp001"]
+    tags = ID3(str(out))
+    (table,) = tags.getall("CTOC")
+    assert table.child_element_ids == ["chp000", "chp001"]
+    listed = subprocess.run(
+        [ffmpeg(), "-i", str(out), "-f", "ffmetadata", "-"], capture_output=True, text=True
+    ).stdout
+    assert re.findall(r"title=(.+)", listed.split("[CHAPTER]", 1)[1]) == [
+        "Episode 12: The Night Shift",
+        "The first night",
+    ]
+
+
+def test_questions_become_chapters(tmp_path: Path) -> None:
+    result = render(MAGAZINE, output=tmp_path / "m.mp3", engine="fake", jobs=1)
+    titles = [c.title for c in result.chapters]
+    assert titles[0] == "The Lighthouse Keepers talk storms, solitude and a very stubborn foghorn"
+    assert titles[1].startswith("You spent six weeks on an actual island.")
+    starts = [c.start for c in result.chapters]
+    assert starts == sorted(starts) and len(starts) == len(set(starts))
+
+
+def test_side_files_match_their_formats_and_the_timeline(tmp_path: Path) -> None:
+    out = tmp_path / "m.mp3"
+    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    vtt = (tmp_path / "m.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n\n1\n")
+    timing = r"\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}"
+    cues = vtt.split("\n\n")[1:]
+    assert all(re.fullmatch(rf"\d+\n{timing}\n<v [^>]+>(.|\n)+", cue.strip()) for cue in cues)
+    assert max(len(line) for line in vtt.splitlines()) <= 65 + len("<v THE HARBOR REVIEW>")
+    texts = [line for cue in cues for line in cue.splitlines()[2:]]
+    assert all(len(re.sub(r"^<v [^>]+>", "", line)) <= 65 for line in texts)
+    srt = (tmp_path / "m.srt").read_text(encoding="utf-8")
+    assert srt.startswith("1\n00:00:00,")
+    chapters = json.loads((tmp_path / "m.chapters.json").read_text(encoding="utf-8"))
+    assert chapters["version"] == "1.2.0"
+    assert [c["startTime"] for c in chapters["chapters"]] == [
+        c.start / 1000 for c in result.chapters
+    ]
+    transcript = json.loads((tmp_path / "m.transcript.json").read_text(encoding="utf-8"))
+    segments = transcript["segments"]
+    assert set(segments[0]) == {"speaker", "startTime", "endTime", "body"}
+    starts = [segment["startTime"] for segment in segments]
+    for span in result.timeline:  # every turn's first cue starts where its speech does
+        assert min(abs(start - span.start / RATE) for start in starts) <= 0.001
+
+
+def test_cues_start_within_50_ms_of_the_first_sound(tmp_path: Path) -> None:
+    out = tmp_path / "m.wav"
+    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    audio, rate = soundfile.read(out)
+    window = int(0.05 * rate)
+    for span in result.timeline:
+        before = audio[max(0, span.start - 2 * window) : max(0, span.start - window // 2)]
+        after = audio[span.start : span.start + window]
+        assert np.abs(after).max() > 0.05
+        assert not len(before) or np.abs(before).max() < 0.01
+
+
+@pytest.mark.parametrize(
+    ("suffix", "container"), [("wav", "WAV"), ("flac", "FLAC"), ("ogg", "OGG")]
+)
+def test_formats_that_need_nothing_else(tmp_path: Path, suffix: str, container: str) -> None:
+    out = tmp_path / f"m.{suffix}"
+    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    info = soundfile.info(str(out))
+    assert (info.format, info.samplerate, info.channels) == (container, 44100, 1)
+    assert info.duration == pytest.approx(result.seconds, abs=0.05)
+
+
+@pytest.mark.parametrize("suffix", ["opus", "m4a"])
+def test_formats_through_ffmpeg(tmp_path: Path, suffix: str) -> None:
+    ffmpeg()
+    out = tmp_path / f"m.{suffix}"
+    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    measured, _ = ebur128(out)
+    assert measured == pytest.approx(-16.0, abs=1.0) and result.seconds > 60
+
+
+def test_without_ffmpeg_the_error_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "find_ffmpeg", lambda: None)
+    with pytest.raises(OutputError, match=r"writing \.m4a needs ffmpeg: install it"):
+        render(MAGAZINE, output=tmp_path / "m.m4a", engine="fake", jobs=1)
+    assert not (tmp_path / "m.m4a").exists()
+
+
+def test_stereo_pans_each_speaker(tmp_path: Path) -> None:
+    voices = tmp_path / "voices.yaml"
+    voices.write_text(
+        "output: {channels: 2}\nspeakers:\n  DANA OKAFOR: {pan: -1}\n  PRIYA LINDQVIST: {pan: 1}\n"
+    )
+    out = tmp_path / "m.wav"
+    result = render(MAGAZINE, output=out, voices=voices, engine="fake", jobs=1)
+    audio, _ = soundfile.read(out)
+    assert audio.shape[1] == 2
+    for span in result.timeline:
+        left, right = np.abs(audio[span.start : span.end]).max(axis=0)
+        if span.speaker == "DANA OKAFOR":
+            assert left > 0.1 and right < 0.001
+        elif span.speaker == "PRIYA LINDQVIST":
+            assert right > 0.1 and left < 0.001
+        else:
+            assert left == pytest.approx(right, rel=0.01)
+
+
+def test_episode_metadata_and_cover(tmp_path: Path) -> None:
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    voices = tmp_path / "voices.yaml"
+    voices.write_text(
+        "episode:\n  title: Salt and Signal\n  show: Harbor Hour\n  author: Mina Cole\n"
+        "  number: 12\n  date: 2026-11-25\n  description: Two sisters and a lighthouse.\n"
+        "  cover: cover.png\n"
+    )
+    out = tmp_path / "m.mp3"
+    render(MAGAZINE, output=out, voices=voices, engine="fake", jobs=1)
+    tags = ID3(str(out))
+    values = {key: str(tags[key].text[0]) for key in ("TIT2", "TALB", "TPE1", "TRCK", "TDRC")}
+    assert values == {
+        "TIT2": "Salt and Signal",
+        "TALB": "Harbor Hour",
+        "TPE1": "Mina Cole",
+        "TRCK": "12",
+        "TDRC": "2026-11-25",
+    }
+    assert tags.getall("COMM")[0].text[0] == "Two sisters and a lighthouse."
+    picture = tags.getall("APIC")[0]
+    assert picture.mime == "image/png" and picture.data == cover.read_bytes()
+
+
+def test_missing_cover_is_a_clear_error(tmp_path: Path) -> None:
+    from podcast.errors import ConfigError
+
+    voices = tmp_path / "voices.yaml"
+    voices.write_text("episode: {cover: nope.jpg}\n")
+    with pytest.raises(ConfigError, match=r"episode.cover: .*nope.jpg: no such file"):
+        render(MAGAZINE, output=tmp_path / "m.mp3", voices=voices, engine="fake", jobs=1)
