@@ -18,6 +18,7 @@ from podcast.script import split_long
 from podcast.segments import ClipJob, Producer, SegmentJob, Setup
 from podcast.voices import Voice
 from tests.conftest import FIXTURES
+from tests.test_publish import ebur128
 
 pytestmark = pytest.mark.engine
 
@@ -157,13 +158,16 @@ def test_real_render_mp3_of_the_article(article: str, tmp_path: Path) -> None:
     assert info.sample_rate == 44100
     assert 7 * 60 < info.length < 14 * 60  # about 1,850 words
     assert len(result.speakers) == 4 and result.turns == 41
+    assert len(result.chapters) == 12  # the introduction and one per interviewer turn
+    measured, peak = ebur128(result.output)  # an independent meter: ffmpeg's ebur128
+    assert measured == pytest.approx(-16.0, abs=1.0) and peak <= -1.0
 
 
 def test_every_utterance_comes_out_the_first_time() -> None:
-    """runAndWait returns before eSpeak finishes the first utterance of a process; we wait.
+    """In eSpeak's asynchronous mode the first utterance of a process came out empty or
+    held the previous audio; in synchronous mode every clip is right the first time.
 
-    Runs in a fresh interpreter, where the race shows: without the wait the first
-    clip is missing and has to be retried (or, worse, holds the previous audio).
+    Runs in a fresh interpreter, where the race used to show.
     """
     code = (
         "from podcast.engines import create\n"
