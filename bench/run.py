@@ -21,12 +21,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from bench.texts import scaled
-from podcast.assembly import speech
-from podcast.engines import create
+from podcast import loudness
+from podcast.assembly import bleep, speech
+from podcast.engines import Clip, Engine, create
 from podcast.export import Encoding
 from podcast.render import load_transcript, plan
 from podcast.script import NARRATOR
+from podcast.segments import ClipJob
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
 PYTHON = sys.executable
@@ -111,16 +115,38 @@ def stages(source: str) -> dict[str, float]:
         engine = create("espeak")
         jobs = plan(loaded, engine)
         start = time.perf_counter()
-        clips = [[engine.synthesize(c.text, c.voice) for c in job.clips] for job in jobs]
+        clips = [[_clip(engine, c) for c in job.clips] for job in jobs]
         synthesis = time.perf_counter() - start
         start = time.perf_counter()
         turns = [speech(turn, job.gaps) for turn, job in zip(clips, jobs, strict=True)]
         assembly = time.perf_counter() - start
+        encoding = Encoding()
         start = time.perf_counter()
-        for pcm in turns:
-            Encoding().encode(pcm)
-        encoding = time.perf_counter() - start
-    return {"parse": parse, "synthesis": synthesis, "assembly": assembly, "encoding": encoding}
+        levelled = [_levelled(pcm, encoding) for pcm in turns]
+        level = time.perf_counter() - start
+        start = time.perf_counter()
+        for pcm in levelled:
+            encoding.encode(pcm)
+        encode = time.perf_counter() - start
+    return {
+        "parse": parse,
+        "synthesis": synthesis,
+        "assembly": assembly,
+        "loudness": level,
+        "encoding": encode,
+    }
+
+
+def _clip(engine: Engine, job: ClipJob) -> Clip:
+    return bleep(job.bleep) if job.bleep else engine.synthesize(job.text, job.voice)
+
+
+def _levelled(pcm: bytes, encoding: Encoding) -> bytes:
+    """Levelled as a render levels it (without measuring the encoded result)."""
+    samples = np.frombuffer(pcm, np.int16) / 32768.0
+    target = (encoding.loudness or -16.0) - encoding.codec_gain
+    out = loudness.leveled(samples, target, encoding.true_peak - 0.5 - encoding.codec_gain)
+    return np.clip(np.round(out * 32767), -32768, 32767).astype("<i2").tobytes()
 
 
 def table(rows: list[Row]) -> str:

@@ -3,13 +3,15 @@ pauses between them. No engine calls beyond checking the voices exist; no audio.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from podcast.assembly import pause_after
 from podcast.cache import clip_key
 from podcast.engines import Engine, unknown_voices
 from podcast.errors import ConfigError
+from podcast.music import Music, music_of
 from podcast.script import NARRATOR, split_long
 from podcast.segments import ClipJob, SegmentJob
 from podcast.speech import MARKER, first_words
@@ -48,7 +50,12 @@ def check_voices(engine: Engine, cast: dict[str, Voice], book: VoiceBook) -> Non
 
 def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
     """Segment jobs for every turn (one, unless the turn is very long), one clip job
-    per paragraph, stretch of a very long paragraph, aside or bleep."""
+    per paragraph, stretch of a very long paragraph, aside or bleep; and music."""
+    return with_music(turn_jobs(loaded, engine), loaded)
+
+
+def turn_jobs(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
+    """The turns' segment jobs."""
     book = loaded.book
     cast = book.cast(loaded.script.speakers)
     check_voices(engine, cast, book)
@@ -68,6 +75,45 @@ def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
             pan = voices["speech"].pan
             jobs.append(SegmentJob(clips, gaps, after, label, number, pan))
     return jobs
+
+
+def with_music(jobs: list[SegmentJob], loaded: Loaded) -> list[SegmentJob]:
+    """The intro before the first turn (or under it, ducked), a sting before every
+    section after the first, the outro after the last turn."""
+    settings, book = loaded.book.music, loaded.book
+    if not (settings.intro or settings.outro or settings.between_sections):
+        return jobs
+    found = {name: _music(book, name) for name in ("intro", "outro", "between_sections")}
+    pause = book.pauses.speaker_change
+    result: list[SegmentJob] = []
+    sections = {turn for turn, _ in loaded.script.sections if turn}
+    for index, job in enumerate(jobs):
+        first_part = index == 0 or jobs[index - 1].turn != job.turn
+        if first_part and job.turn in sections and found["between_sections"]:
+            result.append(
+                SegmentJob((), (), pause, "section music", None, 0.0, found["between_sections"])
+            )
+        result.append(job)
+    intro = found["intro"]
+    if intro and intro.lead is not None:
+        result[0] = replace(result[0], music=intro)
+    elif intro:
+        result.insert(0, SegmentJob((), (), pause, "intro music", None, 0.0, intro))
+    if found["outro"]:
+        result[-1] = replace(result[-1], after=pause)
+        result.append(SegmentJob((), (), 0, "outro music", None, 0.0, found["outro"]))
+    return result
+
+
+def _music(book: VoiceBook, name: str) -> Music | None:
+    settings = book.music
+    file = getattr(settings, name)
+    if not file:
+        return None
+    path = Path(file) if book.source is None else book.source.parent / file
+    lead = settings.lead if name == "intro" and settings.duck else None
+    where = f"{book.source or 'voices.yaml'}: music.{name}"
+    return music_of(path, where, settings.fade_in, settings.fade_out, lead)
 
 
 def _clip(piece: Piece, voices: dict[str, Voice], engine: Engine) -> ClipJob:

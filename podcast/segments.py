@@ -32,6 +32,7 @@ from podcast.cache import ClipCache, SegmentCache, Stored
 from podcast.engines import Clip, Engine, create
 from podcast.errors import EngineError
 from podcast.export import Encoding
+from podcast.music import Music, bed, under
 from podcast.voices import Voice
 
 IN_FLIGHT_PER_WORKER = 3
@@ -63,14 +64,18 @@ class SegmentJob:
     """Milliseconds of pause after the turn."""
     label: str
     """How to name the turn in an error: ``turn 12 ("I imagine this...")``."""
-    turn: int = 0
-    """Index of the turn this segment is (part of)."""
+    turn: int | None = 0
+    """Index of the turn this segment is (part of); None for music on its own."""
     pan: float = 0.0
     """Stereo position of the speaker, -1 (left) to 1 (right)."""
+    music: Music | None = None
+    """Music: on its own (no clips), or under the start of the turn (``music.lead``)."""
 
     def key(self, encoding: Encoding) -> str:
         """Segment cache key: the clips, the pauses and the encoding."""
-        payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, asdict(encoding)]
+        music = asdict(self.music) if self.music else None
+        payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music]
+        payload.append(asdict(encoding))
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
@@ -152,10 +157,13 @@ def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: 
     """Level the turn's speech, add the pause after it, pan it, encode it, and measure
     the loudness and true peak of what was encoded (decoded again, for MP3)."""
     speech = np.frombuffer(pcm, np.int16) / 32768.0
-    if encoding.loudness is not None:
-        codec = encoding.codec_gain
-        ceiling = encoding.true_peak - CODEC_MARGIN - codec
-        speech = loudness.leveled(speech, encoding.loudness - codec, ceiling)
+    codec = encoding.codec_gain
+    target = None if encoding.loudness is None else encoding.loudness - codec
+    ceiling = encoding.true_peak - CODEC_MARGIN - codec
+    if target is not None:
+        speech = loudness.leveled(speech, target, ceiling)
+    if job.music:
+        speech, spans = _with_music(speech, spans, job.music, target, ceiling)
     spoken = len(speech)
     count = spoken + encoding.trailing(spoken, samples(job.after))
     audio = np.zeros(count)
@@ -167,6 +175,22 @@ def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: 
         heard = audio * 10 ** (encoding.codec_gain / 20)
     power = tuple(loudness.sub_blocks(heard).round(12))
     return Stored(data, count, spoken, power, loudness.true_peak(heard), tuple(spans))
+
+
+def _with_music(
+    speech: np.ndarray,
+    spans: list[tuple[int, int]],
+    music: Music,
+    target: float | None,
+    ceiling: float,
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Music on its own, or the turn's speech over a ducked intro (clips shifted)."""
+    backing = bed(music, target, ceiling)
+    if music.lead is None:
+        return backing, spans
+    mixed, start = under(speech, backing, music.lead)
+    mixed = loudness.limit(mixed, 10 ** (ceiling / 20))
+    return mixed, [(a + start, b + start) for a, b in spans]
 
 
 def _panned(audio: np.ndarray, pan: float) -> np.ndarray:

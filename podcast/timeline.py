@@ -58,6 +58,10 @@ class Timeline:
             yield stored.data
 
     def _record(self, job: SegmentJob, stored: Stored) -> None:
+        self.blocks.extend(stored.blocks)
+        self.peak = max(self.peak, stored.peak)
+        if job.turn is None:  # music on its own
+            return
         base = self.samples + self.encoding.lead
         speaker = self.script.turns[job.turn].speaker
         start = base + (stored.clips[0][0] if stored.clips else 0)
@@ -68,5 +72,3 @@ class Timeline:
             if not clip.bleep:
                 who = NARRATOR if clip.aside else speaker
                 self.cues.append(Cue(job.turn, who, base + begin, base + end, clip.text))
-        self.blocks.extend(stored.blocks)
-        self.peak = max(self.peak, stored.peak)

@@ -92,6 +92,27 @@ class Episode:
 
 
 @dataclass(frozen=True)
+class MusicSettings:
+    """Music files (WAV works anywhere; FLAC, OGG and MP3 through libsndfile; others need
+    ffmpeg), relative to voices.yaml."""
+
+    intro: str | None = None
+    """Played before the first words."""
+    outro: str | None = None
+    """Played after the last words."""
+    between_sections: str | None = None
+    """A short sting before every section after the first."""
+    duck: bool = False
+    """The intro goes on, quietly, under the first words."""
+    lead: float = 3.0
+    """With duck: seconds of intro before the first words."""
+    fade_in: float = 0.5
+    """Seconds."""
+    fade_out: float = 2.0
+    """Seconds."""
+
+
+@dataclass(frozen=True)
 class Output:
     """How the episode file is made."""
 
@@ -170,6 +191,8 @@ class VoiceBook:
     """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
     output: Output = Output()
     """Loudness, channels, chapters and side files."""
+    music: MusicSettings = MusicSettings()
+    """Intro, outro and between-section music."""
     source: Path | None = field(default=None, compare=False)
     """The file this was read from; None for the built-in defaults."""
 
@@ -297,12 +320,19 @@ _TOP_KEYS = (
     "censor",
     "asides",
     "output",
+    "music",
 )
 _CHOICES = {
     "censor": ("bleep", "skip", "read"),
     "asides": ("narrator", "read"),
     "output.chapters": ("auto", "sections", "questions", "none"),
 }
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 _RANGES: dict[str, tuple[float, float]] = {
     "rate": (80, 450),
     "pitch": (0, 99),
@@ -362,7 +392,18 @@ class _Checker:
             censor=self.choice(top.get("censor", "bleep"), "censor"),
             asides=self.choice(top.get("asides", "narrator"), "asides"),
             output=self.output(top.get("output")),
+            music=self.dataclass(MusicSettings, top.get("music"), "music", self.music_field),
         )
+
+    def music_field(self, key: str, name: str, value: Any) -> Any:
+        if name == "duck":
+            return self.flag(value, key)
+        if name in ("lead", "fade_in", "fade_out"):
+            if not _number(value) or value < 0:
+                self.problem(key, f"expected seconds >= 0, got {value!r}")
+                return None
+            return float(value)
+        return self.text(key, name, value)
 
     def output(self, value: Any) -> Output:
         data = self.mapping(value, "output")

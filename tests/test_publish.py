@@ -275,3 +275,54 @@ def test_missing_cover_is_a_clear_error(tmp_path: Path) -> None:
     voices.write_text("episode: {cover: nope.jpg}\n")
     with pytest.raises(ConfigError, match=r"episode.cover: .*nope.jpg: no such file"):
         render(MAGAZINE, output=tmp_path / "m.mp3", voices=voices, engine="fake", jobs=1)
+
+
+# ---------------------------------------------------------------- music
+
+
+@pytest.fixture
+def music_files(tmp_path: Path) -> Path:
+    t = np.arange(RATE * 6) / RATE
+    soundfile.write(tmp_path / "intro.wav", 0.3 * np.sin(2 * np.pi * 220 * t), RATE)
+    soundfile.write(tmp_path / "sting.flac", 0.3 * np.sin(2 * np.pi * 330 * t[: RATE * 2]), 48000)
+    return tmp_path
+
+
+def rms(audio: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(audio**2))) if len(audio) else 0.0
+
+
+def test_intro_ducked_under_the_first_words_stings_and_outro(music_files: Path) -> None:
+    voices = music_files / "voices.yaml"
+    voices.write_text(
+        "music: {intro: intro.wav, outro: intro.wav, between_sections: sting.flac, duck: true}\n"
+    )
+    out = music_files / "show.wav"
+    result = render(SHOW, output=out, voices=voices, engine="fake", jobs=1)
+    audio, _ = soundfile.read(out)
+    first, heading, last = result.timeline[0], result.timeline[3], result.timeline[-1]
+    assert first.start == 3 * RATE  # three seconds of intro before the first words
+    intro = rms(audio[RATE : 2 * RATE])
+    assert intro > 0.02
+    assert rms(audio[first.start : first.end]) > intro  # words over the ducked music
+    sting = audio[heading.start - 2 * RATE : heading.start - RATE]  # before the pause
+    assert rms(sting) > 0.02
+    assert rms(audio[last.end + 2 * RATE : last.end + 3 * RATE]) > 0.02  # the outro
+    assert len(audio) > last.end + 5 * RATE
+
+
+def test_music_without_ffmpeg_or_file_is_a_clear_error(
+    music_files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from podcast import music
+    from podcast.errors import ConfigError
+
+    (music_files / "theme.m4a").write_bytes(b"not audio libsndfile knows")
+    voices = music_files / "voices.yaml"
+    voices.write_text("music: {intro: theme.m4a}\n")
+    monkeypatch.setattr(music, "find_ffmpeg", lambda: None)
+    with pytest.raises(ConfigError, match=r"music.intro: .*theme.m4a: reading this format needs"):
+        render(SHOW, output=music_files / "s.mp3", voices=voices, engine="fake", jobs=1)
+    voices.write_text("music: {outro: gone.wav}\n")
+    with pytest.raises(ConfigError, match=r"music.outro: .*gone.wav: no such file"):
+        render(SHOW, output=music_files / "s.mp3", voices=voices, engine="fake", jobs=1)
