@@ -20,6 +20,7 @@ from podcast.audition import FOLDER, audition
 from podcast.cache import ClipCache, default_dir
 from podcast.engines import ENGINES, create
 from podcast.errors import PodcastError
+from podcast.export import FORMATS
 from podcast.render import BITRATES, DEFAULT_BITRATE, RenderResult, load_transcript, render
 from podcast.script import guesses
 from podcast.speech import first_words
@@ -102,7 +103,14 @@ def main(debug: bool) -> None:
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Engine processes (default: cores).")
 @click.option("--no-cache", is_flag=True, help="Synthesize every clip again.")
-@STYLE
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(STYLES + FORMATS),
+    help="Transcript style (qa, markdown, ...; default: detected) or audio format "
+    "(mp3, wav, flac, ogg, opus, m4a; default: the -o extension). May be given twice.",
+)
 @ENGINE
 @friendly
 def render_command(
@@ -112,7 +120,7 @@ def render_command(
     bitrate: str,
     jobs: int | None,
     no_cache: bool,
-    style: str | None,
+    formats: tuple[str, ...],
     engine: str,
 ) -> None:
     """Render TRANSCRIPT to output/<name>.mp3."""
@@ -126,7 +134,8 @@ def render_command(
             jobs=jobs,
             use_cache=not no_cache,
             progress=functools.partial(_advance, bar),
-            style=style,
+            style=next((f for f in formats if f in STYLES), None),
+            fmt=next((f for f in formats if f in FORMATS), None),
         )
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)

@@ -146,9 +146,9 @@ def _style_of(path: Path) -> str | None:
     return "captions" if path.suffix.lower() in (".vtt", ".srt") else None
 
 
-def default_output(transcript: Path) -> Path:
-    """``output/<stem>.mp3`` under the current folder."""
-    return Path("output") / f"{transcript.stem}.mp3"
+def default_output(transcript: Path, fmt: str | None = None) -> Path:
+    """``output/<stem>.mp3`` (or another format's extension) under the current folder."""
+    return Path("output") / f"{transcript.stem}.{fmt or 'mp3'}"
 
 
 def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
@@ -169,14 +169,16 @@ def render(
     use_cache: bool = True,
     progress: Progress | None = None,
     style: str | None = None,
+    fmt: str | None = None,
 ) -> RenderResult:
-    """Render a transcript into an episode file (``style``: see podcast.styles.STYLES;
-    detected when None)."""
+    """Render a transcript into an episode file. ``style``: the transcript's (see
+    podcast.styles.STYLES), detected when None; ``fmt``: the audio format, else the
+    output's extension."""
     if bitrate not in BITRATES:
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     loaded = load_transcript(transcript, voices, style)
-    output = output or default_output(transcript)
-    encoding = _encoding(loaded.book, format_of(output), bitrate)
+    output = output or default_output(transcript, fmt)
+    encoding = _encoding(loaded.book, format_of(output, fmt), bitrate)
     speech = create(engine)
     segment_jobs = plan(loaded, speech)
     tags = _tags(loaded)

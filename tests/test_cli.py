@@ -136,3 +136,12 @@ def test_voices_json() -> None:
         "description": "Fake m1",
         "gender": "male",
     }
+
+
+def test_format_names_the_transcript_style_and_the_audio_format() -> None:
+    chat = str(FIXTURES / "styles" / "chat.log")
+    result = run("render", chat, "--format", "chat", "--format", "flac", "--engine", "fake")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("output/chat.flac: 0:")
+    assert Path("output/chat.flac").is_file() and Path("output/chat.vtt").is_file()
+    assert run("turns", chat, "--format", "chat").stdout.startswith("Style: chat log (--format)\n")
