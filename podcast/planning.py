@@ -69,6 +69,8 @@ def turn_jobs(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
         for index, group in enumerate(groups):
             clips = tuple(_clip(piece, voices, engine) for piece in group)
             after = pause_after(book.pauses, turn.speaker, following)
+            if number + 1 < len(turns):
+                after += turns[number + 1].pause_before
             if index + 1 < len(groups):  # the next part of the same turn
                 after = groups[index + 1][0].gap
             gaps = tuple(piece.gap for piece in group[1:])

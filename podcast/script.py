@@ -32,8 +32,8 @@ _TITLE_WORD = re.compile(r"^[A-Z][\w'’.\-]*$")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s*){3,}|#{1,6})\s*$")
 _TERMINAL = tuple('.!?;:,"”’)]…')
 _CUE = re.compile(r"^\((?=[^()]*[A-Z]{2})[^a-z()]+\)$")  # (SOUNDBITE OF MUSIC), (LAUGHTER)
+CUE_PAUSE = 600  # ms of silence where a production cue was
 _SKIP_LINES = (
-    _CUE,
     re.compile(r"^related (?:content|stories|articles|reading|links|posts|videos)\b", re.I),
     re.compile(r"^(?:photos?|photograph|image|illustration|credit)s?(?:\s+by\b|\s*:)", re.I),
     re.compile(r"^(?:getty images|courtesy of)\b", re.I),
@@ -64,6 +64,8 @@ class Turn:
     """1-based line of the transcript where the turn starts."""
     continued: int = 0
     """How many of the paragraphs were unlabeled paragraphs that continue the answer."""
+    pause_before: int = 0
+    """Extra silence before the turn, in ms: a production cue such as (LAUGHTER) stood here."""
 
     @property
     def text(self) -> str:
@@ -112,6 +114,7 @@ class _Open:
     line: int
     paragraphs: list[str] = field(default_factory=list)
     continued: int = 0
+    pause_before: int = 0
 
     def add_paragraph(self, text: str) -> None:
         self.paragraphs.append(text)
@@ -201,7 +204,9 @@ def _freeze(turn: _Open, interviewer: str, guest: str | None) -> Turn:
         speaker = interviewer
     elif guest and speaker == "A":
         speaker = guest
-    return Turn(speaker, tuple(turn.paragraphs), turn.how, turn.line, turn.continued)
+    return Turn(
+        speaker, tuple(turn.paragraphs), turn.how, turn.line, turn.continued, turn.pause_before
+    )
 
 
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)+)\b")
@@ -378,7 +383,15 @@ class _Walk:
         self.skipped: list[str] = []
         self.title: str | None = None
         self.dialogue = False  # a label has been seen
+        self.cue = False  # a production cue was skipped since the last turn began
         self.section_break = False
+
+    def _open(self, turn: _Open) -> None:
+        """Start a turn; a production cue just before it leaves a pause."""
+        if self.cue:
+            turn.pause_before = CUE_PAUSE
+            self.cue = False
+        self.turns.append(turn)
 
     def label_of(self, line: str) -> tuple[str, str, str] | None:
         hit = split_label(line)
@@ -390,12 +403,18 @@ class _Walk:
         lines = self._drop_skipped(block.lines)
         if not lines:
             return
+        count = len(self.turns)
+        self._text_block(block, lines)
+        if len(self.turns) == count:
+            self.cue = False  # a cue inside a turn: the paragraph break is its pause
+
+    def _text_block(self, block: _Block, lines: list[tuple[int, str]]) -> None:
         at = next((i for i, (number, _) in enumerate(lines) if number in self.headings), None)
         if at is not None:  # a heading splits its block: text before, heading, text after
             if at:
                 self.block(_Block(lines[:at], block.gap))
             number = lines[at][0]
-            self.turns.append(_Open(NARRATOR, "heading", number, [self.headings[number]]))
+            self._open(_Open(NARRATOR, "heading", number, [self.headings[number]]))
             self.section_break = True
             if at + 1 < len(lines):
                 self.block(_Block(lines[at + 1 :], 2))
@@ -417,6 +436,9 @@ class _Walk:
             if _RULE.match(text):
                 self.section_break = True
                 self.skipped.append(text)
+            elif _CUE.match(text):
+                self.skipped.append(text)
+                self.cue = True
             elif any(p.match(text) for p in _SKIP_LINES) or any(p.search(text) for p in self.skip):
                 self.skipped.append(text)
             else:
@@ -437,10 +459,10 @@ class _Walk:
         if self._awaiting_text():
             self.turns[-1].add_paragraph(text)
         elif labeled_next and (self.dialogue or _is_question(text)):
-            self.turns.append(_Open(_ASKER, "question", number, [text]))
+            self._open(_Open(_ASKER, "question", number, [text]))
         elif not self.turns and len(lines) == 1 and _looks_like_title(text):
             self.title = text
-            self.turns.append(_Open(NARRATOR, "title", number, [text]))
+            self._open(_Open(NARRATOR, "title", number, [text]))
         elif not self.dialogue or brk or _CLOSING.match(text) or self._in_narration():
             self._narrate(number, text)
         else:
@@ -453,7 +475,7 @@ class _Walk:
         if self._in_narration():
             self.turns[-1].add_paragraph(text)
         else:
-            self.turns.append(_Open(NARRATOR, "narration", number, [text]))
+            self._open(_Open(NARRATOR, "narration", number, [text]))
 
     def _continue(self, number: int, text: str) -> None:
         last = self.turns[-1]
@@ -470,7 +492,7 @@ class _Walk:
             elif self._awaiting_text():
                 self.turns[-1].add_line(text)
             elif any(hits[i + 1 :]) and _is_question(text) and self.turns[-1].how != "question":
-                self.turns.append(_Open(_ASKER, "question", number, [text]))
+                self._open(_Open(_ASKER, "question", number, [text]))
             else:
                 self.turns[-1].add_line(text)
 
@@ -482,7 +504,7 @@ class _Walk:
         how = "label" if speaker.casefold() == name.casefold() else "alias"
         if self._awaiting_text():
             self.turns.pop()  # a label with no text at all: nothing to say
-        self.turns.append(_Open(speaker, how, number, [rest] if rest else []))
+        self._open(_Open(speaker, how, number, [rest] if rest else []))
 
 
 def _looks_like_credit(text: str) -> bool:

@@ -234,3 +234,12 @@ def test_old_mac_and_windows_line_endings(name: str) -> None:
     expected = parse_transcript(text).turns
     assert parse_transcript(text.replace("\n", "\r")).turns == expected
     assert parse_transcript(text.replace("\n", "\r\n")).turns == expected
+
+
+def test_production_cues_leave_a_pause_before_the_next_turn() -> None:
+    from podcast.script import CUE_PAUSE
+
+    script = parse_transcript(read("broadcast.txt"))
+    paused = [(t.speaker, t.text.split()[0]) for t in script.turns if t.pause_before]
+    assert paused == [("MAYA COLLINS", "Tom"), ("TOM BECKER", "I"), ("MAYA COLLINS", "For")]
+    assert {t.pause_before for t in script.turns} == {0, CUE_PAUSE}
