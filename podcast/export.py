@@ -122,7 +122,7 @@ class Encoding:
         """An MP3 segment decoded (libsndfile), as a listener's player hears it; mono,
         both channels summed in power. None when this libsndfile cannot read MP3."""
         try:
-            audio, _ = soundfile.read(io.BytesIO(data), dtype="float64", always_2d=True)
+            audio, _ = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
         except (RuntimeError, TypeError, soundfile.LibsndfileError):
             return None
         return np.sqrt((audio**2).sum(axis=1)) if audio.shape[1] > 1 else audio[:, 0]

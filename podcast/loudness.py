@@ -66,14 +66,19 @@ def sub_blocks(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
     return _powers(samples[: count * size].reshape(count, size), rate)
 
 
-def _powers(frames: np.ndarray, rate: int = RATE) -> np.ndarray:
-    """K-weighted mean square of each row (Parseval: the rfft's power, both halves)."""
+def _powers(frames: np.ndarray, rate: int = RATE, batch: int = 256) -> np.ndarray:
+    """K-weighted mean square of each row (Parseval: the rfft's power, both halves),
+    a batch of rows at a time so memory stays small."""
     size = frames.shape[1]
-    if not len(frames):
-        return np.zeros(0)
-    weighted = np.abs(np.fft.rfft(frames, axis=1)) ** 2 * _k_weight(size, rate)
-    weighted[:, 1 : (size + 1) // 2] *= 2
-    return weighted.sum(axis=1) / size**2
+    weights = _k_weight(size, rate).copy()
+    weights[1 : (size + 1) // 2] *= 2
+    found = [
+        np.einsum(
+            "ij,j->i", np.abs(np.fft.rfft(frames[start : start + batch], axis=1)) ** 2, weights
+        )
+        for start in range(0, len(frames), batch)
+    ]
+    return np.concatenate(found) / size**2 if found else np.zeros(0)
 
 
 def integrated(blocks: Sequence[float] | np.ndarray) -> float:

@@ -20,7 +20,7 @@ from podcast.voices import Voice, VoiceBook
 if TYPE_CHECKING:
     from podcast.render import Loaded
 
-SEGMENT_WORDS = 600  # at most about 4 minutes of audio in one worker at a time
+SEGMENT_WORDS = 250  # at most 3 minutes of audio (at 80 words a minute) in a worker at once
 SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
 ASIDE_PAUSE = 200  # ms around an aside read by the narrator
 BLEEP_MS = 350

@@ -156,7 +156,8 @@ def make_segment(job: SegmentJob, setup: Setup) -> Made:
 def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: Encoding) -> Stored:
     """Level the turn's speech, add the pause after it, pan it, encode it, and measure
     the loudness and true peak of what was encoded (decoded again, for MP3)."""
-    speech = np.frombuffer(pcm, np.int16) / 32768.0
+    speech = np.frombuffer(pcm, np.int16).astype(np.float32) / np.float32(32768)  # float32:
+    # a turn of several minutes is millions of samples, and memory must stay small
     codec = encoding.codec_gain
     target = None if encoding.loudness is None else encoding.loudness - codec
     ceiling = encoding.true_peak - CODEC_MARGIN - codec
@@ -166,14 +167,16 @@ def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: 
         speech, spans = _with_music(speech, spans, job.music, target, ceiling)
     spoken = len(speech)
     count = spoken + encoding.trailing(spoken, samples(job.after))
-    audio = np.zeros(count)
+    audio = np.zeros(count, dtype=np.float32)
     audio[:spoken] = speech
+    del speech
     frames = _pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
     data = encoding.encode(frames)
+    del frames
     heard = encoding.decode(data) if encoding.fmt == "mp3" else None
     if heard is None:
         heard = audio * 10 ** (encoding.codec_gain / 20)
-    power = tuple(loudness.sub_blocks(heard).round(12))
+    power = tuple(float(p) for p in loudness.sub_blocks(heard))
     return Stored(data, count, spoken, power, loudness.true_peak(heard), tuple(spans))
 
 
