@@ -47,6 +47,8 @@ class Row:
     unchanged: float = 0.0
     rate_change: float = 0.0
     rss: float = 0.0
+    plain: float = 0.0
+    """Cold render with loudness off (the naive pipeline does no loudness either)."""
     changed: str = ""
     share: float = 0.0
 
@@ -86,13 +88,19 @@ def run_size(
     transcript.write_text(scaled(source, size), encoding="utf-8")
     env = {**os.environ, "PODCAST_CACHE_DIR": str(work / "cache")}
     out = work / "ours.mp3"
-    ours = [PYTHON, "-m", "podcast.cli", "render", str(transcript), "-o", str(out)]
-    ours += ["--jobs", str(jobs)] if jobs else []
+    extra = ["--jobs", str(jobs)] if jobs else []
+    ours = [PYTHON, "-m", "podcast.cli", "render", str(transcript), "-o", str(out), *extra]
     row = Row(size, len(source.split()) * size)
     row.floor, _ = measure([PYTHON, "-m", "bench.floor", str(transcript)], ROOT, env)
     if size <= naive_max:
         naive = [PYTHON, "-m", "bench.naive", str(transcript), str(work / "naive.mp3")]
         row.naive, _ = measure(naive, ROOT, env)
+    plain_work = work / "plain"
+    plain_work.mkdir()
+    (plain_work / "voices.yaml").write_text("output: {loudness: null, side_files: false}\n")
+    plain_env = {**env, "PODCAST_CACHE_DIR": str(work / "plain-cache")}
+    plain = [*ours[:5], "-o", str(plain_work / "plain.mp3"), *extra]
+    row.plain, _ = measure(plain, plain_work, plain_env)
     row.cold, row.rss = measure(ours, work, env)
     row.unchanged, _ = measure(ours, work, env)
     row.changed, row.share = guest(transcript, change)
@@ -152,16 +160,19 @@ def _levelled(pcm: bytes, encoding: Encoding) -> bytes:
 def table(rows: list[Row]) -> str:
     head = (
         "| size | words | audio | floor s | naive s | ours cold s | cold/floor | cold/naive "
-        "| unchanged s | /cold | one rate changed s | /cold | peak RSS MB |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| cold, no loudness s | /naive | unchanged s | /cold | one rate changed s | /cold "
+        "| peak RSS MB |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     lines = []
     for r in rows:
         naive = f"{r.naive:.2f}" if r.naive else "skipped"
         versus = f"{r.cold / r.naive:.2f}" if r.naive else "—"
+        plain = f"{r.plain / r.naive:.2f}" if r.naive else "—"
         lines.append(
             f"| {r.size}x | {r.words} | {r.audio / 60:.1f} min | {r.floor:.2f} | {naive} "
-            f"| {r.cold:.2f} | {r.cold / r.floor:.2f} | {versus} | {r.unchanged:.2f} "
+            f"| {r.cold:.2f} | {r.cold / r.floor:.2f} | {versus} | {r.plain:.2f} | {plain} "
+            f"| {r.unchanged:.2f} "
             f"| {r.unchanged / r.cold:.2f} | {r.rate_change:.2f} | {r.rate_change / r.cold:.2f} "
             f"| {r.rss:.0f} |"
         )
