@@ -132,3 +132,12 @@ def test_missing_or_corrupt_cached_segments_are_made_again(tmp_path: Path) -> No
     assert again.synthesized == 0 and again.cached == 20  # clips come from the clip cache
     assert again.seconds == first.seconds
     assert [s.start for s in again.timeline] == [s.start for s in first.timeline]
+
+
+def test_a_missing_side_file_means_not_up_to_date() -> None:
+    fake_render()
+    assert fake_render().up_to_date
+    Path("output/magazine.vtt").unlink()
+    again = fake_render()
+    assert not again.up_to_date and Path("output/magazine.vtt").is_file()
+    assert again.synthesized == 0  # everything else came from the caches
