@@ -35,6 +35,8 @@ class Piece:
     """Milliseconds of silence before the piece."""
     kind: str = "speech"
     """speech (the speaker's voice), narrator (an aside) or bleep."""
+    caption: str = ""
+    """The text as captions show it, when it differs (a pronunciation respelled)."""
 
 
 def check_voices(engine: Engine, cast: dict[str, Voice], book: VoiceBook) -> None:
@@ -65,7 +67,8 @@ def turn_jobs(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
         voices = {"speech": cast[turn.speaker], "narrator": book.narrator}
         following = turns[number + 1].speaker if number + 1 < len(turns) else None
         label = f'turn {number + 1} ("{first_words(turn, 6)}")'
-        groups = _groups(pieces(turn.paragraphs, book.pauses.paragraph))
+        said = pieces(turn.paragraphs, book.pauses.paragraph)
+        groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph))
         for index, group in enumerate(groups):
             clips = tuple(_clip(piece, voices, engine) for piece in group)
             after = pause_after(book.pauses, turn.speaker, following)
@@ -123,7 +126,19 @@ def _clip(piece: Piece, voices: dict[str, Voice], engine: Engine) -> ClipJob:
         return ClipJob(f"bleep-{BLEEP_MS}", "", voices["speech"], bleep=BLEEP_MS)
     voice = voices[piece.kind]
     key = clip_key(engine.name, engine.version, voice, piece.text)
-    return ClipJob(key, piece.text, voice, aside=piece.kind == "narrator")
+    return ClipJob(key, piece.text, voice, aside=piece.kind == "narrator", caption=piece.caption)
+
+
+def _with_captions(said: list[Piece], captions: tuple[str, ...], pause: int) -> list[Piece]:
+    """The pieces with their caption text where the written form differs (pronunciations),
+    when both split the same way; otherwise the spoken text is the caption."""
+    shown = pieces(captions, pause) if captions else []
+    if [p.kind for p in shown] != [p.kind for p in said]:
+        return said
+    return [
+        replace(a, caption=b.text) if a.text != b.text else a
+        for a, b in zip(said, shown, strict=True)
+    ]
 
 
 def pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[Piece]:

@@ -51,6 +51,8 @@ class ClipJob:
     """Milliseconds of bleep tone instead of speech (a censored word)."""
     aside: bool = False
     """An editorial aside, read by the narrator."""
+    caption: str = ""
+    """The text as captions show it, when it differs from what is said."""
 
 
 @dataclass(frozen=True)

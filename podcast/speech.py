@@ -51,8 +51,11 @@ class Reading:
         return cls(book.pronunciations, book.censor, book.asides, pauses.dash, pauses.ellipsis)
 
 
-def speakable(text: str, speaker: str, reading: Reading | None = None) -> str:
-    """Text as it will be spoken (see the module's docstring for its markers)."""
+def speakable(
+    text: str, speaker: str, reading: Reading | None = None, pronounce: bool = True
+) -> str:
+    """Text as it will be spoken (see the module's docstring for its markers); without
+    ``pronounce``, as captions show it (no pronunciation respellings)."""
     reading = reading or Reading()
     text = _LONG_WORD.sub(" ", _CONTROL.sub("", text))  # nobody can read those aloud
     text = _USER_PAUSE.sub(_pause_marker, text)
@@ -63,7 +66,8 @@ def speakable(text: str, speaker: str, reading: Reading | None = None) -> str:
     text = _ELLIPSIS.sub(f" [pause {reading.ellipsis}ms] ", text)
     text = _DASH.sub(f" [pause {reading.dash}ms] ", text)
     text = say_written_forms(text)
-    text = _pronounce(text, speaker, reading.pronunciations)
+    if pronounce:
+        text = _pronounce(text, speaker, reading.pronunciations)
     return _tidy(text)
 
 
@@ -100,11 +104,15 @@ def spoken_script(script: Script, reading: Reading | None = None) -> Script:
     """The script with every paragraph made speakable; empty paragraphs and turns dropped."""
     turns = []
     for turn in script.turns:
-        paragraphs = tuple(
-            p for p in (speakable(t, turn.speaker, reading) for t in turn.paragraphs) if p
-        )
+        both = [
+            (speakable(t, turn.speaker, reading), speakable(t, turn.speaker, reading, False))
+            for t in turn.paragraphs
+        ]
+        paragraphs = tuple(spoken for spoken, _ in both if spoken)
+        captions = tuple(shown for spoken, shown in both if spoken)
         if _has_words(paragraphs):
-            turns.append(replace(turn, paragraphs=paragraphs))
+            shown = captions if captions != paragraphs else ()
+            turns.append(replace(turn, paragraphs=paragraphs, captions=shown))
     return replace(script, turns=tuple(turns))
 
 

@@ -71,4 +71,5 @@ class Timeline:
         for clip, (begin, end) in zip(job.clips, stored.clips, strict=False):
             if not clip.bleep:
                 who = NARRATOR if clip.aside else speaker
-                self.cues.append(Cue(job.turn, who, base + begin, base + end, clip.text))
+                text = clip.caption or clip.text
+                self.cues.append(Cue(job.turn, who, base + begin, base + end, text))

@@ -111,3 +111,14 @@ def test_espeak_phonemes_pass_through() -> None:
     spoken = speakable("Ask Ruiz [today].", "A", reading)
     assert spoken == "Ask [[ru:'i:s]] today."
     assert pieces((spoken,), 0) == [Piece(spoken, 0)]
+
+
+def test_captions_show_the_written_words_not_the_respelling(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("HOST: Ask Ruiz about the bridge — twice.\n", encoding="utf-8")
+    (tmp_path / "voices.yaml").write_text("pronunciations: {Ruiz: Roo-eess}\n")
+    result = render(path, output=tmp_path / "t.mp3", engine="fake", jobs=1)
+    assert [c.text for c in result.cues] == ["Ask Ruiz about the bridge", "twice."]
+    turn = load_transcript(path).script.turns[0]
+    assert turn.paragraphs == ("Ask Roo-eess about the bridge [pause 250ms] twice.",)
+    assert "Ask Ruiz about the bridge" in (tmp_path / "t.vtt").read_text(encoding="utf-8")
