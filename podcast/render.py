@@ -232,7 +232,7 @@ def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
     mode = loaded.book.output.chapters
     if mode == "none":
         return ()
-    return chapters(loaded.script, timeline.spans, mode, timeline.samples)
+    return chapters(loaded.script, timeline.spans, mode, timeline.samples, timeline.music_before)
 
 
 def _loudness_line(timeline: Timeline) -> str:

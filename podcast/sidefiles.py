@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from podcast.assembly import OUTPUT_RATE, Span
@@ -24,12 +24,19 @@ TITLE_WORDS = 8
 SUFFIXES = (".vtt", ".srt", ".chapters.json", ".transcript.json")
 
 
-def chapters(script: Script, spans: Sequence[Span], mode: str, total: int) -> tuple[Chapter, ...]:
+def chapters(
+    script: Script,
+    spans: Sequence[Span],
+    mode: str,
+    total: int,
+    music_before: Mapping[int, int] | None = None,
+) -> tuple[Chapter, ...]:
     """Chapters by section heading or by question (``auto``: sections when there are
-    any); the first starts at 0. ``total`` is the episode's length in samples."""
+    any); the first starts at 0, and one that music leads into starts with the music.
+    ``total`` is the episode's length in samples."""
     if mode == "auto":
         mode = "sections" if script.sections else "questions"
-    first: dict[int, int] = {}
+    first: dict[int, int] = dict(music_before or {})
     for span in spans:
         first.setdefault(span.turn, span.start)
     marks = [(turn, title) for turn, title in _marks(script, mode) if turn in first]

@@ -36,6 +36,9 @@ class Timeline:
         self.blocks: list[float] = []
         self.peak = 0.0
         self.samples = 0
+        self.music_before: dict[int, int] = {}
+        """Turns that music leads into (a sting before a section): where that music starts."""
+        self._music_start: int | None = None
 
     @property
     def seconds(self) -> float:
@@ -60,9 +63,13 @@ class Timeline:
     def _record(self, job: SegmentJob, stored: Stored) -> None:
         self.blocks.extend(stored.blocks)
         self.peak = max(self.peak, stored.peak)
-        if job.turn is None:  # music on its own
-            return
         base = self.samples + self.encoding.lead
+        if job.turn is None:  # music on its own
+            self._music_start = base if self._music_start is None else self._music_start
+            return
+        if self._music_start is not None:
+            self.music_before.setdefault(job.turn, self._music_start)
+            self._music_start = None
         speaker = self.script.turns[job.turn].speaker
         start = base + (stored.clips[0][0] if stored.clips else 0)
         if self.spans and self.spans[-1].turn == job.turn:  # a long turn's next part

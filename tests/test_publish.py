@@ -309,6 +309,9 @@ def test_intro_ducked_under_the_first_words_stings_and_outro(music_files: Path) 
     assert rms(sting) > 0.02
     assert rms(audio[last.end + 2 * RATE : last.end + 3 * RATE]) > 0.02  # the outro
     assert len(audio) > last.end + 5 * RATE
+    section = result.chapters[1]  # starts with the sting before the heading
+    assert section.title == "The first night"
+    assert section.start < round(heading.start * 1000 / RATE) - 2000
 
 
 def test_music_without_ffmpeg_or_file_is_a_clear_error(
