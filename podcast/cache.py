@@ -7,14 +7,13 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import wave
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from podcast.engines import Clip
+from podcast.files import write_atomically
 from podcast.voices import Voice
 
 CACHE_ENV = "PODCAST_CACHE_DIR"
@@ -88,7 +87,7 @@ class ClipCache:
                 file.setframerate(clip.rate)
                 file.writeframes(clip.pcm)
 
-        _atomic_write(self._path(key), write)
+        write_atomically(self._path(key), write)
 
     def info(self) -> CacheInfo:
         files = list(self.root.glob("*/*.wav")) if self.root.is_dir() else []
@@ -168,17 +167,4 @@ class SegmentCache:
         def write(raw: BinaryIO) -> None:
             raw.write(len(encoded).to_bytes(4, "little") + encoded + stored.data)
 
-        _atomic_write(self._path(key), write)
-
-
-def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Write through a temporary file and rename, so readers never see half an entry."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as raw:
-            write(raw)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        write_atomically(self._path(key), write)

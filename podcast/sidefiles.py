@@ -5,16 +5,14 @@ every timestamp matches the audio to the sample: WebVTT and SRT captions, Podcas
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from podcast.assembly import OUTPUT_RATE, Span
-from podcast.errors import OutputError
 from podcast.export import Chapter
+from podcast.files import write_text
 from podcast.script import Script, split_long
 from podcast.timeline import Cue
 
@@ -169,17 +167,5 @@ def write_side_files(
     texts = [vtt(shown), srt(shown), chapters_json(found, title), transcript_json(shown)]
     paths = side_paths(episode)
     for path, text in zip(paths, texts, strict=True):
-        _write(path, text)
+        write_text(path, text)
     return paths
-
-
-def _write(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write it ({error.strerror or error})") from error
-    finally:
-        Path(temp).unlink(missing_ok=True)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podcast.errors import ConfigError, InputError, OutputError
+from podcast.files import write_text
 from podcast.render import read_transcript
 from podcast.script import NARRATOR, Script, is_part_of, parse
 from podcast.voices import Speaker, Voice, VoiceBook, load
@@ -156,18 +155,5 @@ def write_voices_file(path: Path, text: str, force: bool) -> Path | None:
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
     backup = path.with_name(path.name + ".bak") if path.exists() else None
-    temp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        if backup:
-            shutil.copy2(path, backup)
-        os.replace(temp, path)
-    except OSError as error:
-        raise OutputError(f"{path}: cannot write it ({error.strerror or error})") from error
-    finally:
-        if temp:
-            Path(temp).unlink(missing_ok=True)
+    write_text(path, text, (lambda: shutil.copy2(path, backup)) if backup else None)
     return backup
