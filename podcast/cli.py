@@ -21,7 +21,14 @@ from podcast.cache import ClipCache, default_dir
 from podcast.engines import ENGINES, create
 from podcast.errors import PodcastError
 from podcast.export import FORMATS
-from podcast.render import BITRATES, DEFAULT_BITRATE, RenderResult, load_transcript, render
+from podcast.render import (
+    BITRATES,
+    DEFAULT_BITRATE,
+    RenderResult,
+    load_transcript,
+    loudness_line,
+    render,
+)
 from podcast.script import guesses
 from podcast.speech import first_words
 from podcast.starter import init_voices
@@ -158,7 +165,7 @@ def summary(result: RenderResult) -> str:
     )
     level = ""
     if result.loudness is not None and result.true_peak is not None:
-        level = f", {result.loudness:.1f} LUFS, true peak {result.true_peak:.1f} dBTP"
+        level = f", {loudness_line(result.loudness, result.true_peak)}"
     return (
         f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
         f"{len(result.speakers)} speakers{level} ({state})"

@@ -66,7 +66,7 @@ class RenderResult:
     timeline: tuple[Span, ...] = ()
     """Where each turn sits in the audio, in samples at 44.1 kHz (empty when up to date)."""
     loudness: float | None = None
-    """Integrated loudness of the audio written, LUFS (measured before encoding)."""
+    """Integrated loudness of the audio written, LUFS (an MP3 is decoded to measure it)."""
     true_peak: float | None = None
     """Its true peak, dBTP."""
     chapters: tuple[Chapter, ...] = ()
@@ -191,16 +191,16 @@ def render(
     producer = Producer(setup, jobs or os.cpu_count() or 1, _counter(progress, len(segment_jobs)))
     timeline = Timeline(loaded.script, encoding)
     segments = timeline.place(segment_jobs, producer.made(segment_jobs))
-    found: list[tuple[Chapter, ...]] = []
 
-    def final_tags() -> Tags:
-        found.append(_chapters(loaded, timeline))
-        return replace(tags, chapters=found[0], loudness=_loudness_line(timeline))
+    def final_tags() -> Tags:  # called once every segment is written
+        level = loudness_line(timeline.loudness, timeline.true_peak)
+        return replace(tags, chapters=_chapters(loaded, timeline), loudness=level)
 
     write_episode(segments, output, encoding, final_tags)
+    found = _chapters(loaded, timeline)
     side = ()
     if loaded.book.output.side_files:
-        side = tuple(write_side_files(output, timeline.cues, found[0], tags.title))
+        side = tuple(write_side_files(output, timeline.cues, found, tags.title))
     return RenderResult(
         **summary,
         seconds=timeline.seconds,
@@ -209,7 +209,7 @@ def render(
         timeline=tuple(timeline.spans),
         loudness=timeline.loudness,
         true_peak=timeline.true_peak,
-        chapters=found[0],
+        chapters=found,
         side_files=side,
         cues=tuple(timeline.cues),
     )
@@ -235,8 +235,9 @@ def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
     return chapters(loaded.script, timeline.spans, mode, timeline.samples, timeline.music_before)
 
 
-def _loudness_line(timeline: Timeline) -> str:
-    return f"{timeline.loudness:.1f} LUFS, true peak {timeline.true_peak:.1f} dBTP"
+def loudness_line(integrated: float, true_peak: float) -> str:
+    """How the summary line and the episode's tag say the loudness."""
+    return f"{integrated:.1f} LUFS, true peak {true_peak:.1f} dBTP"
 
 
 def _stored_summary(output: Path) -> dict:

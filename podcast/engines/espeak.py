@@ -26,6 +26,7 @@ import atexit
 import audioop
 import ctypes
 import ctypes.util
+import functools
 import os
 import shutil
 import tempfile
@@ -109,17 +110,26 @@ class EspeakEngine:
         self._tts = None
 
     def voices(self) -> list[VoiceInfo]:
+        return list(self._voices)
+
+    @functools.cached_property
+    def _voices(self) -> tuple[VoiceInfo, ...]:
+        """Read once: every speaker's voice is checked against the list before a render."""
         found = []
         for v in self._espeak.ListVoices(None):
             language = v.languages[1:].decode("utf-8", "replace") if v.languages else ""
             description = v.name.decode("utf-8", "replace")
             found.append(VoiceInfo(language, language, description, _GENDERS.get(v.gender, "")))
-        return [v for v in found if v.name]
+        return tuple(v for v in found if v.name)
 
     def variants(self) -> list[VoiceInfo]:
+        return list(self._variants)
+
+    @functools.cached_property
+    def _variants(self) -> tuple[VoiceInfo, ...]:
         folder = data_path() / "voices" / "!v"
         files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-        return [_variant(path) for path in files]
+        return tuple(_variant(path) for path in files)
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
         pcm = b"".join(self._checked(piece, voice) for piece in split_long(text, MAX_WORDS))
@@ -144,8 +154,7 @@ class EspeakEngine:
         tts.setProperty("pitch", voice.pitch)
         tts.setProperty("volume", voice.volume)
         tts.save_to_file(text, str(path))
-        tts.runAndWait()
-        self._espeak.Synchronize()  # a no-op in synchronous mode; kept as a guard
+        tts.runAndWait()  # synchronous: the file is written when it returns
         try:
             with wave.open(str(path), "rb") as file:
                 self.rate = file.getframerate()
