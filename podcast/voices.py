@@ -407,22 +407,17 @@ class _Checker:
 
     def output(self, value: Any) -> Output:
         data = self.mapping(value, "output")
-        self.unknown_keys(data, [f.name for f in fields(Output)], "output")
-        changes: dict[str, Any] = {}
-        for name in ("loudness", "true_peak", "channels"):
-            if name in data and not (name == "loudness" and data[name] is None):
-                changes[name] = self.voice_field(f"output.{name}", name, data[name])
-        if "loudness" in data and data["loudness"] is None:
-            changes["loudness"] = None
-        if "chapters" in data:
-            changes["chapters"] = self.choice(data["chapters"], "output.chapters")
-        if "side_files" in data:
-            changes["side_files"] = self.flag(data["side_files"], "output.side_files")
-        if "channels" in changes and changes["channels"] is not None:
-            changes["channels"] = int(changes["channels"])
-        return replace(
-            Output(), **{k: v for k, v in changes.items() if v is not None or k == "loudness"}
-        )
+        off = "loudness" in data and data["loudness"] is None  # null: leave the levels
+        kept = {k: v for k, v in data.items() if not (off and k == "loudness")}
+        found = self.dataclass(Output, kept, "output", self.output_field)
+        return replace(found, loudness=None) if off else found
+
+    def output_field(self, key: str, name: str, value: Any) -> Any:
+        if name == "chapters":
+            return self.choice(value, key)
+        if name == "side_files":
+            return self.flag(value, key)
+        return self.voice_field(key, name, value)
 
     def patterns(self, value: Any) -> tuple[re.Pattern[str], ...]:
         if value is None:
