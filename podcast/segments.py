@@ -218,19 +218,41 @@ def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:
         raise EngineError(f"{job.label}: the speech engine failed ({reason})") from error
 
 
+def _submit(pool: ProcessPoolExecutor, job: SegmentJob) -> Future[Made]:
+    """The job handed to a worker; if a worker has already died, a future holding that
+    failure, met in turn order like any other (so the turn that crashed is named)."""
+    try:
+        return pool.submit(_work, job)
+    except BrokenProcessPool as error:
+        failed: Future[Made] = Future()
+        failed.set_exception(error)
+        return failed
+
+
 class _Crashed(Exception):
     """A worker process died; which turn killed it is not known yet."""
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop at once: drop queued work and end the workers mid-clip. Every clip they
-    finished is already in the cache (written atomically), so the next render resumes."""
+    finished is already in the cache (written atomically), so the next render resumes.
+
+    A worker ended while it was sending a result leaves half a message in the pipe,
+    and the pool's manager thread would wait for the rest forever (and the interpreter
+    with it, at exit). Once the workers are gone, this process closes its own end of
+    that pipe, so the manager reads end-of-file, marks the pool broken and ends.
+    """
     processes = list(getattr(pool, "_processes", {}).values())
     manager = getattr(pool, "_executor_manager_thread", None)
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)  # shutdown drops it
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
-    if manager is not None:  # let it finish cleaning up before the interpreter exits
+    for process in processes:
+        process.join(timeout=1)
+    if writer is not None:
+        writer.close()
+    if manager is not None:
         manager.join(timeout=1)
 
 
@@ -286,7 +308,7 @@ class Producer:
         pending: deque[tuple[SegmentJob, Future[Made] | None]] = deque()
         running = 0
         for job, hit in zip(jobs, cached, strict=True):
-            pending.append((job, None if hit else pool.submit(_work, job)))
+            pending.append((job, None if hit else _submit(pool, job)))
             running += not hit
             while pending and (
                 pending[0][1] is None or running >= window or len(pending) >= MAX_PENDING

@@ -317,3 +317,19 @@ def test_speakable_never_fails_and_drops_only_the_unspeakable(text: str, speaker
 def test_input_error_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         load_transcript(tmp_path / "absent.txt")
+
+
+def test_a_pool_broken_before_a_turn_is_handed_out_fails_that_turn_in_order() -> None:
+    """pool.submit raises once a worker has died; the turn gets a failed future, so the
+    crash is reported where it happened in turn order (it once escaped as a bug)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from podcast.segments import SegmentJob, _submit
+
+    class Broken:
+        def submit(self, *args: object) -> None:
+            raise BrokenProcessPool("a worker died")
+
+    future = _submit(Broken(), SegmentJob((), (), 0, "turn 1"))  # type: ignore[arg-type]
+    with pytest.raises(BrokenProcessPool, match="a worker died"):
+        future.result()
