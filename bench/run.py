@@ -21,16 +21,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from bench.texts import scaled
 from podcast import loudness
-from podcast.assembly import bleep, speech
+from podcast.assembly import Joined, at_output_rate, bleep, joined, pcm16
 from podcast.engines import Clip, Engine, create
 from podcast.export import Encoding
 from podcast.render import load_transcript, plan
 from podcast.script import NARRATOR
-from podcast.segments import ClipJob
+from podcast.segments import CODEC_MARGIN, ClipJob, level_turn
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
 PYTHON = sys.executable
@@ -126,16 +124,24 @@ def stages(source: str) -> dict[str, float]:
         clips = [[_clip(engine, c) for c in job.clips] for job in jobs]
         synthesis = time.perf_counter() - start
         start = time.perf_counter()
-        turns = [speech(turn, job.gaps) for turn, job in zip(clips, jobs, strict=True)]
+        turns = [joined(turn, job.gaps) for turn, job in zip(clips, jobs, strict=True)]
         assembly = time.perf_counter() - start
         encoding = Encoding()
         start = time.perf_counter()
-        levelled = [_levelled(pcm, encoding) for pcm in turns]
+        levelled = [_levelled(turn, encoding) for turn in turns]
         level = time.perf_counter() - start
         start = time.perf_counter()
-        for pcm in levelled:
-            encoding.encode(pcm)
+        doubled = [pcm16(at_output_rate(turn)[0]) for turn in levelled]
+        assembly += time.perf_counter() - start
+        start = time.perf_counter()
+        encoded = [encoding.encode(pcm) for pcm in doubled]
         encode = time.perf_counter() - start
+        start = time.perf_counter()
+        for data in encoded:  # measured again as heard, as a render does
+            heard = encoding.decode(data)
+            assert heard is not None
+            loudness.sub_blocks(heard), loudness.true_peak(heard)
+        level += time.perf_counter() - start
     return {
         "parse": parse,
         "synthesis": synthesis,
@@ -149,12 +155,10 @@ def _clip(engine: Engine, job: ClipJob) -> Clip:
     return bleep(job.bleep) if job.bleep else engine.synthesize(job.text, job.voice)
 
 
-def _levelled(pcm: bytes, encoding: Encoding) -> bytes:
-    """Levelled as a render levels it (without measuring the encoded result)."""
-    samples = np.frombuffer(pcm, np.int16) / 32768.0
+def _levelled(turn: Joined, encoding: Encoding) -> Joined:
+    """Levelled as a render levels it."""
     target = (encoding.loudness or -16.0) - encoding.codec_gain
-    out = loudness.leveled(samples, target, encoding.true_peak - 0.5 - encoding.codec_gain)
-    return np.clip(np.round(out * 32767), -32768, 32767).astype("<i2").tobytes()
+    return level_turn(turn, target, encoding.true_peak - CODEC_MARGIN - encoding.codec_gain)
 
 
 def table(rows: list[Row]) -> str:

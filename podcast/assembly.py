@@ -19,6 +19,7 @@ from podcast.engines import Clip
 from podcast.voices import Pauses
 
 OUTPUT_RATE = 44100
+SPEECH_RATE = OUTPUT_RATE // 2  # eSpeak's
 SILENCE_DBFS = -50.0
 KEEP_MS = 15  # of the silence around speech, so soft consonants are not clipped
 
@@ -46,36 +47,64 @@ def samples(milliseconds: int) -> int:
 
 
 def speech(clips: Sequence[Clip], gaps: Sequence[int]) -> bytes:
-    """One turn's speech at OUTPUT_RATE: trimmed clips with ``gaps`` ms between them."""
-    return joined(clips, gaps)[0]
+    """One turn's speech as 16-bit PCM at OUTPUT_RATE: trimmed clips, ``gaps`` ms apart."""
+    audio, _ = at_output_rate(joined(clips, gaps))
+    return pcm16(audio)
 
 
-def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> tuple[bytes, list[tuple[int, int]]]:
-    """``speech()``, and where each clip starts and ends in it (in samples)."""
-    pieces = []
+@dataclass(frozen=True)
+class Joined:
+    """A turn's clips joined, at the rate they were made (levelling is cheaper there)."""
+
+    audio: np.ndarray
+    """float32 samples, full scale 1.0."""
+    rate: int
+    spans: list[tuple[int, int]]
+    """Where each clip starts and ends (samples at ``rate``)."""
+
+
+def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> Joined:
+    """Trimmed clips with ``gaps`` ms between them, at SPEECH_RATE when every clip is
+    (eSpeak's rate; bleeps are made at it), else at OUTPUT_RATE."""
+    rate = SPEECH_RATE if all(clip.rate == SPEECH_RATE for clip in clips) else OUTPUT_RATE
+    pieces: list[np.ndarray] = []
     spans = []
     position = 0
     for index, clip in enumerate(clips):
         if index:
-            pieces.append(bytes(2 * samples(gaps[index - 1])))
-            position += samples(gaps[index - 1])
-        pcm = resampled(trim(to_segment(clip)))
-        pieces.append(pcm)
-        spans.append((position, position + len(pcm) // 2))
-        position += len(pcm) // 2
-    return b"".join(pieces), spans
+            gap = gaps[index - 1] * rate // 1000
+            pieces.append(np.zeros(gap, np.float32))
+            position += gap
+        audio = _at_rate(trim(to_segment(clip)), rate)
+        pieces.append(audio)
+        spans.append((position, position + len(audio)))
+        position += len(audio)
+    audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
+    return Joined(audio, rate, spans)
+
+
+def at_output_rate(turn: Joined) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The turn's audio and clip spans at OUTPUT_RATE."""
+    if turn.rate == OUTPUT_RATE:
+        return turn.audio, turn.spans
+    return doubled(turn.audio), [(2 * start, 2 * end) for start, end in turn.spans]
+
+
+def pcm16(audio: np.ndarray) -> bytes:
+    """float samples (full scale 1.0) as 16-bit little-endian PCM."""
+    return np.clip(np.round(audio * 32767), -32768, 32767).astype("<i2").tobytes()
 
 
 BLEEP_HZ = 1000
 BLEEP_LEVEL = 8000  # of 32767: about -12 dBFS, like speech peaks
 
 
-def bleep(milliseconds: int) -> Clip:
+def bleep(milliseconds: int, rate: int = SPEECH_RATE) -> Clip:
     """A censor's bleep: a 1 kHz tone with 5 ms fades, so it does not click."""
-    index = np.arange(samples(milliseconds))
-    ramp = np.minimum(1.0, np.minimum(index, index[::-1]) / samples(5))
-    tone = BLEEP_LEVEL * ramp * np.sin(2 * np.pi * BLEEP_HZ * index / OUTPUT_RATE)
-    return Clip(tone.astype("<i2").tobytes(), OUTPUT_RATE)
+    index = np.arange(milliseconds * rate // 1000)
+    ramp = np.minimum(1.0, np.minimum(index, index[::-1]) / (5 * rate // 1000))
+    tone = BLEEP_LEVEL * ramp * np.sin(2 * np.pi * BLEEP_HZ * index / rate)
+    return Clip(tone.astype("<i2").tobytes(), rate)
 
 
 HALF_BAND_TAPS = 32
@@ -86,21 +115,30 @@ def _half_sample() -> np.ndarray:
     """Windowed-sinc taps that interpolate a signal halfway between its samples."""
     offsets = np.arange(HALF_BAND_TAPS) - (HALF_BAND_TAPS - 1) / 2
     taps = np.sinc(offsets) * np.kaiser(HALF_BAND_TAPS, 8.0)
-    return taps / taps.sum()
+    return (taps / taps.sum()).astype(np.float32)
 
 
-def resampled(segment: AudioSegment) -> bytes:
-    """The segment's samples at OUTPUT_RATE. Doubling the rate (eSpeak's 22050 Hz) uses
-    a windowed-sinc interpolator: pydub's linear interpolation leaves images of the
+def doubled(audio: np.ndarray) -> np.ndarray:
+    """float32 samples at twice their rate (eSpeak's 22050 Hz -> 44100 Hz), by a
+    windowed-sinc interpolator: linear interpolation (pydub's) leaves images of the
     speech above 11 kHz, a hiss that MP3 encoding then cuts (and loudness misreads)."""
-    if segment.frame_rate * 2 != OUTPUT_RATE:
-        return segment.set_frame_rate(OUTPUT_RATE).raw_data
-    x = np.frombuffer(segment.raw_data, "<i2").astype(np.float64)
+    if not len(audio):
+        return np.zeros(0, np.float32)
     half = HALF_BAND_TAPS // 2
-    between = np.convolve(x, _half_sample(), "full")[half : half + len(x)]
-    out = np.empty(2 * len(x))
-    out[0::2], out[1::2] = x, between
-    return np.clip(np.round(out), -32768, 32767).astype("<i2").tobytes()
+    audio = audio.astype(np.float32, copy=False)
+    between = np.convolve(audio, _half_sample(), "full")[half : half + len(audio)]
+    out = np.empty(2 * len(audio), np.float32)
+    out[0::2], out[1::2] = audio, between
+    return out
+
+
+def _at_rate(segment: AudioSegment, rate: int) -> np.ndarray:
+    """The segment's samples at ``rate`` (SPEECH_RATE or OUTPUT_RATE), as float32."""
+    if segment.frame_rate == rate:
+        return np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / np.float32(32768)
+    if segment.frame_rate * 2 == rate:
+        return doubled(_at_rate(segment, segment.frame_rate))
+    return _at_rate(segment.set_frame_rate(rate), rate)
 
 
 def to_segment(clip: Clip) -> AudioSegment:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from podcast import loudness
-from podcast.assembly import bleep, joined, samples
+from podcast.assembly import Joined, at_output_rate, bleep, joined, pcm16, samples
 from podcast.cache import ClipCache, SegmentCache, Stored
 from podcast.engines import Clip, Engine, create
 from podcast.errors import EngineError
@@ -37,6 +37,7 @@ from podcast.voices import Voice
 
 IN_FLIGHT_PER_WORKER = 3
 CODEC_MARGIN = 0.5  # dB below the true-peak limit, for the peaks MP3 encoding adds
+PEAK_RETRIES = 2  # times a segment is made again when the codec overshot even that
 MAX_PENDING = 64  # segments waiting for their turn to be written, at most
 
 
@@ -149,22 +150,37 @@ def make_segment(job: SegmentJob, setup: Setup) -> Made:
             if clips_cache:
                 clips_cache.put(clip_job.key, clip)
         clips.append(clip)
-    pcm, spans = joined(clips, job.gaps)
-    stored = finish(pcm, spans, job, setup.encoding)
+    stored = finish(joined(clips, job.gaps), job, setup.encoding)
     cached = sum(1 for c in job.clips if not c.bleep) - synthesized
     return Made(stored, synthesized, cached)
 
 
-def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: Encoding) -> Stored:
-    """Level the turn's speech, add the pause after it, pan it, encode it, and measure
-    the loudness and true peak of what was encoded (decoded again, for MP3)."""
-    speech = np.frombuffer(pcm, np.int16).astype(np.float32) / np.float32(32768)  # float32:
-    # a turn of several minutes is millions of samples, and memory must stay small
+def finish(turn: Joined, job: SegmentJob, encoding: Encoding) -> Stored:
+    """Level the turn's speech, bring it to the output rate, add the pause after it,
+    pan it, encode it, and measure the loudness and true peak of what was encoded
+    (decoded again, for MP3). The codec's own overshoot is nearly always under
+    CODEC_MARGIN; a segment that still ends up over the true-peak limit is made
+    again with the limiter that much lower."""
     codec = encoding.codec_gain
     target = None if encoding.loudness is None else encoding.loudness - codec
     ceiling = encoding.true_peak - CODEC_MARGIN - codec
+    for _ in range(1 + PEAK_RETRIES):
+        stored = _encoded(turn, job, encoding, target, ceiling)
+        over = loudness.db(stored.peak) - encoding.true_peak
+        if target is None or over <= 0:
+            break
+        ceiling -= over + 0.1
+    return stored
+
+
+def _encoded(
+    turn: Joined, job: SegmentJob, encoding: Encoding, target: float | None, ceiling: float
+) -> Stored:
+    """Samples are float32: a turn of several minutes is millions of them, and memory
+    must stay small."""
     if target is not None:
-        speech = loudness.leveled(speech, target, ceiling)
+        turn = level_turn(turn, target, ceiling)
+    speech, spans = at_output_rate(turn)
     if job.music:
         speech, spans = _with_music(speech, spans, job.music, target, ceiling)
     spoken = len(speech)
@@ -172,7 +188,7 @@ def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: 
     audio = np.zeros(count, dtype=np.float32)
     audio[:spoken] = speech
     del speech
-    frames = _pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
+    frames = pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
     data = encoding.encode(frames)
     del frames
     heard = encoding.decode(data) if encoding.fmt == "mp3" else None
@@ -180,6 +196,17 @@ def finish(pcm: bytes, spans: list[tuple[int, int]], job: SegmentJob, encoding: 
         heard = audio * 10 ** (encoding.codec_gain / 20)
     power = tuple(float(p) for p in loudness.sub_blocks(heard))
     return Stored(data, count, spoken, power, loudness.true_peak(heard), tuple(spans))
+
+
+def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:
+    """The turn levelled at the rate it was made when that is half the output rate
+    (eSpeak's: half the samples to measure and limit), else at the output rate."""
+    if turn.rate * 2 != loudness.RATE:
+        audio, spans = at_output_rate(turn)
+        return Joined(loudness.leveled(audio, target, ceiling), loudness.RATE, spans)
+    doubled, _ = at_output_rate(turn)
+    audio = loudness.leveled(turn.audio, target, ceiling, doubled)
+    return Joined(audio, turn.rate, turn.spans)
 
 
 def _with_music(
@@ -202,10 +229,6 @@ def _panned(audio: np.ndarray, pan: float) -> np.ndarray:
     """Constant-power pan: -1 left, 0 centre, 1 right; interleaved stereo."""
     angle = (pan + 1) * np.pi / 4
     return np.column_stack((audio * np.cos(angle), audio * np.sin(angle))).ravel()
-
-
-def _pcm16(audio: np.ndarray) -> bytes:
-    return np.clip(np.round(audio * 32767), -32768, 32767).astype("<i2").tobytes()
 
 
 def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:

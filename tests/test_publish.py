@@ -12,7 +12,9 @@ import pytest
 import soundfile
 from mutagen.id3 import ID3
 
-from podcast import export, loudness
+from podcast import export, loudness, segments
+from podcast.assembly import Joined
+from podcast.assembly import doubled as doubled_rate
 from podcast.errors import OutputError
 from podcast.export import Encoding
 from podcast.render import render
@@ -87,6 +89,85 @@ def test_leveled_reaches_the_target_under_the_ceiling() -> None:
     out = loudness.leveled(bursts, -16.0, -1.5)
     assert lufs(out) == pytest.approx(-16.0, abs=0.3)
     assert loudness.db(loudness.true_peak(out)) <= -1.45
+
+
+def speech_like(seconds: float, rate: int, seed: int = 5) -> np.ndarray:
+    """Noise in 100 ms bursts of random level, nothing above 9 kHz (where the rate
+    doubler is flat), as float32."""
+    rng = np.random.default_rng(seed)
+    count = int(seconds * rate) // (rate // 10) * (rate // 10)
+    levels = np.repeat(rng.uniform(0, 0.25, count // (rate // 10)), rate // 10)
+    spectrum = np.fft.rfft(rng.standard_normal(count) * levels)
+    spectrum[np.fft.rfftfreq(count, 1 / rate) > 9000] = 0
+    return np.fft.irfft(spectrum, count).astype(np.float32)
+
+
+def test_doubling_the_rate_interpolates_a_tone_cleanly() -> None:
+    half = RATE // 2
+    t = np.arange(half) / half
+    doubled = doubled_rate(np.sin(2 * np.pi * 3000 * t).astype(np.float32))
+    exact = np.sin(2 * np.pi * 3000 * np.arange(RATE) / RATE)
+    error = (doubled - exact)[1000:-1000]  # away from the filter's start and end
+    assert loudness.db(float(np.abs(error).max())) < -60
+
+
+def voiced(seconds: float, rate: int, seed: int = 4) -> np.ndarray:
+    """Pulses at 150 Hz (60 harmonics in phase, up to 9 kHz) in 100 ms bursts of
+    random level: as peaky as voiced speech, so the limiter works hard, as float32."""
+    t = np.arange(int(seconds * rate)) / rate
+    pulses = sum(np.cos(2 * np.pi * 150 * k * t) / k**0.5 for k in range(1, 61))
+    levels = np.random.default_rng(seed).uniform(0.2, 1, int(seconds * 10))
+    envelope = np.repeat(levels, rate // 10)[: len(t)]
+    return (pulses / np.abs(pulses).max() * envelope * 0.5).astype(np.float32)
+
+
+def exact_peak(signal: np.ndarray) -> float:
+    """The band-limited signal's peak, 16x oversampled by zero-padding its spectrum."""
+    full = np.fft.irfft(np.fft.rfft(signal.astype(np.float64)), 16 * len(signal)) * 16
+    return loudness.db(float(np.abs(full).max()))
+
+
+def test_leveled_speech_holds_the_ceiling_by_an_exact_measure() -> None:
+    # eSpeak-rate speech, doubled as a render does, loud enough for the limiter to work.
+    speech = doubled_rate(speech_like(20, RATE // 2, seed=9) * 3)
+    out = loudness.leveled(speech, -16.0, -1.5)
+    assert lufs(out) == pytest.approx(-16.0, abs=0.3)
+    assert exact_peak(out) <= -1.45
+
+
+def test_level_measured_at_half_rate_is_the_level_once_doubled() -> None:
+    # eSpeak's turns are measured at 22050 Hz with the 44.1 kHz K-weighting filter,
+    # so both rates read the same loudness.
+    speech = speech_like(20, RATE // 2)
+    at_half = loudness.integrated(loudness.sub_blocks(speech, RATE // 2))
+    assert at_half == pytest.approx(lufs(doubled_rate(speech)), abs=0.05)
+
+
+def test_leveled_at_half_rate_holds_target_and_ceiling_once_doubled() -> None:
+    speech = speech_like(20, RATE // 2, seed=9) * 3
+    out = doubled_rate(loudness.leveled(speech, -16.0, -1.5, doubled_rate(speech)))
+    assert lufs(out) == pytest.approx(-16.0, abs=0.3)
+    assert exact_peak(out) <= -1.45
+
+
+def test_sparse_true_peak_matches_full_oversampling() -> None:
+    signal = speech_like(5, RATE, seed=2)
+    assert loudness.db(loudness.true_peak(signal)) == pytest.approx(exact_peak(signal), abs=0.1)
+
+
+@pytest.mark.parametrize("retries", [0, segments.PEAK_RETRIES])
+def test_a_segment_the_codec_pushes_over_the_limit_is_made_again(
+    retries: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With no margin for the codec, MP3 encoding pushes noisy speech over the limit:
+    # the segment is then limited harder until what was written is under it.
+    monkeypatch.setattr(segments, "CODEC_MARGIN", 0.0)
+    monkeypatch.setattr(segments, "PEAK_RETRIES", retries)
+    speech = voiced(10, RATE // 2)
+    turn = Joined(speech, RATE // 2, [(0, len(speech))])
+    job = segments.SegmentJob(clips=(), gaps=(), after=0, label="turn 1")
+    stored = segments.finish(turn, job, Encoding())
+    assert (loudness.db(stored.peak) <= -1.0) == (retries > 0)
 
 
 def test_lame_scales_by_0_95_as_the_pipeline_assumes() -> None:
