@@ -1,0 +1,30 @@
+"""The benchmark's own arithmetic: which speakers it changes, and the table it prints."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.run import Row, guests, table
+from tests.conftest import FIXTURES
+
+
+def test_the_rates_changed_are_those_of_the_two_speakers_with_most_words() -> None:
+    found = guests(FIXTURES / "magazine.txt", None)
+    assert [name for name, _ in found] == ["DANA OKAFOR", "PRIYA LINDQVIST"]
+    assert found[0][1] > found[1][1] > 0
+    assert [name for name, _ in guests(FIXTURES / "magazine.txt", "PRIYA LINDQVIST")] == [
+        "PRIYA LINDQVIST"
+    ]
+    with pytest.raises(SystemExit, match="no such speaker"):
+        guests(FIXTURES / "magazine.txt", "NOBODY")
+
+
+def test_table_prints_ratios_to_the_baselines() -> None:
+    row = Row(1, 100, 60.0, 1.0, 5.0, 2.0, 0.2, rss=100.0, plain=1.5)
+    row.changes = [("A", 0.5, 1.0), ("B", 0.3, 0.8)]
+    lines = table([row]).splitlines()
+    assert lines[0].count("|") == lines[1].count("|") == lines[2].count("|") == 18
+    assert lines[2] == (
+        "| 1x | 100 | 1.0 min | 1.00 | 5.00 | 2.00 | 2.00 | 0.40 | 1.50 | 0.30 | 0.20 | 0.10 "
+        "| 1.00 | 0.50 | 0.80 | 0.40 | 100 |"
+    )
