@@ -125,20 +125,32 @@ def _oversampled_peaks(samples: np.ndarray, floor: float) -> np.ndarray:
     never far above the samples around it (NEAR allows 6 dB), so nothing louder hides
     among the quiet ones."""
     peaks = np.abs(samples)
-    near = np.flatnonzero(peaks > floor)
+    _oversample(samples, peaks.copy(), peaks, floor, np.inf)
+    return peaks
+
+
+def _oversample(
+    samples: np.ndarray, size: np.ndarray, peaks: np.ndarray, floor: float, top: float
+) -> None:
+    """Raise ``peaks`` to the oversampled peak next to every sample whose absolute value
+    (``size``) is above ``floor`` and up to ``top``."""
+    near = np.flatnonzero((size > floor) & (size <= top))
     if not len(near):
-        return peaks
+        return
     phases = _phases().astype(samples.dtype)
-    padded = np.pad(samples, (len(phases) // 2, len(phases) // 2))
+    half = len(phases) // 2
+    if near[0] >= half and near[-1] + half < len(samples):
+        source, start = samples, -half  # no copy: every window lies inside
+    else:
+        source, start = np.pad(samples, (half, half)), 0
     between = np.zeros((OVERSAMPLE, len(near)), samples.dtype)
     # One multiply-add per tap and phase over all the samples at once: four times as
     # fast as einsum here, and no BLAS call (which would start threads in every worker).
     for tap, weights in enumerate(phases):
-        window = padded[near + tap]
+        window = source[near + (start + tap)]
         for phase in range(OVERSAMPLE):
             between[phase] += weights[phase] * window
     peaks[near] = np.maximum(peaks[near], np.abs(between).max(axis=0))
-    return peaks
 
 
 NEAR = 0.5  # -6 dB
@@ -170,39 +182,44 @@ def _limited(
     most the need of every block within reach), so the gain is smooth, and exactly 1
     away from the peaks, which are all it computes.
     """
-    result = samples * samples.dtype.type(scale)  # float32 stays float32
     blocks = powers * scale**2
     over = np.flatnonzero(peaks * scale > ceiling)
     if not len(over):
-        return result, blocks
+        return samples * samples.dtype.type(scale), blocks  # float32 stays float32
     block = rate // 200  # 5 ms
     need = np.ones(-(-len(samples) // block))
     np.minimum.at(need, over // block, ceiling / (peaks[over] * scale))
     plan = _running_min(need, LOOKAHEAD_BLOCKS)
     plan = np.minimum(plan, _moving_average(plan, 2 * LOOKAHEAD_BLOCKS + 1))
-    index, gain = _gain_around(plan, len(samples), block)
-    result[index] *= gain.astype(result.dtype)
+    result = samples * _gain_curve(plan * scale, len(samples), block, samples.dtype)
     if not measure:
         return result, blocks
     size = rate // 10  # a sub-block
-    marked = np.zeros(len(blocks) + 1, dtype=bool)
-    marked[np.minimum(index // size, len(blocks))] = True
+    working = np.flatnonzero(plan < 1.0)  # the gain is below 1 from one centre before
+    reach = (working[:, None] + [-1, 1]) * block + block // 2  # to one centre after
+    marked = np.zeros(len(blocks) + 1, dtype=bool)  # (two blocks: a sub-block or two)
+    marked[np.clip(reach // size, 0, len(blocks))] = True
     frames = np.flatnonzero(marked[:-1])
     rows = result[: len(blocks) * size].reshape(len(blocks), size)[frames]
     blocks[frames] = _powers(rows, rate)
     return result, blocks
 
 
-def _gain_around(plan: np.ndarray, length: int, block: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sample indices in and next to the blocks (``block`` samples long) whose gain is
-    below 1, and the gain there, interpolated linearly between block centres."""
-    low = plan < 1.0
-    near = low | np.concatenate((low[1:], [False])) | np.concatenate(([False], low[:-1]))
-    touched = np.flatnonzero(near)
-    index = (touched[:, None] * block + np.arange(block)).ravel()
-    index = index[index < length]
-    centres = np.arange(len(plan)) * block + block // 2
-    return index, np.interp(index, centres, plan)
+def _gain_curve(plan: np.ndarray, length: int, block: int, dtype: np.dtype) -> np.ndarray:
+    """The gain at every sample: ``plan`` at the centres of blocks ``block`` samples
+    long, linear between them, held before the first centre and after the last (as
+    np.interp, which would be several times slower here: it searches for every sample)."""
+    plan = plan.astype(dtype)
+    curve = np.empty(length, dtype)
+    start = min(length, block // 2)
+    middle = max(0, min(length - start, (len(plan) - 1) * block))
+    curve[:start] = plan[0]
+    steps = np.arange(block, dtype=dtype) / dtype.type(block)
+    curve[start : start + middle] = (plan[:-1, None] + np.diff(plan)[:, None] * steps).ravel()[
+        :middle
+    ]
+    curve[start + middle :] = plan[-1]
+    return curve
 
 
 def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
@@ -232,18 +249,27 @@ def leveled(
         return samples  # silence, or nearly: nothing to bring up
     limit_at = 10 ** (ceiling / 20)
     gain = target - level
-    floor = NEAR * limit_at / 10 ** ((gain + 6) / 20)
-    if doubled is None:
-        peaks = _oversampled_peaks(samples, floor)
-    else:  # each sample's, and the one halfway to the next: the same stretch of time
-        fine = _oversampled_peaks(doubled, floor)
-        peaks = np.maximum(fine[0::2], fine[1::2])
-    result, blocks = _limited(samples, 10 ** (gain / 20), peaks, limit_at, powers, rate)
+    source = samples if doubled is None else doubled  # where peaks are found
+    size = np.abs(source)
+    fine = size.copy()
+    floor = NEAR * limit_at / 10 ** (gain / 20)
+    _oversample(source, size, fine, floor, np.inf)
+    result, blocks = _limited(
+        samples, 10 ** (gain / 20), _peaks(fine, doubled), limit_at, powers, rate
+    )
     lost = target - _level(blocks)
     if lost > 0.1:
         gain += min(lost * LIMITER_SLOPE, 6.0)
+        _oversample(source, size, fine, NEAR * limit_at / 10 ** (gain / 20), floor)  # the rest
+        peaks = _peaks(fine, doubled)
         result, _ = _limited(samples, 10 ** (gain / 20), peaks, limit_at, powers, rate, False)
     return result
+
+
+def _peaks(fine: np.ndarray, doubled: np.ndarray | None) -> np.ndarray:
+    """Peaks per sample, from those found at twice the rate when the samples were doubled:
+    each sample's, and the one halfway to the next (the same stretch of time)."""
+    return fine if doubled is None else np.maximum(fine[0::2], fine[1::2])
 
 
 def _level(blocks: np.ndarray) -> float:

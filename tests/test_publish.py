@@ -83,6 +83,16 @@ def test_limiter_holds_the_ceiling_and_leaves_quiet_audio_alone() -> None:
     assert np.array_equal(loudness.limit(quiet, 10 ** (-1.5 / 20)), quiet)
 
 
+@pytest.mark.parametrize("length", [1, 100, 220 * 7, 220 * 7 + 50, 220 * 7 + 150])
+def test_gain_curve_is_linear_between_block_centres(length: int) -> None:
+    block = 220
+    plan = np.random.default_rng(length).uniform(0.5, 1.0, -(-length // block))
+    centres = np.arange(len(plan)) * block + block // 2
+    expected = np.interp(np.arange(length), centres, plan)
+    curve = loudness._gain_curve(plan, length, block, np.dtype(np.float64))
+    assert np.allclose(curve, expected, atol=1e-12)
+
+
 def test_leveled_reaches_the_target_under_the_ceiling() -> None:
     rng = np.random.default_rng(3)
     bursts = rng.standard_normal(20 * RATE) * np.repeat(rng.uniform(0, 0.2, 200), RATE // 10)
@@ -410,3 +420,4 @@ def test_music_without_ffmpeg_or_file_is_a_clear_error(
     voices.write_text("music: {outro: gone.wav}\n")
     with pytest.raises(ConfigError, match=r"music.outro: .*gone.wav: no such file"):
         render(SHOW, output=music_files / "s.mp3", voices=voices, engine="fake", jobs=1)
+
