@@ -13,6 +13,7 @@ memory does not grow with the episode.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
@@ -124,9 +125,27 @@ _setup: Setup | None = None
 def _start_worker(setup: Setup) -> None:
     global _setup
     _setup = setup
+    keep_freed_memory()
     # Ctrl-C in a terminal reaches the whole process group: the parent stops the
     # workers, so they must not each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
+KEEP = 1 << 30
+
+
+def keep_freed_memory() -> bool:
+    """Have glibc keep freed memory for the next arrays instead of giving it back to
+    the system. By default every array over a few MB is mapped afresh and its pages
+    faulted in one by one: a sixth of a worker's time (the article: 3.75 s of CPU
+    instead of 4.4). Peak memory is what it was: the same arrays, reused. False where
+    the C library is not glibc (nothing changes there)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return bool(libc.mallopt(M_MMAP_THRESHOLD, KEEP) and libc.mallopt(M_TRIM_THRESHOLD, KEEP))
+    except (OSError, AttributeError):
+        return False
 
 
 def _work(job: SegmentJob) -> Made:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import subprocess
 from pathlib import Path
@@ -421,3 +422,6 @@ def test_music_without_ffmpeg_or_file_is_a_clear_error(
     with pytest.raises(ConfigError, match=r"music.outro: .*gone.wav: no such file"):
         render(SHOW, output=music_files / "s.mp3", voices=voices, engine="fake", jobs=1)
 
+
+def test_workers_keep_freed_memory_where_the_c_library_is_glibc() -> None:
+    assert segments.keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
