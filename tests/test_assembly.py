@@ -1,6 +1,7 @@
+import numpy as np
 import pytest
 
-from podcast.assembly import OUTPUT_RATE, pause_after, samples, speech
+from podcast.assembly import OUTPUT_RATE, at_output_rate, joined, pause_after, samples, speech
 from podcast.engines import Clip
 from podcast.engines.fake import RATE, TRAILING_SILENCE, FakeEngine, tone
 from podcast.export import MP3_DELAY, MP3_FRAME, Encoding
@@ -67,3 +68,27 @@ def test_wav_segments_are_plain_pcm() -> None:
     assert encoding.trailing(1000, 500) == 500
     assert encoding.decoded(1500) == 1500 and encoding.lead == 0
     assert encoding.encode(b"\1\2") == b"\1\2"
+
+
+def sine_pcm(seconds: float, rate: int) -> bytes:
+    t = np.arange(int(seconds * rate)) / rate
+    return (8000 * np.sin(2 * np.pi * 300 * t)).astype("<i2").tobytes()
+
+
+def test_clips_at_other_rates_are_joined_at_the_output_rate() -> None:
+    one = Clip(sine_pcm(1.0, 16000), 16000)
+    two = Clip(sine_pcm(0.5, OUTPUT_RATE), OUTPUT_RATE)
+    turn = joined([one, two], [200])
+    assert turn.rate == OUTPUT_RATE
+    assert abs(len(turn.audio) / OUTPUT_RATE - (1.0 + 0.2 + 0.5)) < 0.01  # nothing to trim
+    (_, end), (second, _) = turn.spans
+    assert second - end == samples(200)
+
+
+def test_espeak_rate_clips_are_joined_at_their_rate_then_doubled() -> None:
+    clip = FakeEngine().synthesize("one two three", Voice())
+    turn = joined([clip, clip], [300])
+    assert turn.rate == RATE == OUTPUT_RATE // 2
+    audio, spans = at_output_rate(turn)
+    assert len(audio) == 2 * len(turn.audio)
+    assert spans == [(2 * a, 2 * b) for a, b in turn.spans]

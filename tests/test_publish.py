@@ -14,7 +14,7 @@ import soundfile
 from mutagen.id3 import ID3
 
 from podcast import export, loudness, segments
-from podcast.assembly import Joined
+from podcast.assembly import Joined, at_output_rate
 from podcast.assembly import doubled as doubled_rate
 from podcast.errors import OutputError
 from podcast.export import Encoding
@@ -425,3 +425,13 @@ def test_music_without_ffmpeg_or_file_is_a_clear_error(
 
 def test_workers_keep_freed_memory_where_the_c_library_is_glibc() -> None:
     assert segments.keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
+
+
+@pytest.mark.parametrize("rate", [RATE // 2, 16000])
+def test_a_turn_is_levelled_at_its_rate_or_at_the_output_rate(rate: int) -> None:
+    speech = speech_like(10, rate, seed=6)
+    turn = segments.level_turn(Joined(speech, rate, [(0, len(speech))]), -16.0, -1.5)
+    assert turn.rate == (rate if rate == RATE // 2 else RATE)
+    audio, _ = at_output_rate(turn)
+    assert lufs(audio) == pytest.approx(-16.0, abs=0.3)
+    assert exact_peak(audio) <= -1.45
