@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.run import Row, guests, table
+from bench.run import Row, best, guests, table
 from tests.conftest import FIXTURES
 
 
@@ -28,3 +28,13 @@ def test_table_prints_ratios_to_the_baselines() -> None:
         "| 1x | 100 | 1.0 min | 1.00 | 5.00 | 2.00 | 2.00 | 0.40 | 1.50 | 0.30 | 0.20 | 0.10 "
         "| 1.00 | 0.50 | 0.80 | 0.40 | 100 |"
     )
+
+
+def test_repeated_runs_keep_the_fastest_times_and_the_largest_memory() -> None:
+    one = Row(1, 100, 60.0, 1.0, 5.0, 2.0, 0.2, rss=100.0, plain=1.5)
+    one.changes = [("A", 0.5, 1.0)]
+    two = Row(1, 100, 60.0, 0.9, 5.5, 2.2, 0.1, rss=120.0, plain=1.4)
+    two.changes = [("A", 0.5, 0.8)]
+    kept = best([one, two])
+    assert (kept.floor, kept.naive, kept.cold, kept.unchanged) == (0.9, 5.0, 2.0, 0.1)
+    assert (kept.plain, kept.rss, kept.changes) == (1.4, 120.0, [("A", 0.5, 0.8)])
