@@ -16,7 +16,6 @@ from functools import lru_cache
 import numpy as np
 
 RATE = 44100
-SUB_BLOCK = RATE // 10  # 100 ms
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 OVERSAMPLE = 4
@@ -158,51 +157,57 @@ LIMITER_SLOPE = 2.5  # dB of gain per dB of loudness, when the limiter is workin
 
 
 def limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
-    """A look-ahead true-peak limiter at ``ceiling`` (linear), at RATE; see ``_limited``."""
+    """A look-ahead true-peak limiter at ``ceiling`` (linear), at RATE; see ``_plan``."""
     peaks = _oversampled_peaks(samples, NEAR * ceiling)
-    return _limited(samples, 1.0, peaks, ceiling, np.zeros(len(samples) // SUB_BLOCK), RATE)[0]
+    return _applied(samples, 1.0, _plan(peaks, 1.0, ceiling, RATE // 200), RATE // 200)
 
 
-def _limited(
-    samples: np.ndarray,
-    scale: float,
-    peaks: np.ndarray,
-    ceiling: float,
-    powers: np.ndarray,
-    rate: int,
-    measure: bool = True,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``samples * scale`` through the limiter, and its sub-block powers (``powers`` are
-    those of ``samples``; only the sub-blocks the limiter touched are measured again).
+def _plan(peaks: np.ndarray, scale: float, ceiling: float, block: int) -> np.ndarray | None:
+    """The limiter's gain for ``peaks * scale`` in blocks of ``block`` samples (5 ms);
+    None when no peak is over ``ceiling``.
 
-    The gain is planned in 5 ms blocks: each block's need, spread LOOKAHEAD_BLOCKS
-    either way (so the gain is already down when a peak comes, and comes back
-    slowly), then interpolated between block centres. It never exceeds what a sample
-    needs (between two block centres it lies between two plans, and each plan is at
-    most the need of every block within reach), so the gain is smooth, and exactly 1
-    away from the peaks, which are all it computes.
+    Each block's need is spread LOOKAHEAD_BLOCKS either way (so the gain is already
+    down when a peak comes, and comes back slowly), then interpolated between block
+    centres (``_gain_curve``). It never exceeds what a sample needs (between two block
+    centres it lies between two plans, and each plan is at most the need of every block
+    within reach), so the gain is smooth, and exactly 1 away from the peaks, which are
+    all it computes.
     """
-    blocks = powers * scale**2
     over = np.flatnonzero(peaks * scale > ceiling)
     if not len(over):
-        return samples * samples.dtype.type(scale), blocks  # float32 stays float32
-    block = rate // 200  # 5 ms
-    need = np.ones(-(-len(samples) // block))
+        return None
+    need = np.ones(-(-len(peaks) // block))
     np.minimum.at(need, over // block, ceiling / (peaks[over] * scale))
     plan = _running_min(need, LOOKAHEAD_BLOCKS)
-    plan = np.minimum(plan, _moving_average(plan, 2 * LOOKAHEAD_BLOCKS + 1))
-    result = samples * _gain_curve(plan * scale, len(samples), block, samples.dtype)
-    if not measure:
-        return result, blocks
-    size = rate // 10  # a sub-block
+    return np.minimum(plan, _moving_average(plan, 2 * LOOKAHEAD_BLOCKS + 1))
+
+
+def _applied(audio: np.ndarray, scale: float, plan: np.ndarray | None, block: int) -> np.ndarray:
+    """``audio * scale`` through the limiter's ``plan`` (blocks ``block`` samples long)."""
+    if plan is None:
+        return audio * audio.dtype.type(scale)  # float32 stays float32
+    return audio * _gain_curve(plan * scale, len(audio), block, audio.dtype)
+
+
+def _measured(
+    samples: np.ndarray, scale: float, plan: np.ndarray | None, powers: np.ndarray, rate: int
+) -> np.ndarray:
+    """Sub-block powers of ``samples * scale`` through the limiter: ``powers`` (those
+    of ``samples``) scaled, and the sub-blocks the limiter works in measured again."""
+    blocks = powers * scale**2
+    if plan is None:
+        return blocks
+    block, size = rate // 200, rate // 10
     working = np.flatnonzero(plan < 1.0)  # the gain is below 1 from one centre before
     reach = (working[:, None] + [-1, 1]) * block + block // 2  # to one centre after
     marked = np.zeros(len(blocks) + 1, dtype=bool)  # (two blocks: a sub-block or two)
     marked[np.clip(reach // size, 0, len(blocks))] = True
     frames = np.flatnonzero(marked[:-1])
-    rows = result[: len(blocks) * size].reshape(len(blocks), size)[frames]
+    whole = len(blocks) * size
+    gain = _gain_curve(plan * scale, len(samples), block, samples.dtype)[:whole]
+    rows = (samples[:whole] * gain).reshape(len(blocks), size)[frames]
     blocks[frames] = _powers(rows, rate)
-    return result, blocks
+    return blocks
 
 
 def _gain_curve(plan: np.ndarray, length: int, block: int, dtype: np.dtype) -> np.ndarray:
@@ -232,10 +237,11 @@ def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
 def leveled(
     samples: np.ndarray, target: float, ceiling: float, doubled: np.ndarray | None = None
 ) -> np.ndarray:
-    """Gain to ``target`` LUFS, then the limiter at ``ceiling`` dBTP; at RATE, or at
-    half RATE when ``doubled`` is the same audio at RATE (eSpeak's 22050 Hz: half the
-    samples to measure and limit). Peaks are always found at RATE: at 22050 Hz, a short
-    interpolator misses peaks of speech near 11 kHz by a quarter of a dB.
+    """Gain to ``target`` LUFS, then the limiter at ``ceiling`` dBTP; at RATE. When
+    ``doubled`` is the same audio at RATE (from eSpeak's 22050 Hz), loudness is measured
+    and the limiter planned on ``samples`` (half the samples), peaks are found on
+    ``doubled`` (at 22050 Hz a short interpolator misses peaks of speech near 11 kHz by
+    a quarter of a dB), and the gain is applied to ``doubled``, which is returned.
 
     The limiter takes loudness off the peaks (half a dB to a dB for eSpeak's speech),
     so a second pass adds back what the first lost, times LIMITER_SLOPE (under the
@@ -243,27 +249,25 @@ def leveled(
     within about 0.3 LU of the target.
     """
     rate = RATE if doubled is None else RATE // 2
+    source = samples if doubled is None else doubled  # where peaks are found, and the result
     powers = sub_blocks(samples, rate)
     level = _level(powers)
     if level <= ABSOLUTE_GATE:
-        return samples  # silence, or nearly: nothing to bring up
+        return source  # silence, or nearly: nothing to bring up
     limit_at = 10 ** (ceiling / 20)
     gain = target - level
-    source = samples if doubled is None else doubled  # where peaks are found
     size = np.abs(source)
     fine = size.copy()
     floor = NEAR * limit_at / 10 ** (gain / 20)
     _oversample(source, size, fine, floor, np.inf)
-    result, blocks = _limited(
-        samples, 10 ** (gain / 20), _peaks(fine, doubled), limit_at, powers, rate
-    )
-    lost = target - _level(blocks)
+    block = rate // 200  # 5 ms
+    plan = _plan(_peaks(fine, doubled), 10 ** (gain / 20), limit_at, block)
+    lost = target - _level(_measured(samples, 10 ** (gain / 20), plan, powers, rate))
     if lost > 0.1:
         gain += min(lost * LIMITER_SLOPE, 6.0)
         _oversample(source, size, fine, NEAR * limit_at / 10 ** (gain / 20), floor)  # the rest
-        peaks = _peaks(fine, doubled)
-        result, _ = _limited(samples, 10 ** (gain / 20), peaks, limit_at, powers, rate, False)
-    return result
+        plan = _plan(_peaks(fine, doubled), 10 ** (gain / 20), limit_at, block)
+    return _applied(source, 10 ** (gain / 20), plan, block * len(source) // len(samples))
 
 
 def _peaks(fine: np.ndarray, doubled: np.ndarray | None) -> np.ndarray:

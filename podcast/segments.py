@@ -218,14 +218,14 @@ def _encoded(
 
 
 def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:
-    """The turn levelled at the rate it was made when that is half the output rate
-    (eSpeak's: half the samples to measure and limit), else at the output rate."""
-    if turn.rate * 2 != loudness.RATE:
-        audio, spans = at_output_rate(turn)
-        return Joined(loudness.leveled(audio, target, ceiling), loudness.RATE, spans)
-    doubled, _ = at_output_rate(turn)
-    audio = loudness.leveled(turn.audio, target, ceiling, doubled)
-    return Joined(audio, turn.rate, turn.spans)
+    """The turn levelled, at the output rate. A turn made at half that rate (eSpeak's)
+    is measured and limited at its own rate: half the samples."""
+    audio, spans = at_output_rate(turn)
+    if turn.rate * 2 == loudness.RATE:
+        audio = loudness.leveled(turn.audio, target, ceiling, doubled=audio)
+    else:
+        audio = loudness.leveled(audio, target, ceiling)
+    return Joined(audio, loudness.RATE, spans)
 
 
 def _with_music(
