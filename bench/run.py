@@ -76,9 +76,8 @@ def guests(transcript: Path, wanted: str | None) -> list[tuple[str, float]]:
     if wanted and wanted not in counts:
         sys.exit(f"--change {wanted}: no such speaker; use one of {', '.join(counts)}")
     ranked = sorted((n for n in counts if n != NARRATOR), key=lambda n: -counts[n])
-    return [(name, counts[name] / sum(counts.values())) for name in [wanted] if name] or [
-        (name, counts[name] / sum(counts.values())) for name in ranked[:2]
-    ]
+    names = [wanted] if wanted else ranked[:2]
+    return [(name, counts[name] / sum(counts.values())) for name in names]
 
 
 def run_size(
