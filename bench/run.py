@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.texts import scaled
-from podcast import loudness
-from podcast.assembly import Joined, at_output_rate, bleep, joined, pcm16
-from podcast.engines import Clip, Engine, create
-from podcast.export import Encoding
-from podcast.render import load_transcript, plan
-from podcast.script import NARRATOR
-from podcast.segments import CODEC_MARGIN, ClipJob, keep_freed_memory, level_turn
+from podcast.audio import loudness
+from podcast.audio.clips import Joined, at_output_rate, bleep, joined, pcm16
+from podcast.audio.codec import Encoding
+from podcast.audio.turn import CODEC_MARGIN, level_turn
+from podcast.engines import Clip, Engine, Engines
+from podcast.plan import ClipJob, plan
+from podcast.production.pool import keep_freed_memory
+from podcast.source import load_transcript
+from podcast.transcript.model import NARRATOR
 
 ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "article.txt"
 PYTHON = sys.executable
@@ -140,8 +142,9 @@ def stages(source: str) -> dict[str, float]:
         start = time.perf_counter()
         loaded = load_transcript(path)
         parse = time.perf_counter() - start
-        engine = create("espeak")
-        jobs = plan(loaded, engine)
+        engines = Engines("espeak")
+        engine = engines.get("espeak")
+        jobs = plan(loaded, engines.identify)
         start = time.perf_counter()
         clips = [[_clip(engine, c) for c in job.clips] for job in jobs]
         synthesis = time.perf_counter() - start

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from podcast.render import load_transcript
+from podcast.source import load_transcript
 
 _SENTENCE_LINE = re.compile(r"[.!?…”’\"]$")
 
@@ -13,7 +13,7 @@ _SENTENCE_LINE = re.compile(r"[.!?…”’\"]$")
 def turn_texts(transcript: Path) -> list[tuple[str, str]]:
     """(voice, text) of every paragraph, exactly as our render speaks them."""
     loaded = load_transcript(transcript)
-    cast = loaded.book.cast(loaded.script.speakers)
+    cast = loaded.cast
     return [
         (cast[turn.speaker].voice, paragraph)
         for turn in loaded.script.turns

@@ -16,23 +16,17 @@ import click
 from tqdm import tqdm
 
 from podcast import __version__
-from podcast.audition import FOLDER, audition
-from podcast.cache import ClipCache, default_dir
+from podcast.audio.codec import FORMATS
 from podcast.engines import ENGINES, create
 from podcast.errors import PodcastError
-from podcast.export import FORMATS
-from podcast.render import (
-    BITRATES,
-    DEFAULT_BITRATE,
-    RenderResult,
-    load_transcript,
-    loudness_line,
-    render,
-)
-from podcast.script import guesses
-from podcast.speech import first_words
-from podcast.starter import init_voices
-from podcast.styles import NAMES, STYLES
+from podcast.production.store import Cache, default_dir
+from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats, summary
+from podcast.source import load_transcript
+from podcast.text import first_words
+from podcast.tools.audition import FOLDER, audition
+from podcast.tools.init import init_voices
+from podcast.transcript.notes import guesses
+from podcast.transcript.styles import NAMES, STYLES
 
 FILE = click.Path(path_type=Path, dir_okay=True)
 VOICES = click.option(
@@ -131,6 +125,7 @@ def render_command(
     engine: str,
 ) -> None:
     """Render TRANSCRIPT to output/<name>.mp3."""
+    style, fmt = split_formats(formats)
     with tqdm(total=0, unit="clip", desc="Synthesizing", leave=False, disable=None) as bar:
         result = render(
             transcript,
@@ -141,8 +136,8 @@ def render_command(
             jobs=jobs,
             use_cache=not no_cache,
             progress=functools.partial(_advance, bar),
-            style=next((f for f in formats if f in STYLES), None),
-            fmt=next((f for f in formats if f in FORMATS), None),
+            style=style,
+            fmt=fmt,
         )
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -153,23 +148,6 @@ def _advance(bar: tqdm, done: int, total: int) -> None:
     bar.total = total
     bar.n = done
     bar.refresh()
-
-
-def summary(result: RenderResult) -> str:
-    """The one line printed after a render."""
-    minutes, seconds = divmod(round(result.seconds), 60)
-    state = (
-        "up to date, nothing to do"
-        if result.up_to_date
-        else f"{result.synthesized} clips synthesized, {result.cached} from cache"
-    )
-    level = ""
-    if result.loudness is not None and result.true_peak is not None:
-        level = f", {loudness_line(result.loudness, result.true_peak)}"
-    return (
-        f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
-        f"{len(result.speakers)} speakers{level} ({state})"
-    )
 
 
 @main.command()
@@ -193,7 +171,7 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
     width = max(len(s) for s in script.speakers)
     for number, turn in enumerate(script.turns, start=1):
         how = f"{turn.how}+cont" if turn.continued else turn.how
-        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn)}")
+        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn.text)}")
     for guess in guesses(script):
         click.echo(f"Guessed: {guess}")
 
@@ -275,16 +253,19 @@ def cache() -> None:
 @friendly
 def info() -> None:
     """Where the cache is and what it holds."""
-    found = ClipCache(default_dir()).info()
-    click.echo(f"{found.path}: {found.clips} clips, {found.bytes / 2**20:.1f} MB")
+    found = Cache(default_dir()).info()
+    click.echo(
+        f"{found.path}: {found.clips} clips, {found.segments} segments, "
+        f"{found.bytes / 2**20:.1f} MB of at most {found.bound / 2**20:.0f} MB"
+    )
 
 
 @cache.command()
 @friendly
 def clear() -> None:
-    """Delete every cached clip."""
-    removed = ClipCache(default_dir()).clear()
-    click.echo(f"Removed {removed} clips from {default_dir()}")
+    """Delete every cached clip and segment."""
+    removed = Cache(default_dir()).clear()
+    click.echo(f"Removed {removed} clips and segments from {default_dir()}")
 
 
 if __name__ == "__main__":

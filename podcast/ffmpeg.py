@@ -7,6 +7,7 @@ import shutil
 INSTALL = (
     "install ffmpeg (apt install ffmpeg, brew install ffmpeg) or pip install 'podcast[ffmpeg]'"
 )
+"""What to tell a user who needs ffmpeg: said once, here."""
 
 
 def find_ffmpeg() -> str | None:

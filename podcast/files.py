@@ -1,5 +1,6 @@
 """Writing files so that nobody ever sees half of one: a temporary file in the same
-folder, renamed over the old one only once it is complete."""
+folder, renamed over the old one only once it is complete, with the permissions a
+newly created file gets (the umask), not the private ones of a temporary file."""
 
 from __future__ import annotations
 
@@ -12,28 +13,48 @@ from typing import BinaryIO
 from podcast.errors import OutputError
 
 
+def temporary_file(path: Path) -> tuple[BinaryIO, Path]:
+    """An open, empty temporary file beside ``path``. The one place files are opened for
+    writing: tests replace it to inject a full or unwritable disk."""
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    return os.fdopen(handle, "wb"), Path(name)
+
+
+def umask() -> int:
+    """The process's umask (reading it means setting it, so it is set back at once)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(
     path: Path,
     write: Callable[[BinaryIO], None],
-    before_rename: Callable[[], None] | None = None,
+    finish: Callable[[Path], None] | None = None,
 ) -> None:
-    """Write ``path`` through a temporary file; ``before_rename`` runs once it is
-    complete (to keep a backup of the old file, say). OSError is the caller's."""
+    """Write ``path`` through a temporary file. ``finish`` runs with the temporary
+    file's path once it is written and closed (to tag it, or keep a backup of the old
+    file), just before the rename. OSError is the caller's."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
-        with os.fdopen(handle, "wb") as raw:
+        raw, temp = temporary_file(path)
+    except OSError as error:
+        reason = error.strerror or error
+        raise OutputError(f"{path.parent}: cannot write there ({reason})") from error
+    try:
+        with raw:
             write(raw)
-        if before_rename:
-            before_rename()
+        if finish:
+            finish(temp)
+        os.chmod(temp, 0o666 & ~umask())
         os.replace(temp, path)
     finally:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
 
 
-def write_text(path: Path, text: str, before_rename: Callable[[], None] | None = None) -> None:
+def write_text(path: Path, text: str, finish: Callable[[Path], None] | None = None) -> None:
     """``write_atomically`` for UTF-8 text with \\n line ends; a failure is an OutputError."""
     try:
-        write_atomically(path, lambda raw: raw.write(text.encode("utf-8")), before_rename)
+        write_atomically(path, lambda raw: raw.write(text.encode("utf-8")), finish)
     except OSError as error:
         raise OutputError(f"{path}: cannot write it ({error.strerror or error})") from error

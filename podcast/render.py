@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -14,33 +14,26 @@ from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
 from podcast import __version__
-from podcast.assembly import Span
-from podcast.cache import default_dir
-from podcast.engines import create
-from podcast.errors import ConfigError, InputError
-from podcast.export import (
-    Chapter,
-    Encoding,
-    Tags,
-    format_of,
-    stored_loudness,
-    stored_render_key,
-    write_episode,
-)
-from podcast.planning import plan
-from podcast.script import Script, label_warnings
-from podcast.segments import Producer, SegmentJob, Setup, use_engine
-from podcast.sidefiles import chapters, side_paths, write_side_files
-from podcast.speech import Reading, spoken_script
-from podcast.styles import parse_transcript
-from podcast.timeline import Cue, Timeline
-from podcast.voices import VoiceBook, find_voices_file, load
-from podcast.voices import warnings as book_warnings
+from podcast.audio.codec import FORMATS, Encoding, format_of
+from podcast.audio.music import check as check_music
+from podcast.config.model import VoiceBook
+from podcast.engines import Engines
+from podcast.errors import ConfigError
+from podcast.plan import SegmentJob, plan
+from podcast.production.pool import Producer, Setup
+from podcast.production.store import default_dir
+from podcast.publish.chapters import Chapter, chapters
+from podcast.publish.episode import write_episode
+from podcast.publish.sidefiles import side_paths, write_side_files
+from podcast.publish.tags import Tags, stored_loudness, stored_render_key
+from podcast.publish.timeline import Cue, Span, Timeline
+from podcast.source import Loaded, load_transcript
+from podcast.transcript.model import NARRATOR
+from podcast.transcript.styles import STYLES
 
 Progress = Callable[[int, int], None]
 DEFAULT_BITRATE = 96
 BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
-MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
 
 
 @dataclass(frozen=True)
@@ -77,75 +70,6 @@ class RenderResult:
     """Every clip of speech and where it is (empty when up to date)."""
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """A transcript read, parsed and made speakable, with its voice book."""
-
-    path: Path
-    script: Script
-    book: VoiceBook
-    warnings: tuple[str, ...]
-
-
-def read_transcript(path: Path) -> tuple[str, list[str]]:
-    """The transcript's text and any warnings. UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(
-                f"{path}: larger than {MAX_BYTES // 2**20} MB, which is days of audio; "
-                "split the transcript into episodes"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError(f"{path}: no such file; check the transcript path") from error
-    except IsADirectoryError as error:
-        raise InputError(f"{path}: is a folder; give a transcript file") from error
-    except OSError as error:
-        raise InputError(f"{path}: cannot read it ({error.strerror})") from error
-    text, warnings = _decode(path, data)
-    if "\x00" in text:
-        raise InputError(f"{path}: looks like a binary file, not a transcript; give a text file")
-    if not any(c.isalnum() for c in text):
-        raise InputError(f"{path}: has no text to speak; give a transcript with words in it")
-    return text, warnings
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), []
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        warning = f"{path}: not UTF-8; read as Windows-1252 (save it as UTF-8 to be sure)"
-        return data.decode("cp1252", errors="replace"), [warning]
-
-
-def load_transcript(path: Path, voices: Path | None = None, style: str | None = None) -> Loaded:
-    """Read the transcript and the voice book; parse (in ``style``, else the detected
-    one) and make the text speakable."""
-    text, warnings = read_transcript(path)
-    book = load(find_voices_file(voices, path))
-    script = parse_transcript(
-        text,
-        style or _style_of(path),
-        interviewer=book.interviewer,
-        aliases=book.aliases(),
-        skip=book.skip,
-        narration=book.narration,
-    )
-    script = spoken_script(script, Reading.of(book))
-    if not script.turns:
-        raise InputError(f"{path}: no speakable text found; check it is a transcript")
-    warnings += label_warnings(script)
-    warnings += book_warnings(book, script.speakers, book.cast(script.speakers))
-    return Loaded(path, script, book, tuple(warnings))
-
-
-def _style_of(path: Path) -> str | None:
-    """Caption files are known by their extension; everything else by its content."""
-    return "captions" if path.suffix.lower() in (".vtt", ".srt") else None
-
-
 def default_output(transcript: Path, fmt: str | None = None) -> Path:
     """``output/<stem>.mp3`` (or another format's extension) under the current folder."""
     return Path("output") / f"{transcript.stem}.{fmt or 'mp3'}"
@@ -153,7 +77,7 @@ def default_output(transcript: Path, fmt: str | None = None) -> Path:
 
 def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
     """Fingerprint of everything that shapes the written file."""
-    payload = [__version__, [j.key(encoding) for j in jobs], asdict(tags)]
+    payload = [__version__, [j.key(encoding.fingerprint) for j in jobs], asdict(tags)]
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
@@ -172,23 +96,26 @@ def render(
     fmt: str | None = None,
 ) -> RenderResult:
     """Render a transcript into an episode file. ``style``: the transcript's (see
-    podcast.styles.STYLES), detected when None; ``fmt``: the audio format, else the
-    output's extension."""
+    podcast.transcript.styles.STYLES), detected when None; ``fmt``: the audio format,
+    else the output's extension; ``engine``: the engine for voices that name none."""
     if bitrate not in BITRATES:
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     loaded = load_transcript(transcript, voices, style)
     output = output or default_output(transcript, fmt)
     encoding = _encoding(loaded.book, format_of(output, fmt), bitrate)
-    speech = create(engine)
-    segment_jobs = plan(loaded, speech)
+    engines = Engines(engine)
+    engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
+    segment_jobs = plan(loaded, engines.identify)
+    for music in dict.fromkeys(job.music for job in segment_jobs if job.music):
+        check_music(music)
     tags = _tags(loaded)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
     summary = _summary(loaded, output)
     if _up_to_date(output, encoding, tags, loaded.book.output.side_files):
         return RenderResult(**summary, **_stored_summary(output), up_to_date=True)
-    use_engine(engine, speech)
     setup = Setup(engine, (cache_dir or default_dir()) if use_cache else None, encoding)
-    producer = Producer(setup, jobs or os.cpu_count() or 1, _counter(progress, len(segment_jobs)))
+    workers = jobs or os.cpu_count() or 1
+    producer = Producer(setup, engines, workers, _counter(progress, len(segment_jobs)))
     timeline = Timeline(loaded.script, encoding)
     segments = timeline.place(segment_jobs, producer.made(segment_jobs))
 
@@ -235,6 +162,31 @@ def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
     return chapters(loaded.script, timeline.spans, mode, timeline.samples, timeline.music_before)
 
 
+def summary(result: RenderResult) -> str:
+    """The one line that says what a render made."""
+    minutes, seconds = divmod(round(result.seconds), 60)
+    state = (
+        "up to date, nothing to do"
+        if result.up_to_date
+        else f"{result.synthesized} clips synthesized, {result.cached} from cache"
+    )
+    level = ""
+    if result.loudness is not None and result.true_peak is not None:
+        level = f", {loudness_line(result.loudness, result.true_peak)}"
+    return (
+        f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
+        f"{len(result.speakers)} speakers{level} ({state})"
+    )
+
+
+def split_formats(formats: Iterable[str]) -> tuple[str | None, str | None]:
+    """``--format`` values as (transcript style, audio format): each names one or the other."""
+    given = list(formats)
+    style = next((f for f in given if f in STYLES), None)
+    fmt = next((f for f in given if f in FORMATS), None)
+    return style, fmt
+
+
 def loudness_line(integrated: float, true_peak: float) -> str:
     """How the summary line and the episode's tag say the loudness."""
     return f"{integrated:.1f} LUFS, true peak {true_peak:.1f} dBTP"
@@ -263,15 +215,7 @@ def _summary(loaded: Loaded, output: Path) -> dict:
 def _tags(loaded: Loaded) -> Tags:
     episode = loaded.book.episode
     title = episode.title or loaded.script.title or loaded.path.stem
-    return Tags(
-        title=title,
-        artist=episode.author or episode.artist,
-        album=episode.show or episode.album,
-        number=episode.number,
-        date=episode.date,
-        description=episode.description,
-        cover=_cover(loaded.book),
-    )
+    return Tags(title, episode, _cover(loaded.book))
 
 
 def _cover(book: VoiceBook) -> Path | None:
@@ -279,10 +223,9 @@ def _cover(book: VoiceBook) -> Path | None:
     name = book.episode.cover
     if not name:
         return None
-    path = Path(name) if book.source is None else book.source.parent / name
+    path = book.path_of(name)
     if not path.is_file():
-        where = book.source or "voices.yaml"
-        raise ConfigError(f"{where}: episode.cover: {path}: no such file; give a JPEG or PNG")
+        raise ConfigError(f"{book.where}: episode.cover: {path}: no such file; give a JPEG or PNG")
     return path
 
 

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "article.txt"
-SAMPLE = Path(__file__).resolve().parents[1] / "podcast" / "data" / "sample.txt"
+from tests.helpers import ARTICLE
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +16,6 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
-
-
-def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture

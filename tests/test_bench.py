@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.run import Row, best, guests, table
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES
 
 
 def test_the_rates_changed_are_those_of_the_two_speakers_with_most_words() -> None:

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from podcast.engines import Clip, create, unknown_voices
-from podcast.export import Encoding
+from podcast.audio.codec import Encoding
+from podcast.config.model import Voice
+from podcast.engines import Clip, Engines, create, unknown_voices
+from podcast.plan import ClipJob, SegmentJob
+from podcast.production.pool import Producer, Setup
 from podcast.render import render
-from podcast.script import split_long
-from podcast.segments import ClipJob, Producer, SegmentJob, Setup
-from podcast.voices import Voice
-from tests.conftest import FIXTURES
-from tests.test_publish import ebur128
+from tests.helpers import FIXTURES, ebur128
 
 pytestmark = pytest.mark.engine
 
@@ -95,14 +94,6 @@ def test_voice_names_and_variants_are_validated(espeak) -> None:
     assert problems[1].startswith("unknown voice variant '+f33' in 'en-us+f33'; closest: f3")
 
 
-def test_long_turns_are_split_at_sentences() -> None:
-    text = " ".join(f"Sentence number {i} has exactly seven words." for i in range(100))
-    pieces = split_long(text, max_words=300)
-    assert len(pieces) == 3
-    assert all(len(p.split()) <= 300 and p.endswith(".") for p in pieces)
-    assert " ".join(pieces) == text
-
-
 def test_long_turn_is_spoken_whole(espeak) -> None:
     text = " ".join(f"Line {i} of a very long answer." for i in range(80))  # 560 words
     clip = espeak.synthesize(text, Voice(rate=300))
@@ -118,7 +109,8 @@ def test_parallel_turns_stay_in_order_under_load(tmp_path: Path) -> None:
     ]
     burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        producer = Producer(Setup("espeak", tmp_path, Encoding("wav")), workers=3)
+        setup = Setup("espeak", tmp_path, Encoding("wav"))
+        producer = Producer(setup, Engines("espeak"), workers=3)
         lengths = [stored.speech / 44100 for stored in producer.made(jobs)]
     finally:
         burner.kill()
@@ -171,7 +163,7 @@ def test_every_utterance_comes_out_the_first_time() -> None:
     """
     code = (
         "from podcast.engines import create\n"
-        "from podcast.voices import Voice\n"
+        "from podcast.config.model import Voice\n"
         "e = create('espeak')\n"
         "texts = [' '.join(['lantern harbor morning signal'] * n) for n in (50, 1, 50, 1)]\n"
         "seconds = [round(e.synthesize(t, Voice(rate=200)).seconds) for t in texts]\n"

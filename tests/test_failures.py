@@ -17,14 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mutagen.mp3 import MP3
 
-from podcast import export
+from podcast import files
 from podcast.cli import INTERRUPTED, main
-from podcast.engines import create
+from podcast.engines import Engines
 from podcast.engines.fake import FakeEngine
 from podcast.errors import EngineError, InputError, OutputError
-from podcast.planning import SEGMENT_WORDS
-from podcast.render import load_transcript, plan, render
-from podcast.speech import MAX_WORD, speakable
+from podcast.plan import SEGMENT_WORDS, SegmentJob, plan
+from podcast.production.pool import _submit
+from podcast.render import render
+from podcast.source import load_transcript
+from podcast.speakable.text import MAX_WORD, speakable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,7 +54,7 @@ def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[s
 
 
 def cached_clips(cache: Path) -> int:
-    return len(list((cache / "clips").glob("*/*.wav")))
+    return len(list((cache / "clips").glob("*/*.clip")))
 
 
 def live_in_session(session: int) -> list[int]:
@@ -148,7 +150,7 @@ def test_folder_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.Monke
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(export.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files, "temporary_file", refuse)
     with pytest.raises(OutputError, match=r"cannot write there \(Permission denied\)"):
         render(tmp_path / "talk.txt", output=tmp_path / "talk.mp3", engine="fake", jobs=1)
 
@@ -159,11 +161,13 @@ def test_disk_full_leaves_nothing_half_written(
     (tmp_path / "talk.txt").write_text(dialogue(6), encoding="utf-8")
     out = tmp_path / "talk.mp3"
     out.write_bytes(b"the previous episode")
-    real_fdopen = os.fdopen
+    real_temporary_file = files.temporary_file
 
     class Full:
-        def __init__(self, handle: int, mode: str) -> None:
-            self.file = real_fdopen(handle, mode)
+        """A temporary file on a disk that fills up after 20,000 bytes."""
+
+        def __init__(self, file) -> None:
+            self.file = file
             self.written = 0
 
         def __enter__(self) -> Full:
@@ -179,7 +183,11 @@ def test_disk_full_leaves_nothing_half_written(
                     raise OSError(errno.ENOSPC, "No space left on device")
                 self.file.write(chunk)
 
-    monkeypatch.setattr(export.os, "fdopen", Full)
+    def filling(path: Path):
+        file, temp = real_temporary_file(path)
+        return Full(file), temp
+
+    monkeypatch.setattr(files, "temporary_file", filling)
     with pytest.raises(OutputError) as caught:
         render(tmp_path / "talk.txt", output=out, engine="fake", jobs=1, use_cache=False)
     assert str(caught.value) == f"{out}: cannot write the episode (No space left on device)"
@@ -258,7 +266,7 @@ def test_one_megabyte_line_is_planned_in_bounded_segments(tmp_path: Path) -> Non
     path = tmp_path / "line.txt"
     path.write_text("HOST: " + "lorem ipsum dolor sit amet " * 40_000, encoding="utf-8")
     loaded = load_transcript(path)
-    jobs = plan(loaded, create("fake"))
+    jobs = plan(loaded, Engines("fake").identify)
     sizes = [sum(len(c.text.split()) for c in job.clips) for job in jobs]
     assert sum(sizes) == 200_000 and max(sizes) <= SEGMENT_WORDS
     assert {job.turn for job in jobs} == {0}
@@ -300,7 +308,7 @@ def test_twenty_thousand_turns(tmp_path: Path) -> None:
     path.write_text(dialogue(20_000, words=3), encoding="utf-8")
     started = time.monotonic()
     loaded = load_transcript(path)
-    jobs = plan(loaded, create("fake"))
+    jobs = plan(loaded, Engines("fake").identify)
     assert len(loaded.script.turns) == len(jobs) == 20_000
     assert time.monotonic() - started < 20
 
@@ -317,14 +325,18 @@ def test_speakable_never_fails_and_drops_only_the_unspeakable(text: str, speaker
 def test_input_error_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         load_transcript(tmp_path / "absent.txt")
+    result = CliRunner().invoke(main, ["turns", str(tmp_path / "absent.txt")])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"Error: {tmp_path / 'absent.txt'}: no such file; check the transcript path\n"
+    )
 
 
 def test_a_pool_broken_before_a_turn_is_handed_out_fails_that_turn_in_order() -> None:
     """pool.submit raises once a worker has died; the turn gets a failed future, so the
     crash is reported where it happened in turn order (it once escaped as a bug)."""
     from concurrent.futures.process import BrokenProcessPool
-
-    from podcast.segments import SegmentJob, _submit
 
     class Broken:
         def submit(self, *args: object) -> None:

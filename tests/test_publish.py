@@ -13,13 +13,16 @@ import pytest
 import soundfile
 from mutagen.id3 import ID3
 
-from podcast import export, loudness, segments
-from podcast.assembly import Joined, at_output_rate
-from podcast.assembly import doubled as doubled_rate
+from podcast.audio import loudness, turn
+from podcast.audio.clips import Joined, at_output_rate
+from podcast.audio.clips import doubled as doubled_rate
+from podcast.audio.codec import LAME_GAIN, Encoding
 from podcast.errors import OutputError
-from podcast.export import Encoding
+from podcast.plan import SegmentJob
+from podcast.production.pool import keep_freed_memory
+from podcast.publish import episode
 from podcast.render import render
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, ebur128, ffmpeg
 
 RATE = loudness.RATE
 MAGAZINE = FIXTURES / "magazine.txt"
@@ -33,24 +36,6 @@ def sine(frequency: float, dbfs: float, seconds: float, phase: float = 0.0) -> n
 
 def lufs(samples: np.ndarray) -> float:
     return loudness.integrated(loudness.sub_blocks(samples))
-
-
-def ffmpeg() -> str:
-    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
-    return str(imageio_ffmpeg.get_ffmpeg_exe())
-
-
-def ebur128(path: Path) -> tuple[float, float]:
-    """Integrated loudness and true peak as ffmpeg's ebur128 filter measures them."""
-    run = subprocess.run(
-        [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-filter_complex",
-         "ebur128=peak=true", "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    summary = run.stderr[run.stderr.rindex("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])  # type: ignore[index]
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)[1])  # type: ignore[index]
-    return integrated, peak
 
 
 # ---------------------------------------------------------------- loudness arithmetic
@@ -166,18 +151,18 @@ def test_sparse_true_peak_matches_full_oversampling() -> None:
     assert loudness.db(loudness.true_peak(signal)) == pytest.approx(exact_peak(signal), abs=0.1)
 
 
-@pytest.mark.parametrize("retries", [0, segments.PEAK_RETRIES])
+@pytest.mark.parametrize("retries", [0, turn.PEAK_RETRIES])
 def test_a_segment_the_codec_pushes_over_the_limit_is_made_again(
     retries: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # With no margin for the codec, MP3 encoding pushes noisy speech over the limit:
     # the segment is then limited harder until what was written is under it.
-    monkeypatch.setattr(segments, "CODEC_MARGIN", 0.0)
-    monkeypatch.setattr(segments, "PEAK_RETRIES", retries)
+    monkeypatch.setattr(turn, "CODEC_MARGIN", 0.0)
+    monkeypatch.setattr(turn, "PEAK_RETRIES", retries)
     speech = voiced(10, RATE // 2)
-    turn = Joined(speech, RATE // 2, [(0, len(speech))])
-    job = segments.SegmentJob(clips=(), gaps=(), after=0, label="turn 1")
-    stored = segments.finish(turn, job, Encoding())
+    joined = Joined(speech, RATE // 2, [(0, len(speech))])
+    job = SegmentJob(clips=(), gaps=(), after=0, label="turn 1")
+    stored = turn.finish(joined, job, Encoding())
     assert (loudness.db(stored.peak) <= -1.0) == (retries > 0)
 
 
@@ -187,7 +172,7 @@ def test_lame_scales_by_0_95_as_the_pipeline_assumes() -> None:
     decoded = encoding.decode(encoding.encode(pcm))
     assert decoded is not None
     ratio = np.std(decoded[5000:-5000]) / np.std(sine(440, -6, 3)[5000:-5000])
-    assert 20 * np.log10(ratio) == pytest.approx(export.LAME_GAIN, abs=0.02)
+    assert 20 * np.log10(ratio) == pytest.approx(LAME_GAIN, abs=0.02)
 
 
 # ---------------------------------------------------------------- rendered episodes
@@ -310,8 +295,8 @@ def test_formats_through_ffmpeg(tmp_path: Path, suffix: str) -> None:
 def test_without_ffmpeg_the_error_says_how_to_get_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(export, "find_ffmpeg", lambda: None)
-    with pytest.raises(OutputError, match=r"writing \.m4a needs ffmpeg: install it"):
+    monkeypatch.setattr(episode, "find_ffmpeg", lambda: None)
+    with pytest.raises(OutputError, match=r"writing \.m4a needs ffmpeg: install ffmpeg"):
         render(MAGAZINE, output=tmp_path / "m.m4a", engine="fake", jobs=1)
     assert not (tmp_path / "m.m4a").exists()
 
@@ -409,7 +394,7 @@ def test_intro_ducked_under_the_first_words_stings_and_outro(music_files: Path) 
 def test_music_without_ffmpeg_or_file_is_a_clear_error(
     music_files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from podcast import music
+    from podcast.audio import music
     from podcast.errors import ConfigError
 
     (music_files / "theme.m4a").write_bytes(b"not audio libsndfile knows")
@@ -424,14 +409,14 @@ def test_music_without_ffmpeg_or_file_is_a_clear_error(
 
 
 def test_workers_keep_freed_memory_where_the_c_library_is_glibc() -> None:
-    assert segments.keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
+    assert keep_freed_memory() == (platform.libc_ver()[0] == "glibc")
 
 
 @pytest.mark.parametrize("rate", [RATE // 2, RATE])  # eSpeak's, and any other engine's
 def test_a_turn_comes_back_levelled_at_the_output_rate(rate: int) -> None:
     speech = speech_like(10, rate, seed=6)
-    turn = segments.level_turn(Joined(speech, rate, [(0, len(speech))]), -16.0, -1.5)
-    assert turn.rate == RATE and turn.spans == [(0, len(speech) * RATE // rate)]
-    audio, _ = at_output_rate(turn)
+    levelled = turn.level_turn(Joined(speech, rate, [(0, len(speech))]), -16.0, -1.5)
+    assert levelled.rate == RATE and levelled.spans == [(0, len(speech) * RATE // rate)]
+    audio, _ = at_output_rate(levelled)
     assert lufs(audio) == pytest.approx(-16.0, abs=0.3)
     assert exact_peak(audio) <= -1.45

@@ -5,8 +5,10 @@ import pytest
 from mutagen.mp3 import MP3
 
 from podcast.errors import ConfigError, InputError, OutputError
-from podcast.render import load_transcript, read_transcript, render
-from tests.conftest import FIXTURES
+from podcast.render import render
+from podcast.source import load_transcript
+from podcast.transcript.read import read_text
+from tests.helpers import FIXTURES
 
 MAGAZINE = FIXTURES / "magazine.txt"
 
@@ -87,7 +89,7 @@ def test_bad_transcripts_are_refused(tmp_path: Path, content: bytes, message: st
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
     with pytest.raises(InputError, match=message):
-        read_transcript(path)
+        read_text(path)
 
 
 def test_missing_transcript(tmp_path: Path) -> None:
@@ -100,7 +102,7 @@ def test_encodings(tmp_path: Path) -> None:
     for encoding, expected in (("utf-16", []), ("utf-8-sig", []), ("cp1252", ["Windows-1252"])):
         path = tmp_path / f"{encoding}.txt"
         path.write_bytes(text.encode(encoding))
-        decoded, warnings = read_transcript(path)
+        decoded, warnings = read_text(path)
         assert decoded.lstrip("\ufeff") == text
         assert [w for w in expected if any(w in x for x in warnings)] == expected
 

@@ -1,17 +1,10 @@
-from collections import Counter
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podcast.script import INTERVIEWER, NARRATOR, Script, parse, split_label, words
-from tests.conftest import fixture_text
-
-
-def nothing_lost(source: str, script: Script) -> bool:
-    said = [w for t in script.turns for w in words(t.text)]
-    removed = [w for text in (*script.labels, *script.skipped) for w in words(text)]
-    return Counter(words(source)) == Counter(said + removed)
+from podcast.transcript.model import INTERVIEWER, NARRATOR, Script
+from podcast.transcript.qa import parse, split_label
+from tests.helpers import fixture_text, nothing_lost
 
 
 def table(script: Script) -> list[tuple[str, str]]:

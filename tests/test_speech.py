@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from podcast.engines import create
-from podcast.planning import ASIDE_PAUSE, BLEEP_MS, Piece, pieces, plan
-from podcast.render import load_transcript, render
-from podcast.saying import number_words, ordinal_words, say_written_forms
-from podcast.speech import Reading, speakable
-from podcast.voices import NARRATOR_VOICE, Pronunciation
+from podcast.config.model import NARRATOR_VOICE
+from podcast.engines import Engines
+from podcast.plan import ASIDE_PAUSE, BLEEP_MS, Piece, pieces, plan
+from podcast.render import render
+from podcast.source import load_transcript
+from podcast.speakable.pronounce import Pronunciation
+from podcast.speakable.text import Reading, speakable
+from podcast.speakable.written import number_words, ordinal_words, say_written_forms
 
 
 @pytest.mark.parametrize(
@@ -93,7 +95,7 @@ def test_pieces_split_at_markers() -> None:
 def test_plan_uses_narrator_voice_for_asides_and_a_tone_for_bleeps(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("HOST: It was s— awful. [They both laugh.] Really.\n", encoding="utf-8")
-    (job,) = plan(load_transcript(path), create("fake"))
+    (job,) = plan(load_transcript(path), Engines("fake").identify)
     kinds = [(c.text, c.voice == NARRATOR_VOICE, c.bleep) for c in job.clips]
     assert kinds == [
         ("It was", False, 0),

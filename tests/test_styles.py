@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podcast.script import NARRATOR
-from podcast.styles import STYLES, detect, parse_transcript
-from tests.conftest import FIXTURES
-from tests.test_script import nothing_lost
+from podcast.errors import InputError
+from podcast.transcript.model import NARRATOR
+from podcast.transcript.styles import STYLES, detect, parse_transcript
+from tests.helpers import FIXTURES, nothing_lost
 
 STYLE_FIXTURES = FIXTURES / "styles"
 
@@ -185,7 +185,7 @@ def test_messy_q_and_a() -> None:
 def test_format_override_and_unknown_style() -> None:
     text = "alice: hi\nbob: hello\n"
     assert [t.speaker for t in parse_transcript(text, "chat").turns] == ["alice", "bob"]
-    with pytest.raises(ValueError, match="unknown style 'opera'"):
+    with pytest.raises(InputError, match="unknown transcript style 'opera'"):
         parse_transcript(text, "opera")
 
 
@@ -237,7 +237,7 @@ def test_old_mac_and_windows_line_endings(name: str) -> None:
 
 
 def test_production_cues_leave_a_pause_before_the_next_turn() -> None:
-    from podcast.script import CUE_PAUSE
+    from podcast.transcript.qa import CUE_PAUSE
 
     script = parse_transcript(read("broadcast.txt"))
     paused = [(t.speaker, t.text.split()[0]) for t in script.turns if t.pause_before]

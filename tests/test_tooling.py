@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
 from podcast.cli import main
-from podcast.render import load_transcript
-from podcast.voices import load
-from tests.conftest import FIXTURES
+from podcast.config.load import load
+from podcast.source import load_transcript
+from podcast.transcript.model import NARRATOR
+from tests.helpers import FIXTURES
 
 MAGAZINE = str(FIXTURES / "magazine.txt")
 
@@ -31,7 +34,7 @@ def test_init_writes_a_valid_commented_book_with_distinct_voices() -> None:
     assert okafor.aliases == ("OKAFOR",) and okafor.gender == "female"
     assert book.interviewer == "THE HARBOR REVIEW"
     loaded = load_transcript(Path(MAGAZINE), Path("voices.yaml"))
-    cast = loaded.book.cast(loaded.script.speakers)
+    cast = loaded.cast
     assert len({v.voice for v in cast.values()}) == len(cast) == 4
     assert "+f" in cast["DANA OKAFOR"].voice and "+f" in cast["PRIYA LINDQVIST"].voice
     assert loaded.warnings == ()
@@ -92,3 +95,18 @@ def test_audition_one_speaker_by_surname_and_without_transcript() -> None:
     ]
     missing = run("audition", MAGAZINE, "--speaker", "zed", "--engine", "fake")
     assert missing.exit_code == 2 and missing.stderr.startswith("Error: no speaker 'zed'; ")
+
+
+@pytest.mark.parametrize(
+    "name", ["chat.log", "screenplay.fountain", "festival.vtt", "session.srt", "show.md"]
+)
+def test_init_writes_exactly_the_speakers_turns_finds(name: str) -> None:
+    """init reads through the same door as turns: style detection included (it once
+    parsed everything as Q&A: no speakers for a chat log, FADE IN for a screenplay)."""
+    path = str(FIXTURES / "styles" / name)
+    turns = json.loads(run("turns", path, "--json").stdout)
+    expected = [s for s in dict.fromkeys(row["speaker"] for row in turns) if s != NARRATOR]
+    assert len(expected) >= 2
+    result = run("init", path)
+    assert result.stdout == f"Wrote voices.yaml: {len(expected)} speakers\n"
+    assert [s.name for s in load(Path("voices.yaml")).speakers] == expected

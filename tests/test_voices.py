@@ -2,18 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from podcast.config.cast import PALETTE, cast, warnings
+from podcast.config.load import find_voices_file, load, loads
+from podcast.config.model import NARRATOR_VOICE, Pauses, Voice, VoiceBook
 from podcast.errors import ConfigError
-from podcast.voices import (
-    NARRATOR_VOICE,
-    PALETTE,
-    Pauses,
-    Voice,
-    VoiceBook,
-    find_voices_file,
-    load,
-    loads,
-    warnings,
-)
 
 REPO_VOICES = Path(__file__).resolve().parents[1] / "voices.yaml"
 
@@ -96,13 +88,13 @@ def test_yaml_never_runs_code() -> None:
 def test_cast_gives_unknown_speakers_distinct_stable_voices() -> None:
     book = VoiceBook()
     names = ["Narrator", "ANA", "BEN", "CLEO", "DEV"]
-    cast = book.cast(names)
-    assert cast["Narrator"] == NARRATOR_VOICE
-    voices = [cast[n].voice for n in names]
-    assert len(set(voices)) == len(voices)
-    assert all(cast[n].voice in {p.voice for p in PALETTE} for n in names[1:])
-    assert book.cast(list(reversed(names)))["ANA"].voice in {p.voice for p in PALETTE}
-    assert VoiceBook().cast(names) == cast
+    voices = cast(book, names)
+    assert voices["Narrator"] == NARRATOR_VOICE
+    names_voices = [voices[n].voice for n in names]
+    assert len(set(names_voices)) == len(names_voices)
+    assert all(voices[n].voice in {p.voice for p in PALETTE} for n in names[1:])
+    assert cast(book, list(reversed(names)))["ANA"].voice in {p.voice for p in PALETTE}
+    assert cast(VoiceBook(), names) == voices
 
 
 def test_lookup_order(tmp_path: Path) -> None:
@@ -133,10 +125,10 @@ def test_pronunciations_short_and_long_form() -> None:
 
 def test_gender_picks_a_palette_voice_of_that_gender() -> None:
     book = loads("speakers:\n  ANA: {gender: female}\n  BO: {gender: male, rate: 200}\n")
-    cast = book.cast(["ANA", "BO", "CY"])
-    assert "+f" in cast["ANA"].voice and "+m" in cast["BO"].voice
-    assert cast["BO"].rate == 200
-    assert len({v.voice for v in cast.values()}) == 3
+    voices = cast(book, ["ANA", "BO", "CY"])
+    assert "+f" in voices["ANA"].voice and "+m" in voices["BO"].voice
+    assert voices["BO"].rate == 200
+    assert len({v.voice for v in voices.values()}) == 3
 
 
 def test_bad_gender_is_a_problem() -> None:
@@ -150,8 +142,8 @@ def test_warnings_for_absent_speakers_and_shared_voices() -> None:
         "speakers:\n  ANA: {voice: en-us}\n  BO: {voice: en-us}\n  ZED: {voice: en-gb}\n",
         Path("v.yaml"),
     )
-    cast = book.cast(["ANA", "BO"])
-    assert warnings(book, ["ANA", "BO"], cast) == [
+    voices = cast(book, ["ANA", "BO"])
+    assert warnings(book, ["ANA", "BO"], voices) == [
         "v.yaml: not in this transcript: ZED; check the names",
         "ANA and BO have the same voice; give one of them another",
     ]

@@ -1,16 +1,19 @@
 """Speech engines: a small protocol, the eSpeak NG adapter (via pyttsx3) and a fake for tests.
 
 Engines synthesize, nothing else: text and a Voice in, a Clip of 16-bit mono PCM out.
+A voice names its engine (``kind:name``; a plain name is the default engine's), and
+``Engines`` holds one engine of each kind, made when first needed, for one process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from podcast.errors import EngineError
-from podcast.voices import Voice
+from podcast.config.model import Voice
+from podcast.errors import ConfigError, EngineError
 
 ENGINES = ("espeak", "fake")
 
@@ -87,8 +90,6 @@ def create(name: str) -> Engine:
 
 def unknown_voices(engine: Engine, wanted: Iterable[str]) -> list[str]:
     """One message per voice name the engine does not know, each with the closest real names."""
-    import difflib
-
     names = {v.name.casefold() for v in engine.voices()}
     variants = {v.name.casefold() for v in engine.variants()}
     problems = []
@@ -103,3 +104,42 @@ def unknown_voices(engine: Engine, wanted: Iterable[str]) -> list[str]:
             hint = f"closest: {', '.join(near)}" if near else "run 'podcast voices' to list them"
             problems.append(f"unknown voice variant '+{variant}' in '{spec}'; {hint}")
     return problems
+
+
+class Engines:
+    """One engine of each kind, made when first asked for, for this process only: the
+    render's process has its own, and so does every worker."""
+
+    def __init__(self, default: str = "espeak") -> None:
+        self.default = default
+        """The kind that speaks voices that name no engine."""
+        self._made: dict[str, Engine] = {}
+
+    def kind(self, voice: Voice) -> str:
+        """Which kind of engine speaks ``voice``."""
+        return voice.engine or self.default
+
+    def get(self, kind: str) -> Engine:
+        """The engine of this kind, made on first use."""
+        if kind not in self._made:
+            self._made[kind] = create(kind)
+        return self._made[kind]
+
+    def speaking(self, voice: Voice) -> Engine:
+        """The engine that speaks ``voice``."""
+        return self.get(self.kind(voice))
+
+    def identify(self, voice: Voice) -> str:
+        """The engine of ``voice`` and its version, for cache keys."""
+        engine = self.speaking(voice)
+        return f"{engine.name} {engine.version}"
+
+    def check(self, voices: Mapping[str, Voice], where: str) -> None:
+        """Every voice must exist before anything is synthesized (a typo would keep the
+        previous voice); all problems at once, each naming the speaker."""
+        problems = []
+        for speaker, voice in voices.items():
+            found = unknown_voices(self.speaking(voice), [voice.voice])
+            problems += [f"{where}: {speaker}: {problem}" for problem in found]
+        if problems:
+            raise ConfigError("\n".join(dict.fromkeys(problems)))

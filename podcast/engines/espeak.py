@@ -35,10 +35,10 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+from podcast.config.model import Voice
 from podcast.engines import Clip, VoiceInfo
 from podcast.errors import EngineError
-from podcast.script import split_long
-from podcast.voices import Voice
+from podcast.text import split_long
 
 MAX_WORDS = 300
 _GENDERS = {0: "unknown", 1: "male", 2: "female"}

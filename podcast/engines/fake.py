@@ -8,9 +8,9 @@ import time
 from array import array
 from functools import lru_cache
 
+from podcast.config.model import Voice
 from podcast.engines import Clip, VoiceInfo
 from podcast.errors import EngineError
-from podcast.voices import Voice
 
 RATE = 22050
 TRAILING_SILENCE = 0.25  # seconds, like eSpeak's own end pause

@@ -1,265 +1,32 @@
-"""voices.yaml -> a typed, frozen VoiceBook. Every problem names the file, the key and a fix."""
+"""voices.yaml -> a VoiceBook. Every problem names the file, the key and a fix, and
+all of them are reported at once."""
 
 from __future__ import annotations
 
 import datetime
 import difflib
-import hashlib
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from podcast.errors import ConfigError
-from podcast.script import NARRATOR, is_part_of
-
-VOICES_FILE = "voices.yaml"
-
-
-@dataclass(frozen=True)
-class Voice:
-    """How one speaker sounds."""
-
-    voice: str = "en-us"
-    """eSpeak NG voice, optionally with a variant: ``en-us``, ``en-gb-x-rp``, ``en-us+f3``."""
-    rate: int = 170
-    """Speaking rate in words per minute (80-450)."""
-    pitch: int = 50
-    """Base pitch, 0-99 (50 is the voice's normal pitch)."""
-    volume: float = 1.0
-    """Volume, 0-1."""
-    pan: float = 0.0
-    """Stereo position, -1 (left) to 1 (right); used when output.channels is 2."""
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """A speaker configured in voices.yaml."""
-
-    name: str
-    """The speaker's canonical name, as written in the transcript's labels."""
-    voice: Voice
-    """The speaker's resolved voice (defaults filled in)."""
-    aliases: tuple[str, ...] = ()
-    """Other labels that mean this speaker (``WILLIAMS`` for ``ALLISON WILLIAMS``)."""
-    gender: str | None = None
-    """female or male: a speaker with no voice of their own gets one of this gender."""
-    has_voice: bool = False
-    """True when the entry sets the voice itself (not only rate, pitch or volume)."""
-
-
-@dataclass(frozen=True)
-class Pauses:
-    """Silences between pieces of speech, in milliseconds."""
-
-    paragraph: int = 350
-    """Between paragraphs of one turn."""
-    turn: int = 500
-    """Between two turns of the same speaker."""
-    speaker_change: int = 800
-    """Between turns of different speakers."""
-    dash: int = 250
-    """For an em dash inside a sentence (``word — word``)."""
-    ellipsis: int = 450
-    """For an ellipsis (``...`` or ``…``)."""
-
-
-@dataclass(frozen=True)
-class Episode:
-    """Tags written into the episode file."""
-
-    title: str | None = None
-    """Episode title; the transcript's first line or file name when unset."""
-    show: str | None = None
-    """The show's name (ID3 album)."""
-    author: str | None = None
-    """The host or author (ID3 artist)."""
-    number: str | None = None
-    """Episode number (ID3 track)."""
-    date: str | None = None
-    """Release date, 2026-11-25."""
-    description: str | None = None
-    """A sentence or two about the episode (ID3 comment)."""
-    cover: str | None = None
-    """Cover art: a JPEG or PNG file, relative to voices.yaml."""
-    artist: str | None = None
-    """Same as author (older name)."""
-    album: str | None = None
-    """Same as show (older name)."""
-
-
-@dataclass(frozen=True)
-class MusicSettings:
-    """Music files (WAV works anywhere; FLAC, OGG and MP3 through libsndfile; others need
-    ffmpeg), relative to voices.yaml."""
-
-    intro: str | None = None
-    """Played before the first words."""
-    outro: str | None = None
-    """Played after the last words."""
-    between_sections: str | None = None
-    """A short sting before every section after the first."""
-    duck: bool = False
-    """The intro goes on, quietly, under the first words."""
-    lead: float = 3.0
-    """With duck: seconds of intro before the first words."""
-    fade_in: float = 0.5
-    """Seconds."""
-    fade_out: float = 2.0
-    """Seconds."""
-
-
-@dataclass(frozen=True)
-class Output:
-    """How the episode file is made."""
-
-    loudness: float | None = -16.0
-    """Integrated loudness in LUFS (-16 is Apple Podcasts' figure); null: leave levels."""
-    true_peak: float = -1.0
-    """Highest true peak, in dBTP."""
-    channels: int = 1
-    """1 (mono) or 2 (stereo, each speaker at their pan)."""
-    chapters: str = "auto"
-    """sections, questions, none, or auto (sections when the transcript has them)."""
-    side_files: bool = True
-    """Write .vtt, .srt, .chapters.json and .transcript.json beside the episode."""
-
-
-@dataclass(frozen=True)
-class Pronunciation:
-    """A whole-word replacement applied before synthesis."""
-
-    word: str
-    """The word as written in the transcript."""
-    say: str
-    """What to say instead: a respelling, or eSpeak phonemes in ``[[...]]``."""
-    match_case: bool = False
-    """Replace only where the case matches exactly."""
-    speakers: tuple[str, ...] = ()
-    """Only in these speakers' turns (all speakers when empty)."""
-
-
-# Distinct voices for speakers with no entry; chosen by name, the same on every render.
-PALETTE: tuple[Voice, ...] = (
-    Voice("en-us+m3", pitch=45),
-    Voice("en-us+f3", pitch=55),
-    Voice("en-gb+m7", pitch=40),
-    Voice("en-us+f5", pitch=60),
-    Voice("en-gb-scotland+m1", pitch=50),
-    Voice("en-029+f2", pitch=55),
-    Voice("en-us-nyc+m2", pitch=45),
-    Voice("en-gb+f4", pitch=50),
+from podcast.config.model import (
+    GENDERS,
+    NARRATOR_VOICE,
+    VOICES_FILE,
+    Episode,
+    MusicSettings,
+    Output,
+    Pauses,
+    Speaker,
+    Voice,
+    VoiceBook,
 )
-NARRATOR_VOICE = Voice("en-gb-x-rp", rate=165, pitch=45)
-GENDERS = ("female", "male")
-
-
-def gender_of(voice: Voice) -> str | None:
-    """female or male for a palette-style voice (``+f3`` or ``+m3``), else None."""
-    variant = voice.voice.partition("+")[2][:1].lower()
-    return {"f": "female", "m": "male"}.get(variant)
-
-
-@dataclass(frozen=True)
-class VoiceBook:
-    """Everything voices.yaml configures."""
-
-    defaults: Voice = Voice()
-    """Settings every speaker starts from."""
-    narrator: Voice = NARRATOR_VOICE
-    """The narrator's voice (intro, closing lines, titles)."""
-    interviewer: str | None = None
-    """The speaker who asks the unlabeled questions; detected when unset."""
-    speakers: tuple[Speaker, ...] = ()
-    """Configured speakers."""
-    pauses: Pauses = Pauses()
-    """Silences between turns and paragraphs."""
-    episode: Episode = Episode()
-    """Tags for the episode file."""
-    pronunciations: tuple[Pronunciation, ...] = ()
-    """Whole-word replacements."""
-    skip: tuple[re.Pattern[str], ...] = ()
-    """Lines never to speak (regular expressions searched in each line)."""
-    narration: bool = True
-    """Read scene headings and action lines of a screenplay (false: skip them)."""
-    censor: str = "bleep"
-    """Censored words (``f***``, ``s—``): bleep, skip or read."""
-    asides: str = "narrator"
-    """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
-    output: Output = Output()
-    """Loudness, channels, chapters and side files."""
-    music: MusicSettings = MusicSettings()
-    """Intro, outro and between-section music."""
-    source: Path | None = field(default=None, compare=False)
-    """The file this was read from; None for the built-in defaults."""
-
-    def aliases(self) -> dict[str, str]:
-        """Every configured name and alias -> the canonical speaker name."""
-        table: dict[str, str] = {}
-        for speaker in self.speakers:
-            for name in (speaker.name, *speaker.aliases):
-                table[name] = speaker.name
-        return table
-
-    def speaker(self, name: str) -> Speaker | None:
-        """The configured speaker with this name or alias (case-insensitive).
-
-        A one-word entry also matches a full name it is the surname or first name of.
-        """
-        key = name.casefold()
-        for speaker in self.speakers:
-            if key in {n.casefold() for n in (speaker.name, *speaker.aliases)}:
-                return speaker
-        for speaker in self.speakers:
-            if len(speaker.name.split()) == 1 and is_part_of(speaker.name, name):
-                return speaker
-        return None
-
-    def cast(self, names: Sequence[str]) -> dict[str, Voice]:
-        """A voice for every speaker name: configured, narrator, or a distinct palette voice."""
-        voices: dict[str, Voice] = {}
-        for name in names:
-            configured = self.speaker(name)
-            if configured and configured.has_voice:
-                voices[name] = configured.voice
-            elif name == NARRATOR:
-                voices[name] = self.narrator
-        taken = {v.voice for v in voices.values()}
-        for name in names:
-            if name not in voices:
-                configured = self.speaker(name)
-                voices[name] = self._palette_voice(name, taken, configured)
-                taken.add(voices[name].voice)
-        return voices
-
-    def _palette_voice(self, name: str, taken: set[str], configured: Speaker | None) -> Voice:
-        gender = configured.gender if configured else None
-        palette = [v for v in PALETTE if not gender or gender_of(v) == gender]
-        start = int(hashlib.sha1(name.casefold().encode()).hexdigest(), 16) % len(palette)
-        order = palette[start:] + palette[:start]
-        choice = next((v for v in order if v.voice not in taken), order[0])
-        if configured:  # rate, pitch or volume set without a voice: keep them
-            return replace(configured.voice, voice=choice.voice)
-        return replace(choice, rate=self.defaults.rate, volume=self.defaults.volume)
-
-
-def warnings(book: VoiceBook, speakers: Sequence[str], cast: Mapping[str, Voice]) -> list[str]:
-    """Configured speakers the transcript never uses; speakers who would sound the same."""
-    where = str(book.source or VOICES_FILE)
-    found = []
-    absent = [s.name for s in book.speakers if not any(book.speaker(n) is s for n in speakers)]
-    if absent:
-        found.append(f"{where}: not in this transcript: {', '.join(absent)}; check the names")
-    same: dict[Voice, list[str]] = {}
-    for name, voice in cast.items():
-        same.setdefault(voice, []).append(name)
-    for names in same.values():
-        if len(names) > 1:
-            found.append(f"{' and '.join(names)} have the same voice; give one of them another")
-    return found
+from podcast.errors import ConfigError
+from podcast.speakable.pronounce import Pronunciation
 
 
 def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | None:

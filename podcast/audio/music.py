@@ -4,18 +4,16 @@ the first words."""
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import soundfile
 
-from podcast import loudness
+from podcast.audio import loudness
 from podcast.errors import ConfigError
 from podcast.ffmpeg import INSTALL, find_ffmpeg
+from podcast.plan import Music
 
 RATE = loudness.RATE
 BELOW_SPEECH = 4.0  # LU: music sits this far under the speech's loudness
@@ -23,26 +21,9 @@ DUCK = -15.0  # dB: the intro's level under the first words
 DUCK_RAMP = 0.4  # seconds
 
 
-@dataclass(frozen=True)
-class Music:
-    """One piece of music in the episode."""
-
-    path: str
-    digest: str
-    """SHA-256 of the file, so an edited file is a new cache key."""
-    fade_in: float = 0.5
-    fade_out: float = 2.0
-    lead: float | None = None
-    """For a ducked intro: seconds of music before the first words (None: not ducked)."""
-
-
-def music_of(path: Path, where: str, fade_in: float, fade_out: float, lead: float | None) -> Music:
-    """A Music for ``path``, checked to be readable now, before anything is synthesized."""
-    if not path.is_file():
-        raise ConfigError(f"{where}: {path}: no such file; give a WAV, FLAC, OGG or MP3 file")
-    read(str(path), where)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Music(str(path), digest, fade_in, fade_out, lead)
+def check(music: Music) -> None:
+    """The file must be readable now, before anything is synthesized."""
+    read(music.path, music.where)
 
 
 @lru_cache(maxsize=8)

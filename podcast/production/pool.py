@@ -14,73 +14,25 @@ memory does not grow with the episode.
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import json
 import multiprocessing
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
-from podcast import loudness
-from podcast.assembly import Joined, at_output_rate, bleep, joined, pcm16, samples
-from podcast.cache import ClipCache, SegmentCache, Stored
-from podcast.engines import Clip, Engine, create
+from podcast.audio.clips import bleep
+from podcast.audio.codec import Encoding
+from podcast.audio.turn import Stored, make_turn
+from podcast.engines import Clip, Engines
 from podcast.errors import EngineError
-from podcast.export import Encoding
-from podcast.music import Music, bed, under
-from podcast.voices import Voice
+from podcast.plan import ClipJob, SegmentJob
+from podcast.production.store import ClipCache, SegmentCache
 
 IN_FLIGHT_PER_WORKER = 3
-CODEC_MARGIN = 0.5  # dB below the true-peak limit, for the peaks MP3 encoding adds
-PEAK_RETRIES = 2  # times a segment is made again when the codec overshot even that
 MAX_PENDING = 64  # segments waiting for their turn to be written, at most
-
-
-@dataclass(frozen=True)
-class ClipJob:
-    """One paragraph to speak."""
-
-    key: str
-    text: str
-    voice: Voice
-    bleep: int = 0
-    """Milliseconds of bleep tone instead of speech (a censored word)."""
-    aside: bool = False
-    """An editorial aside, read by the narrator."""
-    caption: str = ""
-    """The text as captions show it, when it differs from what is said."""
-
-
-@dataclass(frozen=True)
-class SegmentJob:
-    """One turn (or part of a very long turn) to turn into encoded audio."""
-
-    clips: tuple[ClipJob, ...]
-    gaps: tuple[int, ...]
-    """Milliseconds between consecutive clips."""
-    after: int
-    """Milliseconds of pause after the turn."""
-    label: str
-    """How to name the turn in an error: ``turn 12 ("I imagine this...")``."""
-    turn: int | None = 0
-    """Index of the turn this segment is (part of); None for music on its own."""
-    pan: float = 0.0
-    """Stereo position of the speaker, -1 (left) to 1 (right)."""
-    music: Music | None = None
-    """Music: on its own (no clips), or under the start of the turn (``music.lead``)."""
-
-    def key(self, encoding: Encoding) -> str:
-        """Segment cache key: the clips, the pauses and the encoding."""
-        music = asdict(self.music) if self.music else None
-        payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music]
-        payload.append(asdict(encoding))
-        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -88,12 +40,17 @@ class Made:
     """A finished segment."""
 
     stored: Stored
+    """The encoded segment."""
     synthesized: int
     """Clips the engine spoke for it."""
     cached: int
     """Clips (or, for a cached segment, the clips it was made of) taken from the cache."""
     reused: bool = False
     """True when the whole encoded segment came from the segment cache."""
+    corrupt: int = 0
+    """Cached clips found damaged (and made again)."""
+    trouble: str | None = None
+    """Why the clip cache could not be written, if it could not."""
 
 
 @dataclass(frozen=True)
@@ -101,30 +58,40 @@ class Setup:
     """What every worker needs: picklable, sent once per worker."""
 
     engine: str
+    """The kind of engine that speaks voices naming none (``espeak``; ``fake`` in tests)."""
     cache: Path | None
+    """The cache folder; None renders without a cache."""
     encoding: Encoding
+    """How segments are encoded."""
 
 
-_engines: dict[str, Engine] = {}
+@dataclass
+class Worker:
+    """What one process makes segments with: its own engines (one of each kind, kept
+    for every segment it makes) and its view of the clip cache."""
+
+    setup: Setup
+    """The render's settings."""
+    engines: Engines
+    """This process's engines."""
+    clips: ClipCache | None = None
+    """The clip cache; None without one."""
+
+    @classmethod
+    def of(cls, setup: Setup, engines: Engines | None = None) -> Worker:
+        """A worker for ``setup``, with ``engines`` (made afresh when None)."""
+        cache = ClipCache(setup.cache) if setup.cache else None
+        return cls(setup, engines or Engines(setup.engine), cache)
 
 
-def use_engine(name: str, engine: Engine) -> None:
-    """Let segments made in this process use an engine that already exists."""
-    _engines[name] = engine
-
-
-def _engine(name: str) -> Engine:
-    if name not in _engines:
-        _engines[name] = create(name)
-    return _engines[name]
-
-
-_setup: Setup | None = None
+_worker: Worker | None = None
+"""In a pool's worker process only: that process's Worker, made once when it starts
+(a process pool can hand a worker its state no other way)."""
 
 
 def _start_worker(setup: Setup) -> None:
-    global _setup
-    _setup = setup
+    global _worker
+    _worker = Worker.of(setup)
     keep_freed_memory()
     # Ctrl-C in a terminal reaches the whole process group: the parent stops the
     # workers, so they must not each print a KeyboardInterrupt traceback.
@@ -149,110 +116,36 @@ def keep_freed_memory() -> bool:
 
 
 def _work(job: SegmentJob) -> Made:
-    assert _setup is not None
-    return make_segment(job, _setup)
+    assert _worker is not None, "a pool worker runs _start_worker first"
+    return make_segment(job, _worker)
 
 
-def make_segment(job: SegmentJob, setup: Setup) -> Made:
-    """Speak (or fetch) the turn's clips, join them, add the pause after, encode."""
-    clips_cache = ClipCache(setup.cache) if setup.cache else None
+def make_segment(job: SegmentJob, worker: Worker) -> Made:
+    """Speak (or fetch) the turn's clips, then make its encoded segment."""
     clips: list[Clip] = []
     synthesized = 0
+    cache = worker.clips
+    corrupt_before = cache.store.corrupt if cache else 0
     for clip_job in job.clips:
         if clip_job.bleep:
             clips.append(bleep(clip_job.bleep))
             continue
-        clip = clips_cache.get(clip_job.key) if clips_cache else None
+        clip = cache.get(clip_job.key) if cache else None
         if clip is None:
-            clip = _synthesize(job, clip_job, setup.engine)
+            clip = _synthesize(job, clip_job, worker.engines)
             synthesized += 1
-            if clips_cache:
-                clips_cache.put(clip_job.key, clip)
+            if cache:
+                cache.put(clip_job.key, clip)
         clips.append(clip)
-    stored = finish(joined(clips, job.gaps), job, setup.encoding)
+    stored = make_turn(job, clips, worker.setup.encoding)
     cached = sum(1 for c in job.clips if not c.bleep) - synthesized
-    return Made(stored, synthesized, cached)
+    corrupt = cache.store.corrupt - corrupt_before if cache else 0
+    return Made(stored, synthesized, cached, False, corrupt, cache.store.trouble if cache else None)
 
 
-def finish(turn: Joined, job: SegmentJob, encoding: Encoding) -> Stored:
-    """Level the turn's speech, bring it to the output rate, add the pause after it,
-    pan it, encode it, and measure the loudness and true peak of what was encoded
-    (decoded again, for MP3). The codec's own overshoot is nearly always under
-    CODEC_MARGIN; a segment that still ends up over the true-peak limit is made
-    again with the limiter that much lower."""
-    codec = encoding.codec_gain
-    target = None if encoding.loudness is None else encoding.loudness - codec
-    ceiling = encoding.true_peak - CODEC_MARGIN - codec
-    for _ in range(1 + PEAK_RETRIES):
-        stored = _encoded(turn, job, encoding, target, ceiling)
-        over = loudness.db(stored.peak) - encoding.true_peak
-        if target is None or over <= 0:
-            break
-        ceiling -= over + 0.1
-    return stored
-
-
-def _encoded(
-    turn: Joined, job: SegmentJob, encoding: Encoding, target: float | None, ceiling: float
-) -> Stored:
-    """Samples are float32: a turn of several minutes is millions of them, and memory
-    must stay small."""
-    if target is not None:
-        turn = level_turn(turn, target, ceiling)
-    speech, spans = at_output_rate(turn)
-    if job.music:
-        speech, spans = _with_music(speech, spans, job.music, target, ceiling)
-    spoken = len(speech)
-    count = spoken + encoding.trailing(spoken, samples(job.after))
-    audio = np.zeros(count, dtype=np.float32)
-    audio[:spoken] = speech
-    del speech
-    frames = pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
-    data = encoding.encode(frames)
-    del frames
-    heard = encoding.decode(data) if encoding.fmt == "mp3" else None
-    if heard is None:
-        heard = audio * 10 ** (encoding.codec_gain / 20)
-    power = tuple(float(p) for p in loudness.sub_blocks(heard))
-    return Stored(data, count, spoken, power, loudness.true_peak(heard), tuple(spans))
-
-
-def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:
-    """The turn levelled, at the output rate. A turn made at half that rate (eSpeak's)
-    is measured and limited at its own rate: half the samples."""
-    audio, spans = at_output_rate(turn)
-    if turn.rate * 2 == loudness.RATE:
-        audio = loudness.leveled(turn.audio, target, ceiling, doubled=audio)
-    else:
-        audio = loudness.leveled(audio, target, ceiling)
-    return Joined(audio, loudness.RATE, spans)
-
-
-def _with_music(
-    speech: np.ndarray,
-    spans: list[tuple[int, int]],
-    music: Music,
-    target: float | None,
-    ceiling: float,
-) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """Music on its own, or the turn's speech over a ducked intro (clips shifted)."""
-    backing = bed(music, target, ceiling)
-    if music.lead is None:
-        return backing, spans
-    mixed, start = under(speech, backing, music.lead)
-    mixed = loudness.limit(mixed, 10 ** (ceiling / 20))
-    return mixed, [(a + start, b + start) for a, b in spans]
-
-
-def _panned(audio: np.ndarray, pan: float) -> np.ndarray:
-    """Constant-power pan: -1 left, 0 centre, 1 right; interleaved stereo."""
-    angle = (pan + 1) * np.pi / 4
-    return np.column_stack((audio * np.cos(angle), audio * np.sin(angle))).ravel()
-
-
-def _synthesize(job: SegmentJob, clip_job: ClipJob, engine: str) -> Clip:
+def _synthesize(job: SegmentJob, clip_job: ClipJob, engines: Engines) -> Clip:
     try:
-        return _engine(engine).synthesize(clip_job.text, clip_job.voice)
+        return engines.speaking(clip_job.voice).synthesize(clip_job.text, clip_job.voice)
     except EngineError as error:
         raise EngineError(f"{job.label}: {error}") from error
     except Exception as error:  # the engine failed in a way it does not report itself
@@ -302,15 +195,26 @@ class Producer:
     """Yields every turn's encoded segment, in order."""
 
     def __init__(
-        self, setup: Setup, workers: int, progress: Callable[[int], None] | None = None
+        self,
+        setup: Setup,
+        engines: Engines,
+        workers: int,
+        progress: Callable[[int], None] | None = None,
     ) -> None:
         self.setup = setup
+        self.local = Worker.of(setup, engines)
+        """Makes segments in this process, with the render's own engines."""
         self.workers = max(1, workers)
         self.progress = progress or (lambda n: None)
         self.segments = SegmentCache(setup.cache) if setup.cache else None
         self.synthesized = 0
         self.cached = 0
+        self.corrupt = 0
+        """Cache entries found damaged and made again."""
+        self.troubles: list[str] = []
+        """Why the cache could not be written (each reason once)."""
         self.pool_size = 0
+        self._key = setup.encoding.fingerprint
 
     def made(self, jobs: Sequence[SegmentJob]) -> Iterator[Stored]:
         """The encoded segment of every job, in order."""
@@ -318,7 +222,7 @@ class Producer:
         missing = cached.count(False)
         if self.workers == 1 or missing < 2:
             for job, hit in zip(jobs, cached, strict=True):
-                yield self._finish(job, None if hit else make_segment(job, self.setup))
+                yield self._finish(job, None if hit else make_segment(job, self.local))
             return
         done = 0
         try:
@@ -364,12 +268,12 @@ class Producer:
     def _has(self, job: SegmentJob) -> bool:
         if not self.segments or self.setup.encoding.fmt != "mp3":
             return False  # WAV segments are as large as the audio: not worth keeping
-        return self.segments.has(job.key(self.setup.encoding))
+        return self.segments.has(job.key(self._key))
 
     def _from_cache(self, job: SegmentJob) -> Made:
-        stored = self.segments.get(job.key(self.setup.encoding)) if self.segments else None
-        if stored is None:  # removed or corrupt since: make it here
-            return make_segment(job, self.setup)
+        stored = self.segments.get(job.key(self._key)) if self.segments else None
+        if stored is None:  # removed or damaged since: make it here
+            return make_segment(job, self.local)
         return Made(stored, 0, sum(1 for c in job.clips if not c.bleep), reused=True)
 
     def _finish(self, job: SegmentJob, result: Made | Future[Made] | None) -> Stored:
@@ -383,8 +287,23 @@ class Producer:
                     raise _Crashed from error
                 raise EngineError(f"{job.label}: the speech engine crashed") from error
         if self.segments and not result.reused and self.setup.encoding.fmt == "mp3":
-            self.segments.put(job.key(self.setup.encoding), result.stored)
+            self.segments.put(job.key(self._key), result.stored)
         self.synthesized += result.synthesized
         self.cached += result.cached
+        self.corrupt += result.corrupt
+        self._trouble(result.trouble)
         self.progress(1)
         return result.stored
+
+    def _trouble(self, reason: str | None) -> None:
+        if reason and reason not in self.troubles:
+            self.troubles.append(reason)
+
+    def cache_report(self) -> tuple[int, list[str]]:
+        """Damaged entries made again, and why the cache could not be written."""
+        corrupt = self.corrupt + (self.segments.store.corrupt if self.segments else 0)
+        troubles = list(self.troubles)
+        segment_trouble = self.segments.store.trouble if self.segments else None
+        if segment_trouble and segment_trouble not in troubles:
+            troubles.append(segment_trouble)
+        return corrupt, troubles

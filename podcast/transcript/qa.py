@@ -1,4 +1,4 @@
-"""Transcript text -> Script of turns. Pure: knows nothing of voices or audio.
+"""The Q&A parser: transcript text -> Script of turns. Pure: knows nothing of voices or audio.
 
 The parser reads magazine-style Q&A transcripts:
 
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-NARRATOR = "Narrator"
-INTERVIEWER = "Interviewer"
+from podcast.transcript.lines import Block, blocks, normalize_newlines
+from podcast.transcript.model import INTERVIEWER, NARRATOR, Script, Turn, is_part_of
 
 _ASKER = "\x00asker"  # placeholder speaker of a question until the interviewer is known
 
@@ -45,79 +45,24 @@ _CLOSING = re.compile(
     re.I,
 )
 _INTERVIEWER_NAMES = {"interviewer", "host", "q", "question", "moderator"}
-_WORD = re.compile(r"[^\W_]+")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One stretch of speech by one speaker."""
-
-    speaker: str
-    """Canonical speaker name: the full label as first written, ``Narrator`` or the interviewer."""
-    paragraphs: tuple[str, ...]
-    """The turn's text as written, one entry per paragraph; labels removed."""
-    how: str
-    """How the speaker was decided: label, alias, question, narration, title or heading
-    (and for other styles: cue, tag, caption, chat)."""
-    line: int
-    """1-based line of the transcript where the turn starts."""
-    continued: int = 0
-    """How many of the paragraphs were unlabeled paragraphs that continue the answer."""
-    pause_before: int = 0
-    """Extra silence before the turn, in ms: a production cue such as (LAUGHTER) stood here."""
-    captions: tuple[str, ...] = ()
-    """The paragraphs as captions show them (speakable, without pronunciation respellings);
-    empty when they are the paragraphs themselves."""
-
-    @property
-    def text(self) -> str:
-        """The paragraphs joined by blank lines."""
-        return "\n\n".join(self.paragraphs)
-
-
-@dataclass(frozen=True)
-class Script:
-    """A parsed transcript."""
-
-    turns: tuple[Turn, ...]
-    """Every turn, in order."""
-    title: str | None = None
-    """The transcript's title line, when it has one."""
-    interviewer: str | None = None
-    """The speaker who asks the questions, if any question was found."""
-    labels: tuple[str, ...] = ()
-    """Every label removed from the text (kept so nothing is silently lost)."""
-    skipped: tuple[str, ...] = ()
-    """Lines that are never spoken: photo credits, rules, 'Related content'."""
-    style: str = "qa"
-    """The transcript style that was parsed."""
-
-    @property
-    def sections(self) -> tuple[tuple[int, str], ...]:
-        """Where sections start: (index of the heading's turn, the heading)."""
-        return tuple((i, t.paragraphs[0]) for i, t in enumerate(self.turns) if t.how == "heading")
-
-    @property
-    def speakers(self) -> tuple[str, ...]:
-        """Speakers in order of first appearance."""
-        return tuple(dict.fromkeys(turn.speaker for turn in self.turns))
-
-
-@dataclass
-class _Block:
-    lines: list[tuple[int, str]]
-    gap: int  # blank lines before the block
 
 
 @dataclass
 class _Open:
+    """A turn still being read (see Turn for what each field means)."""
+
     speaker: str
+    """The speaker, or a placeholder until the interviewer is known."""
     how: str
+    """How the speaker was decided."""
     line: int
+    """Where the turn starts."""
     paragraphs: list[str] = field(default_factory=list)
+    """The paragraphs so far."""
     continued: int = 0
+    """Unlabeled paragraphs read as the answer going on."""
     pause_before: int = 0
+    """Silence for a production cue just before the turn, in ms."""
 
     def add_paragraph(self, text: str) -> None:
         self.paragraphs.append(text)
@@ -127,41 +72,6 @@ class _Open:
             self.paragraphs[-1] = f"{self.paragraphs[-1]} {text}"
         else:
             self.paragraphs.append(text)
-
-
-def split_long(text: str, max_words: int) -> list[str]:
-    """Split text at sentence ends into pieces of at most about ``max_words`` words;
-    a sentence longer than that is cut between words."""
-    pieces: list[str] = []
-    current: list[str] = []
-    count = 0
-    for sentence in _sentences(text, max_words):
-        size = len(sentence.split())
-        if current and count + size > max_words:
-            pieces.append(" ".join(current))
-            current, count = [], 0
-        current.append(sentence)
-        count += size
-    if current:
-        pieces.append(" ".join(current))
-    return [piece for piece in pieces if piece.strip()]
-
-
-def _sentences(text: str, max_words: int) -> Iterator[str]:
-    for sentence in _SENTENCE_END.split(text.strip()):
-        tokens = sentence.split()
-        for start in range(0, max(len(tokens), 1), max_words):
-            yield " ".join(tokens[start : start + max_words])
-
-
-def words(text: str) -> list[str]:
-    """The word tokens of a text, for checking that nothing was lost."""
-    return _WORD.findall(text)
-
-
-def normalize_newlines(text: str) -> str:
-    """Windows and old-Mac line endings to ``\\n``; drop a byte-order mark."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse(
@@ -184,7 +94,7 @@ def parse(
     labels = _accepted_labels(lines, aliases or {})
     names = _canonical_names(labels, aliases or {})
     walk = _Walk(names, tuple(skip), headings or {})
-    for block in _blocks(lines):
+    for block in blocks(lines):
         walk.block(block)
     turns = [t for t in walk.turns if t.paragraphs]
     guest = _letter_guest(turns, names)
@@ -215,56 +125,6 @@ def _freeze(turn: _Open, interviewer: str, guest: str | None) -> Turn:
 _FULL_NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)+)\b")
 
 
-def label_warnings(script: Script) -> list[str]:
-    """Labels that look like typos of another speaker's, and speakers heard only once."""
-    counts = Counter(turn.speaker for turn in script.turns)
-    names = list(counts)
-    found = []
-    for name in names:
-        others = [n for n in names if n != name and n != NARRATOR]
-        near = _near_name(name, others)
-        if near and counts[name] < counts[near]:
-            found.append(
-                f"label '{name}' looks like a typo of '{near}'; "
-                "fix it, or list it under that speaker's aliases in voices.yaml"
-            )
-        elif counts[name] == 1 and name != NARRATOR and len(names) > 2:
-            turn = next(i for i, t in enumerate(script.turns, 1) if t.speaker == name)
-            found.append(f"{name} speaks only once (turn {turn}); check the label")
-    return found
-
-
-def _near_name(name: str, others: list[str]) -> str | None:
-    """Another speaker whose name, or a word of it, is one slip away from ``name``."""
-    import difflib
-
-    key = name.casefold()
-    for other in others:
-        candidates = [other.casefold(), *other.casefold().split()]
-        if key in candidates or re.sub(r"\d+", "", key) == re.sub(r"\d+", "", other.casefold()):
-            continue  # SPEAKER 1 and SPEAKER 2 are different people, not typos
-        if any(difflib.SequenceMatcher(None, key, c).ratio() >= 0.8 for c in candidates):
-            return other
-    return None
-
-
-def guesses(script: Script) -> list[str]:
-    """Attributions the parser inferred rather than read off a label."""
-    questions = [i for i, t in enumerate(script.turns, 1) if t.how == "question"]
-    continued = [i for i, t in enumerate(script.turns, 1) if t.continued]
-    found = []
-    if questions:
-        what = "a question" if len(questions) == 1 else "questions"
-        found.append(f"{_numbers(questions)}: no label; read as {what} from {script.interviewer}")
-    if continued:
-        found.append(f"{_numbers(continued)}: unlabeled paragraphs read as the answer going on")
-    return found
-
-
-def _numbers(turns: list[int]) -> str:
-    return ("turn " if len(turns) == 1 else "turns ") + ", ".join(map(str, turns))
-
-
 def _letter_guest(turns: list[_Open], names: Mapping[str, str]) -> str | None:
     """In a ``Q:``/``A:`` interview, who ``A`` is: the full name the intro mentions
     most, else ``Guest``. None when the transcript is not one."""
@@ -273,21 +133,6 @@ def _letter_guest(turns: list[_Open], names: Mapping[str, str]) -> str | None:
     intro = " ".join(p for t in turns if t.how in ("title", "narration") for p in t.paragraphs)
     found = Counter(_FULL_NAME.findall(intro.split(" Q:")[0]))
     return found.most_common(1)[0][0] if found else "Guest"
-
-
-def _blocks(lines: list[str]) -> Iterator[_Block]:
-    current: list[tuple[int, str]] = []
-    gap = 0
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            current.append((number, line.strip()))
-            continue
-        if current:
-            yield _Block(current, gap)
-            current, gap = [], 0
-        gap += 1
-    if current:
-        yield _Block(current, gap)
 
 
 def split_label(line: str) -> tuple[str, str, str] | None:
@@ -363,12 +208,6 @@ def _canonical_names(labels: list[str], aliases: Mapping[str, str]) -> dict[str,
     return names
 
 
-def is_part_of(short: str, full: str) -> bool:
-    """True when ``short`` is the first or last word of ``full`` (case-insensitive)."""
-    tokens = full.casefold().split()
-    return short.casefold() in (tokens[0], tokens[-1])
-
-
 class _Walk:
     """Walks the blocks of a transcript, opening and extending turns."""
 
@@ -402,7 +241,7 @@ class _Walk:
             return hit
         return None
 
-    def block(self, block: _Block) -> None:
+    def block(self, block: Block) -> None:
         lines = self._drop_skipped(block.lines)
         if not lines:
             return
@@ -411,16 +250,16 @@ class _Walk:
         if len(self.turns) == count:
             self.cue = False  # a cue inside a turn: the paragraph break is its pause
 
-    def _text_block(self, block: _Block, lines: list[tuple[int, str]]) -> None:
+    def _text_block(self, block: Block, lines: list[tuple[int, str]]) -> None:
         at = next((i for i, (number, _) in enumerate(lines) if number in self.headings), None)
         if at is not None:  # a heading splits its block: text before, heading, text after
             if at:
-                self.block(_Block(lines[:at], block.gap))
+                self.block(Block(lines[:at], block.gap))
             number = lines[at][0]
             self._open(_Open(NARRATOR, "heading", number, [self.headings[number]]))
             self.section_break = True
             if at + 1 < len(lines):
-                self.block(_Block(lines[at + 1 :], 2))
+                self.block(Block(lines[at + 1 :], 2))
             return
         if self._is_credit(lines):
             self.skipped.extend(text for _, text in lines)

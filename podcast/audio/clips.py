@@ -1,4 +1,4 @@
-"""Clips + pauses -> one turn's audio (pydub). No engine, no I/O decisions.
+"""Clips + pauses -> one turn's speech, at the engine's rate or the output rate. No I/O.
 
 eSpeak ends every clip with about 250 ms of its own silence; it is trimmed so the
 configured pauses are what the listener hears. A turn's pieces are collected and
@@ -16,29 +16,11 @@ from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
 from podcast.engines import Clip
-from podcast.voices import Pauses
 
 OUTPUT_RATE = 44100
 SPEECH_RATE = OUTPUT_RATE // 2  # eSpeak's
 SILENCE_DBFS = -50.0
 KEEP_MS = 15  # of the silence around speech, so soft consonants are not clipped
-
-
-@dataclass(frozen=True)
-class Span:
-    """Where one turn's speech sits in the episode, in samples at OUTPUT_RATE."""
-
-    turn: int
-    speaker: str
-    start: int
-    end: int
-
-
-def pause_after(pauses: Pauses, speaker: str, next_speaker: str | None) -> int:
-    """Milliseconds of silence after a turn: none at the end, longer when the speaker changes."""
-    if next_speaker is None:
-        return 0
-    return pauses.turn if next_speaker == speaker else pauses.speaker_change
 
 
 def samples(milliseconds: int) -> int:
@@ -59,6 +41,7 @@ class Joined:
     audio: np.ndarray
     """float32 samples, full scale 1.0."""
     rate: int
+    """Samples per second: SPEECH_RATE or OUTPUT_RATE."""
     spans: list[tuple[int, int]]
     """Where each clip starts and ends (samples at ``rate``)."""
 

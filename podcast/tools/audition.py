@@ -6,14 +6,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.assembly import speech
-from podcast.engines import create
+from podcast.audio.clips import speech
+from podcast.audio.codec import Encoding
+from podcast.config.cast import cast
+from podcast.config.load import find_voices_file, load
+from podcast.config.model import VoiceBook
+from podcast.engines import Engines
 from podcast.errors import InputError
-from podcast.export import Encoding, Tags, write_episode
-from podcast.planning import check_voices
-from podcast.render import load_transcript
-from podcast.script import NARRATOR, is_part_of, split_long
-from podcast.voices import VoiceBook, find_voices_file, load
+from podcast.publish.episode import write_episode
+from podcast.publish.tags import Tags
+from podcast.source import load_transcript
+from podcast.text import split_long
+from podcast.transcript.model import NARRATOR, find_speaker
 
 SAMPLE_WORDS = 40
 FOLDER = Path("output") / "audition"
@@ -24,8 +28,11 @@ class Sample:
     """One speaker's audition file."""
 
     speaker: str
+    """Whose voice it is."""
     path: Path
+    """The sample file."""
     seconds: float
+    """How long it is."""
 
 
 def audition(
@@ -41,13 +48,14 @@ def audition(
     if speaker:
         name = _pick(speaker, list(lines))
         lines = {name: lines[name]}
-    speech_engine = create(engine)
-    cast = book.cast(list(lines))
-    check_voices(speech_engine, cast, book)
+    engines = Engines(engine)
+    voices = cast(book, list(lines))
+    engines.check({**voices, NARRATOR: book.narrator}, book.where)
     encoding = Encoding()
     samples = []
     for name, text in lines.items():
-        pcm = speech([speech_engine.synthesize(text, cast[name])], ())
+        voice = voices[name]
+        pcm = speech([engines.speaking(voice).synthesize(text, voice)], ())
         path = folder / f"{slug(name)}.mp3"
         write_episode([encoding.encode(pcm)], path, encoding, Tags(f"{name}: audition"))
         samples.append(Sample(name, path, len(pcm) / 2 / encoding.rate))
@@ -68,9 +76,9 @@ def _lines(transcript: Path | None, voices: Path | None) -> tuple[VoiceBook, dic
 
 
 def _pick(wanted: str, names: list[str]) -> str:
-    for name in names:
-        if name.casefold() == wanted.casefold() or is_part_of(wanted, name):
-            return name
+    found = find_speaker(wanted, names)
+    if found:
+        return found
     raise InputError(f"no speaker '{wanted}'; the speakers are: {', '.join(names)}")
 
 

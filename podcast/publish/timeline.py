@@ -6,23 +6,44 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from podcast import loudness
-from podcast.assembly import Span
-from podcast.cache import Stored
-from podcast.export import Encoding
-from podcast.script import NARRATOR, Script
-from podcast.segments import SegmentJob
+from podcast.audio import loudness
+from podcast.audio.codec import Encoding
+from podcast.audio.turn import Stored
+from podcast.plan import SegmentJob
+from podcast.transcript.model import NARRATOR, Script
+
+RATE = 44100
+"""Every position in the timeline is a sample at this rate (the episode's)."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where one turn's speech sits in the episode, in samples at RATE."""
+
+    turn: int
+    """Index of the turn in the script."""
+    speaker: str
+    """Who speaks it."""
+    start: int
+    """First sample of its speech."""
+    end: int
+    """Sample after its speech."""
 
 
 @dataclass(frozen=True)
 class Cue:
-    """One clip of speech: who says what, from when to when (samples at 44.1 kHz)."""
+    """One clip of speech: who says what, from when to when (samples at RATE)."""
 
     turn: int
+    """Index of the turn in the script."""
     speaker: str
+    """Who says it (the narrator, for an aside)."""
     start: int
+    """First sample."""
     end: int
+    """Sample after the last."""
     text: str
+    """What is said, as captions show it."""
 
 
 class Timeline:
@@ -80,3 +101,16 @@ class Timeline:
                 who = NARRATOR if clip.aside else speaker
                 text = clip.caption or clip.text
                 self.cues.append(Cue(job.turn, who, base + begin, base + end, text))
+
+
+def milliseconds(samples: int) -> int:
+    """A timeline position in milliseconds."""
+    return round(samples * 1000 / RATE)
+
+
+def clock(milliseconds: int, separator: str = ".") -> str:
+    """``HH:MM:SS.mmm`` (``,`` before the milliseconds for SubRip)."""
+    hours, rest = divmod(milliseconds, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, rest = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{separator}{rest:03d}"

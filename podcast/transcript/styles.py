@@ -1,9 +1,7 @@
-"""Transcript styles: detect which one a text is in, and parse each into a Script.
+"""Which style a transcript is in, and the parsers of every style but Q&A. Pure.
 
-Pure, like ``script.py`` (which parses the Q&A styles this module builds on):
-
-* ``qa``: magazine and broadcast Q&A (``NAME:`` / ``NAME, HOST:`` labels), ``Q:``/``A:``;
-* ``markdown``: ``**Name:**`` labels, headings as sections, stage directions unspoken;
+* ``markdown``: ``**Name:**`` labels, headings as sections, stage directions unspoken
+  (built on the Q&A parser);
 * ``screenplay``: Fountain-like character cues, parentheticals, scene headings;
 * ``captions``: WebVTT and SRT, speakers from ``<v Name>`` or ``Name:``;
 * ``chat``: ``[10:02] alice: text`` or ``alice: text``;
@@ -20,7 +18,10 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from podcast.script import NARRATOR, Script, Turn, normalize_newlines, parse
+from podcast.errors import InputError
+from podcast.transcript.lines import blocks, normalize_newlines
+from podcast.transcript.model import NARRATOR, Script, Turn
+from podcast.transcript.qa import parse
 
 STYLES = ("qa", "markdown", "screenplay", "captions", "chat", "tagged")
 NAMES = {
@@ -71,10 +72,10 @@ def parse_transcript(
     if style == "qa":
         return parse(text, interviewer=interviewer, aliases=aliases, skip=skip)
     if style == "markdown":
-        return _markdown(text, interviewer, aliases or {}, skip)
-    parsers = {"screenplay": _screenplay, "captions": _captions, "chat": _chat, "tagged": _tagged}
+        return markdown(text, interviewer, aliases or {}, skip)
+    parsers = {"screenplay": screenplay, "captions": captions, "chat": chat, "tagged": tagged}
     if style not in parsers:
-        raise ValueError(f"unknown style {style!r}; use one of {', '.join(STYLES)}")
+        raise InputError(f"unknown transcript style '{style}'; use one of {', '.join(STYLES)}")
     builder = _Builder(style, skip)
     parsers[style](text, builder, narration)
     return builder.script()
@@ -88,10 +89,15 @@ class _Builder:
     """Collects turns, labels and skipped text for the non-Q&A parsers."""
 
     style: str
+    """The style being parsed."""
     skip: Sequence[re.Pattern[str]] = ()
+    """voices.yaml's ``skip:`` patterns."""
     turns: list[Turn] = field(default_factory=list)
+    """The turns so far."""
     labels: list[str] = field(default_factory=list)
+    """Labels removed from the text."""
     skipped: list[str] = field(default_factory=list)
+    """Text that is never spoken."""
 
     def skips(self, line: str) -> bool:
         """True (and the line recorded) when voices.yaml says never to speak it."""
@@ -129,16 +135,8 @@ class _Builder:
 
 
 def _blocks(text: str) -> Iterator[list[tuple[int, str]]]:
-    """Blank-line separated blocks of (line number, line without its line end)."""
-    block: list[tuple[int, str]] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            block.append((number, line.rstrip()))
-        elif block:
-            yield block
-            block = []
-    if block:
-        yield block
+    """The lines of every blank-line separated block."""
+    return (block.lines for block in blocks(text.split("\n")))
 
 
 # ---------------------------------------------------------------- markdown
@@ -156,7 +154,7 @@ _QUOTE = re.compile(r"^\s*>\s?")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
 
-def _markdown(
+def markdown(
     text: str,
     interviewer: str | None,
     aliases: Mapping[str, str],
@@ -252,7 +250,7 @@ _TITLE_PAGE = re.compile(
 )
 
 
-def _screenplay(text: str, out: _Builder, narration: bool) -> None:
+def screenplay(text: str, out: _Builder, narration: bool) -> None:
     for index, block in enumerate(_blocks(text)):
         number, first = block[0][0], block[0][1].strip()
         if index == 0 and _TITLE_PAGE.match(first):
@@ -323,7 +321,7 @@ _ENTITY = re.compile(r"&#?\w+;")
 _PREFIX = re.compile(r"^(?:>>\s*)?([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}):\s+")
 
 
-def _captions(text: str, out: _Builder, narration: bool) -> None:
+def captions(text: str, out: _Builder, narration: bool) -> None:
     speaker = None
     for block in _blocks(text):
         first = block[0][1].strip()
@@ -377,7 +375,7 @@ def _chat_line(line: str) -> re.Match[str] | None:
     return None
 
 
-def _chat(text: str, out: _Builder, narration: bool) -> None:
+def chat(text: str, out: _Builder, narration: bool) -> None:
     speaker = None
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
@@ -403,7 +401,7 @@ _MARKER = re.compile(r"\[(S\d{1,2}|Speaker ?\d{1,2})\]")
 _NUMBERED = re.compile(r"^(Speaker ?\d{1,2}|S\d{1,2}|Person ?\d{1,2}):\s*")
 
 
-def _tagged(text: str, out: _Builder, narration: bool) -> None:
+def tagged(text: str, out: _Builder, narration: bool) -> None:
     if _TAG_PAIR.search(text):
         _tag_pairs(text, out, narration)
     elif _MARKER.search(text):

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from podcast.config.cast import cast
+from podcast.config.load import load
+from podcast.config.model import Speaker, Voice, VoiceBook
 from podcast.errors import ConfigError, InputError, OutputError
 from podcast.files import write_text
-from podcast.render import read_transcript
-from podcast.script import NARRATOR, Script, is_part_of, parse
-from podcast.voices import Speaker, Voice, VoiceBook, load
+from podcast.transcript.model import NARRATOR, Script, find_speaker, is_part_of
+from podcast.transcript.read import read
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,13 @@ def init_voices(
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
     old = _old_book(path)
-    text, _ = read_transcript(transcript)
-    script = parse(text, interviewer=old.interviewer, aliases=old.aliases())
+    script, _ = read(
+        transcript,
+        interviewer=old.interviewer,
+        aliases=old.aliases(),
+        skip=old.skip,
+        narration=old.narration,
+    )
     resolved = {_speaker_named(script, name): gender for name, gender in (genders or {}).items()}
     backup = write_voices_file(path, starter(script, transcript.name, resolved, old), force)
     return Initialized(path, tuple(s for s in script.speakers if s != NARRATOR), backup)
@@ -56,9 +63,9 @@ def _old_book(path: Path) -> VoiceBook:
 
 
 def _speaker_named(script: Script, name: str) -> str:
-    for speaker in script.speakers:
-        if speaker.casefold() == name.casefold() or is_part_of(name, speaker):
-            return speaker
+    found = find_speaker(name, script.speakers)
+    if found:
+        return found
     known = ", ".join(s for s in script.speakers if s != NARRATOR)
     raise InputError(f"no speaker '{name}' in the transcript; the speakers are: {known}")
 
@@ -83,7 +90,7 @@ def starter(script: Script, name: str, genders: dict[str, str], old: VoiceBook) 
     """
     genders = {**{s.name: s.gender for s in old.speakers if s.gender}, **genders}
     book = _with_genders(old, script.speakers, genders)
-    cast = book.cast(script.speakers)
+    voices = cast(book, script.speakers)
     counts = {speaker: 0 for speaker in script.speakers}
     for turn in script.turns:
         counts[turn.speaker] += 1
@@ -97,7 +104,7 @@ def starter(script: Script, name: str, genders: dict[str, str], old: VoiceBook) 
     for speaker in script.speakers:
         if speaker == NARRATOR:
             continue
-        voice = cast[speaker]
+        voice = voices[speaker]
         lines.append(f"  {_quote(speaker)}:   # {counts[speaker]} turns")
         lines.append(f"    voice: {voice.voice}")
         lines.append(f"    rate: {voice.rate}")
@@ -155,5 +162,5 @@ def write_voices_file(path: Path, text: str, force: bool) -> Path | None:
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
     backup = path.with_name(path.name + ".bak") if path.exists() else None
-    write_text(path, text, (lambda: shutil.copy2(path, backup)) if backup else None)
+    write_text(path, text, (lambda _: shutil.copy2(path, backup)) if backup else None)
     return backup

@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from podcast.saying import say_written_forms
-from podcast.script import Script, Turn
-from podcast.voices import Pronunciation, VoiceBook
+from podcast.speakable.pronounce import Pronunciation, apply_pronunciations
+from podcast.speakable.written import say_written_forms
+from podcast.transcript.model import Script
 
 MAX_WORD = 100
 MARKER = re.compile(r"\[(?:pause (\d+)ms|(bleep)|narrator: ([^\[\]]+))\]")
@@ -36,6 +36,7 @@ class Reading:
     """How to read text aloud (from voices.yaml)."""
 
     pronunciations: tuple[Pronunciation, ...] = ()
+    """Whole words said another way, applied last."""
     censor: str = "bleep"
     """bleep, skip or read."""
     asides: str = "narrator"
@@ -44,11 +45,6 @@ class Reading:
     """Pause for an em dash, in ms."""
     ellipsis: int = 450
     """Pause for an ellipsis, in ms."""
-
-    @classmethod
-    def of(cls, book: VoiceBook) -> Reading:
-        pauses = book.pauses
-        return cls(book.pronunciations, book.censor, book.asides, pauses.dash, pauses.ellipsis)
 
 
 def speakable(
@@ -67,7 +63,7 @@ def speakable(
     text = _DASH.sub(f" [pause {reading.dash}ms] ", text)
     text = say_written_forms(text)
     if pronounce:
-        text = _pronounce(text, speaker, reading.pronunciations)
+        text = apply_pronunciations(text, speaker, reading.pronunciations)
     return _tidy(text)
 
 
@@ -80,16 +76,6 @@ def _censor(text: str, mode: str) -> str:
     if mode == "read":
         return text
     return _CENSORED.sub("[bleep]" if mode == "bleep" else " ", text)
-
-
-def _pronounce(text: str, speaker: str, rules: Sequence[Pronunciation]) -> str:
-    for rule in rules:
-        if rule.speakers and speaker.casefold() not in {s.casefold() for s in rule.speakers}:
-            continue
-        flags = 0 if rule.match_case else re.IGNORECASE
-        pattern = rf"(?<!\w){re.escape(rule.word)}(?!\w)"
-        text = re.sub(pattern, rule.say.replace("\\", "\\\\"), text, flags=flags)
-    return text
 
 
 def _tidy(text: str) -> str:
@@ -118,9 +104,3 @@ def spoken_script(script: Script, reading: Reading | None = None) -> Script:
 
 def _has_words(paragraphs: Sequence[str]) -> bool:
     return any(any(c.isalnum() for c in MARKER.sub("", p)) for p in paragraphs)
-
-
-def first_words(turn: Turn, count: int = 8) -> str:
-    """The start of a turn, for tables and error messages."""
-    tokens = turn.text.split()
-    return " ".join(tokens[:count]) + (" …" if len(tokens) > count else "")

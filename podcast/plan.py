@@ -1,24 +1,23 @@
 """Turns -> segment jobs: which clips each turn is made of, in which voice, with which
-pauses between them. No engine calls beyond checking the voices exist; no audio."""
+pauses between them, and where music goes. No engine, no audio: the engine's identity
+comes in as a function, for the cache keys."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import TYPE_CHECKING
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 
-from podcast.assembly import pause_after
-from podcast.cache import clip_key
-from podcast.engines import Engine, unknown_voices
+from podcast.config.model import Pauses, Voice, VoiceBook
 from podcast.errors import ConfigError
-from podcast.music import Music, music_of
-from podcast.script import NARRATOR, split_long
-from podcast.segments import ClipJob, SegmentJob
-from podcast.speech import MARKER, first_words
-from podcast.voices import Voice, VoiceBook
+from podcast.source import Loaded
+from podcast.speakable.text import MARKER
+from podcast.text import first_words, split_long
 
-if TYPE_CHECKING:
-    from podcast.render import Loaded
+Identify = Callable[[Voice], str]
+"""The engine that speaks a voice, and its version, as one string for cache keys."""
+KEY_FORMAT = 3  # bump when the meaning of a key changes
 
 SEGMENT_WORDS = 250  # at most 3 minutes of audio (at 80 words a minute) in a worker at once
 SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
@@ -31,6 +30,7 @@ class Piece:
     """One clip of a turn: what to say (or a bleep), and the silence before it."""
 
     text: str
+    """What to say (empty for a bleep)."""
     gap: int
     """Milliseconds of silence before the piece."""
     kind: str = "speech"
@@ -39,38 +39,105 @@ class Piece:
     """The text as captions show it, when it differs (a pronunciation respelled)."""
 
 
-def check_voices(engine: Engine, cast: dict[str, Voice], book: VoiceBook) -> None:
-    """Every voice must exist before anything is synthesized (a typo keeps the previous voice)."""
-    where = str(book.source or "built-in voices")
-    problems = []
-    voices = {**cast, NARRATOR: book.narrator}  # asides are read by the narrator
-    for speaker, voice in voices.items():
-        problems += [f"{where}: {speaker}: {p}" for p in unknown_voices(engine, [voice.voice])]
-    if problems:
-        raise ConfigError("\n".join(dict.fromkeys(problems)))
+@dataclass(frozen=True)
+class Music:
+    """One piece of music in the episode."""
+
+    path: str
+    """The file."""
+    digest: str
+    """SHA-256 of the file, so an edited file is a new cache key."""
+    fade_in: float = 0.5
+    """Seconds of fade at the start."""
+    fade_out: float = 2.0
+    """Seconds of fade at the end."""
+    lead: float | None = None
+    """For a ducked intro: seconds of music before the first words (None: not ducked)."""
+    where: str = "music"
+    """How messages name it: ``voices.yaml: music.intro``."""
 
 
-def plan(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
+@dataclass(frozen=True)
+class ClipJob:
+    """One piece of a turn to speak (or a bleep)."""
+
+    key: str
+    """Clip cache key: engine, version, voice settings and text."""
+    text: str
+    """What to say."""
+    voice: Voice
+    """Who says it."""
+    bleep: int = 0
+    """Milliseconds of bleep tone instead of speech (a censored word)."""
+    aside: bool = False
+    """An editorial aside, read by the narrator."""
+    caption: str = ""
+    """The text as captions show it, when it differs from what is said."""
+
+
+@dataclass(frozen=True)
+class SegmentJob:
+    """One turn (or part of a very long turn) to turn into encoded audio."""
+
+    clips: tuple[ClipJob, ...]
+    """The clips, in order."""
+    gaps: tuple[int, ...]
+    """Milliseconds between consecutive clips."""
+    after: int
+    """Milliseconds of pause after the turn."""
+    label: str
+    """How to name the turn in an error: ``turn 12 ("I imagine this...")``."""
+    turn: int | None = 0
+    """Index of the turn this segment is (part of); None for music on its own."""
+    pan: float = 0.0
+    """Stereo position of the speaker, -1 (left) to 1 (right)."""
+    music: Music | None = None
+    """Music: on its own (no clips), or under the start of the turn (``music.lead``)."""
+
+    def key(self, encoding: str) -> str:
+        """Segment cache key: the clips, the pauses, the music and ``encoding`` (a
+        fingerprint of how the segment is encoded)."""
+        music = asdict(self.music) if self.music else None
+        if music:
+            music.pop("where")
+        payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music, encoding]
+        return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+def clip_key(engine: str, voice: Voice, text: str) -> str:
+    """A key of the engine (name and version), the voice settings and the final text."""
+    settings = asdict(voice)
+    settings.pop("pan")  # where a voice sits in stereo does not change what it says
+    payload = json.dumps([KEY_FORMAT, engine, settings, text], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def pause_after(pauses: Pauses, speaker: str, next_speaker: str | None) -> int:
+    """Milliseconds of silence after a turn: none at the end, longer when the speaker changes."""
+    if next_speaker is None:
+        return 0
+    return pauses.turn if next_speaker == speaker else pauses.speaker_change
+
+
+def plan(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
     """Segment jobs for every turn (one, unless the turn is very long), one clip job
     per paragraph, stretch of a very long paragraph, aside or bleep; and music."""
-    return with_music(turn_jobs(loaded, engine), loaded)
+    return with_music(turn_jobs(loaded, identify), loaded)
 
 
-def turn_jobs(loaded: Loaded, engine: Engine) -> list[SegmentJob]:
+def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
     """The turns' segment jobs."""
-    book = loaded.book
-    cast = book.cast(loaded.script.speakers)
-    check_voices(engine, cast, book)
+    book, cast = loaded.book, loaded.cast
     turns = loaded.script.turns
     jobs = []
     for number, turn in enumerate(turns):
         voices = {"speech": cast[turn.speaker], "narrator": book.narrator}
         following = turns[number + 1].speaker if number + 1 < len(turns) else None
-        label = f'turn {number + 1} ("{first_words(turn, 6)}")'
+        label = f'turn {number + 1} ("{first_words(turn.text, 6)}")'
         said = pieces(turn.paragraphs, book.pauses.paragraph)
         groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph))
         for index, group in enumerate(groups):
-            clips = tuple(_clip(piece, voices, engine) for piece in group)
+            clips = tuple(_clip(piece, voices, identify) for piece in group)
             after = pause_after(book.pauses, turn.speaker, following)
             if number + 1 < len(turns):
                 after += turns[number + 1].pause_before
@@ -111,21 +178,25 @@ def with_music(jobs: list[SegmentJob], loaded: Loaded) -> list[SegmentJob]:
 
 
 def _music(book: VoiceBook, name: str) -> Music | None:
+    """The music file configured as ``music.NAME``, which must exist."""
     settings = book.music
     file = getattr(settings, name)
     if not file:
         return None
-    path = Path(file) if book.source is None else book.source.parent / file
+    path = book.path_of(file)
+    where = f"{book.where}: music.{name}"
+    if not path.is_file():
+        raise ConfigError(f"{where}: {path}: no such file; give a WAV, FLAC, OGG or MP3 file")
     lead = settings.lead if name == "intro" and settings.duck else None
-    where = f"{book.source or 'voices.yaml'}: music.{name}"
-    return music_of(path, where, settings.fade_in, settings.fade_out, lead)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Music(str(path), digest, settings.fade_in, settings.fade_out, lead, where)
 
 
-def _clip(piece: Piece, voices: dict[str, Voice], engine: Engine) -> ClipJob:
+def _clip(piece: Piece, voices: dict[str, Voice], identify: Identify) -> ClipJob:
     if piece.kind == "bleep":
         return ClipJob(f"bleep-{BLEEP_MS}", "", voices["speech"], bleep=BLEEP_MS)
     voice = voices[piece.kind]
-    key = clip_key(engine.name, engine.version, voice, piece.text)
+    key = clip_key(identify(voice), voice, piece.text)
     return ClipJob(key, piece.text, voice, aside=piece.kind == "narrator", caption=piece.caption)
 
 

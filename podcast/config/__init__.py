@@ -1,0 +1,2 @@
+"""voices.yaml: the typed settings (``model``), reading and checking the file (``load``),
+and a voice for every speaker (``cast``)."""

@@ -1,0 +1,201 @@
+"""voices.yaml as typed, frozen settings: one dataclass per section, a docstring per field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from podcast.speakable.pronounce import Pronunciation
+from podcast.speakable.text import Reading
+from podcast.transcript.model import find_speaker
+
+VOICES_FILE = "voices.yaml"
+GENDERS = ("female", "male")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """How one speaker sounds."""
+
+    voice: str = "en-us"
+    """eSpeak NG voice, optionally with a variant: ``en-us``, ``en-gb-x-rp``, ``en-us+f3``;
+    a voice of another engine is named with its engine first (``engine:name``)."""
+    rate: int = 170
+    """Speaking rate in words per minute (80-450)."""
+    pitch: int = 50
+    """Base pitch, 0-99 (50 is the voice's normal pitch)."""
+    volume: float = 1.0
+    """Volume, 0-1."""
+    pan: float = 0.0
+    """Stereo position, -1 (left) to 1 (right); used when output.channels is 2."""
+
+    @property
+    def engine(self) -> str | None:
+        """The engine this voice names (``piper`` in ``piper:en_US-joe-medium``); None for
+        a plain name, which the default engine speaks."""
+        kind, colon, _ = self.voice.partition(":")
+        return kind.casefold() if colon and kind.isalpha() else None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A speaker configured in voices.yaml."""
+
+    name: str
+    """The speaker's canonical name, as written in the transcript's labels."""
+    voice: Voice
+    """The speaker's resolved voice (defaults filled in)."""
+    aliases: tuple[str, ...] = ()
+    """Other labels that mean this speaker (``WILLIAMS`` for ``ALLISON WILLIAMS``)."""
+    gender: str | None = None
+    """female or male: a speaker with no voice of their own gets one of this gender."""
+    has_voice: bool = False
+    """True when the entry sets the voice itself (not only rate, pitch or volume)."""
+
+
+@dataclass(frozen=True)
+class Pauses:
+    """Silences between pieces of speech, in milliseconds."""
+
+    paragraph: int = 350
+    """Between paragraphs of one turn."""
+    turn: int = 500
+    """Between two turns of the same speaker."""
+    speaker_change: int = 800
+    """Between turns of different speakers."""
+    dash: int = 250
+    """For an em dash inside a sentence (``word — word``)."""
+    ellipsis: int = 450
+    """For an ellipsis (``...`` or ``…``)."""
+
+
+@dataclass(frozen=True)
+class Episode:
+    """Tags written into the episode file."""
+
+    title: str | None = None
+    """Episode title; the transcript's first line or file name when unset."""
+    show: str | None = None
+    """The show's name (ID3 album)."""
+    author: str | None = None
+    """The host or author (ID3 artist)."""
+    number: str | None = None
+    """Episode number (ID3 track)."""
+    date: str | None = None
+    """Release date, 2026-11-25."""
+    description: str | None = None
+    """A sentence or two about the episode (ID3 comment)."""
+    cover: str | None = None
+    """Cover art: a JPEG or PNG file, relative to voices.yaml."""
+    artist: str | None = None
+    """Same as author (older name)."""
+    album: str | None = None
+    """Same as show (older name)."""
+
+
+@dataclass(frozen=True)
+class MusicSettings:
+    """Music files (WAV works anywhere; FLAC, OGG and MP3 through libsndfile; others need
+    ffmpeg), relative to voices.yaml."""
+
+    intro: str | None = None
+    """Played before the first words."""
+    outro: str | None = None
+    """Played after the last words."""
+    between_sections: str | None = None
+    """A short sting before every section after the first."""
+    duck: bool = False
+    """The intro goes on, quietly, under the first words."""
+    lead: float = 3.0
+    """With duck: seconds of intro before the first words."""
+    fade_in: float = 0.5
+    """Seconds."""
+    fade_out: float = 2.0
+    """Seconds."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """How the episode file is made."""
+
+    loudness: float | None = -16.0
+    """Integrated loudness in LUFS (-16 is Apple Podcasts' figure); null: leave levels."""
+    true_peak: float = -1.0
+    """Highest true peak, in dBTP."""
+    channels: int = 1
+    """1 (mono) or 2 (stereo, each speaker at their pan)."""
+    chapters: str = "auto"
+    """sections, questions, none, or auto (sections when the transcript has them)."""
+    side_files: bool = True
+    """Write .vtt, .srt, .chapters.json and .transcript.json beside the episode."""
+
+
+NARRATOR_VOICE = Voice("en-gb-x-rp", rate=165, pitch=45)
+
+
+@dataclass(frozen=True)
+class VoiceBook:
+    """Everything voices.yaml configures."""
+
+    defaults: Voice = Voice()
+    """Settings every speaker starts from."""
+    narrator: Voice = NARRATOR_VOICE
+    """The narrator's voice (intro, closing lines, titles)."""
+    interviewer: str | None = None
+    """The speaker who asks the unlabeled questions; detected when unset."""
+    speakers: tuple[Speaker, ...] = ()
+    """Configured speakers."""
+    pauses: Pauses = Pauses()
+    """Silences between turns and paragraphs."""
+    episode: Episode = Episode()
+    """Tags for the episode file."""
+    pronunciations: tuple[Pronunciation, ...] = ()
+    """Whole-word replacements."""
+    skip: tuple[re.Pattern[str], ...] = ()
+    """Lines never to speak (regular expressions searched in each line)."""
+    narration: bool = True
+    """Read scene headings and action lines of a screenplay (false: skip them)."""
+    censor: str = "bleep"
+    """Censored words (``f***``, ``s—``): bleep, skip or read."""
+    asides: str = "narrator"
+    """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
+    output: Output = Output()
+    """Loudness, channels, chapters and side files."""
+    music: MusicSettings = MusicSettings()
+    """Intro, outro and between-section music."""
+    source: Path | None = field(default=None, compare=False)
+    """The file this was read from; None for the built-in defaults."""
+
+    def aliases(self) -> dict[str, str]:
+        """Every configured name and alias -> the canonical speaker name."""
+        table: dict[str, str] = {}
+        for speaker in self.speakers:
+            for name in (speaker.name, *speaker.aliases):
+                table[name] = speaker.name
+        return table
+
+    def speaker(self, name: str) -> Speaker | None:
+        """The configured speaker with this name or alias (case-insensitive).
+
+        A one-word entry also matches a full name it is the surname or first name of.
+        """
+        key = name.casefold()
+        for speaker in self.speakers:
+            if key in {n.casefold() for n in (speaker.name, *speaker.aliases)}:
+                return speaker
+        return next((s for s in self.speakers if find_speaker(s.name, [name])), None)
+
+    def path_of(self, name: str) -> Path:
+        """A file named in voices.yaml (music, cover): relative to the voices file."""
+        return Path(name) if self.source is None else self.source.parent / name
+
+    @property
+    def where(self) -> str:
+        """How messages name this configuration: its file, else voices.yaml."""
+        return str(self.source or VOICES_FILE)
+
+    def reading(self) -> Reading:
+        """How this book says text aloud."""
+        pauses = self.pauses
+        return Reading(self.pronunciations, self.censor, self.asides, pauses.dash, pauses.ellipsis)

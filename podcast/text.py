@@ -1,0 +1,40 @@
+"""Plain-text helpers every stage uses: cutting long text at sentence ends, and the
+start of a text for messages. Pure; imports nothing of the project."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
+
+
+def split_long(text: str, max_words: int) -> list[str]:
+    """Split text at sentence ends into pieces of at most about ``max_words`` words;
+    a sentence longer than that is cut between words."""
+    pieces: list[str] = []
+    current: list[str] = []
+    count = 0
+    for sentence in _sentences(text, max_words):
+        size = len(sentence.split())
+        if current and count + size > max_words:
+            pieces.append(" ".join(current))
+            current, count = [], 0
+        current.append(sentence)
+        count += size
+    if current:
+        pieces.append(" ".join(current))
+    return [piece for piece in pieces if piece.strip()]
+
+
+def _sentences(text: str, max_words: int) -> Iterator[str]:
+    for sentence in _SENTENCE_END.split(text.strip()):
+        tokens = sentence.split()
+        for start in range(0, max(len(tokens), 1), max_words):
+            yield " ".join(tokens[start : start + max_words])
+
+
+def first_words(text: str, count: int = 8) -> str:
+    """The start of a text, for tables and error messages."""
+    tokens = text.split()
+    return " ".join(tokens[:count]) + (" …" if len(tokens) > count else "")

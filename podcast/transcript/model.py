@@ -1,0 +1,79 @@
+"""The parsed transcript: turns of speech, each by one speaker. Pure data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+NARRATOR = "Narrator"
+INTERVIEWER = "Interviewer"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One stretch of speech by one speaker."""
+
+    speaker: str
+    """Canonical speaker name: the full label as first written, ``Narrator`` or the interviewer."""
+    paragraphs: tuple[str, ...]
+    """The turn's text as written, one entry per paragraph; labels removed."""
+    how: str
+    """How the speaker was decided: label, alias, question, narration, title or heading
+    (and for other styles: cue, tag, caption, chat)."""
+    line: int
+    """1-based line of the transcript where the turn starts."""
+    continued: int = 0
+    """How many of the paragraphs were unlabeled paragraphs that continue the answer."""
+    pause_before: int = 0
+    """Extra silence before the turn, in ms: a production cue such as (LAUGHTER) stood here."""
+    captions: tuple[str, ...] = ()
+    """The paragraphs as captions show them (speakable, without pronunciation respellings);
+    empty when they are the paragraphs themselves."""
+
+    @property
+    def text(self) -> str:
+        """The paragraphs joined by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A parsed transcript."""
+
+    turns: tuple[Turn, ...]
+    """Every turn, in order."""
+    title: str | None = None
+    """The transcript's title line, when it has one."""
+    interviewer: str | None = None
+    """The speaker who asks the questions, if any question was found."""
+    labels: tuple[str, ...] = ()
+    """Every label removed from the text (kept so nothing is silently lost)."""
+    skipped: tuple[str, ...] = ()
+    """Lines that are never spoken: photo credits, rules, 'Related content'."""
+    style: str = "qa"
+    """The transcript style that was parsed."""
+
+    @property
+    def sections(self) -> tuple[tuple[int, str], ...]:
+        """Where sections start: (index of the heading's turn, the heading)."""
+        return tuple((i, t.paragraphs[0]) for i, t in enumerate(self.turns) if t.how == "heading")
+
+    @property
+    def speakers(self) -> tuple[str, ...]:
+        """Speakers in order of first appearance."""
+        return tuple(dict.fromkeys(turn.speaker for turn in self.turns))
+
+
+def is_part_of(short: str, full: str) -> bool:
+    """True when ``short`` is the first or last word of ``full`` (case-insensitive)."""
+    tokens = full.casefold().split()
+    return bool(tokens) and short.casefold() in (tokens[0], tokens[-1])
+
+
+def find_speaker(wanted: str, names: Sequence[str]) -> str | None:
+    """The name that ``wanted`` (typed by a user, or configured) means: one equal to it in
+    any case, else the first full name it is the first or last word of (``okafor`` for
+    ``DANA OKAFOR``). The one rule for matching speaker names."""
+    key = wanted.casefold()
+    exact = next((name for name in names if name.casefold() == key), None)
+    return exact or next((name for name in names if is_part_of(wanted, name)), None)

@@ -1,0 +1,58 @@
+"""What `podcast turns` tells about a parse: labels that look like typos, lone speakers,
+and the attributions that were guesses. Pure."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+
+from podcast.transcript.model import NARRATOR, Script
+
+
+def label_warnings(script: Script) -> list[str]:
+    """Labels that look like typos of another speaker's, and speakers heard only once."""
+    counts = Counter(turn.speaker for turn in script.turns)
+    names = list(counts)
+    found = []
+    for name in names:
+        others = [n for n in names if n != name and n != NARRATOR]
+        near = _near_name(name, others)
+        if near and counts[name] < counts[near]:
+            found.append(
+                f"label '{name}' looks like a typo of '{near}'; "
+                "fix it, or list it under that speaker's aliases in voices.yaml"
+            )
+        elif counts[name] == 1 and name != NARRATOR and len(names) > 2:
+            turn = next(i for i, t in enumerate(script.turns, 1) if t.speaker == name)
+            found.append(f"{name} speaks only once (turn {turn}); check the label")
+    return found
+
+
+def _near_name(name: str, others: list[str]) -> str | None:
+    """Another speaker whose name, or a word of it, is one slip away from ``name``."""
+    key = name.casefold()
+    for other in others:
+        candidates = [other.casefold(), *other.casefold().split()]
+        if key in candidates or re.sub(r"\d+", "", key) == re.sub(r"\d+", "", other.casefold()):
+            continue  # SPEAKER 1 and SPEAKER 2 are different people, not typos
+        if any(difflib.SequenceMatcher(None, key, c).ratio() >= 0.8 for c in candidates):
+            return other
+    return None
+
+
+def guesses(script: Script) -> list[str]:
+    """Attributions the parser inferred rather than read off a label."""
+    questions = [i for i, t in enumerate(script.turns, 1) if t.how == "question"]
+    continued = [i for i, t in enumerate(script.turns, 1) if t.continued]
+    found = []
+    if questions:
+        what = "a question" if len(questions) == 1 else "questions"
+        found.append(f"{_numbers(questions)}: no label; read as {what} from {script.interviewer}")
+    if continued:
+        found.append(f"{_numbers(continued)}: unlabeled paragraphs read as the answer going on")
+    return found
+
+
+def _numbers(turns: list[int]) -> str:
+    return ("turn " if len(turns) == 1 else "turns ") + ", ".join(map(str, turns))

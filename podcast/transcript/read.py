@@ -1,0 +1,75 @@
+"""The one door every command reads a transcript through: read, decode, check the
+size, detect the style, parse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from podcast.errors import InputError
+from podcast.transcript.model import Script
+from podcast.transcript.styles import parse_transcript
+
+MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
+
+
+def read_text(path: Path) -> tuple[str, list[str]]:
+    """The transcript's text and any warnings. UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise InputError(
+                f"{path}: larger than {MAX_BYTES // 2**20} MB, which is days of audio; "
+                "split the transcript into episodes"
+            )
+        data = path.read_bytes()
+    except FileNotFoundError as error:
+        raise InputError(f"{path}: no such file; check the transcript path") from error
+    except IsADirectoryError as error:
+        raise InputError(f"{path}: is a folder; give a transcript file") from error
+    except OSError as error:
+        raise InputError(f"{path}: cannot read it ({error.strerror})") from error
+    text, warnings = _decode(path, data)
+    if "\x00" in text:
+        raise InputError(f"{path}: looks like a binary file, not a transcript; give a text file")
+    if not any(c.isalnum() for c in text):
+        raise InputError(f"{path}: has no text to speak; give a transcript with words in it")
+    return text, warnings
+
+
+def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), []
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        warning = f"{path}: not UTF-8; read as Windows-1252 (save it as UTF-8 to be sure)"
+        return data.decode("cp1252", errors="replace"), [warning]
+
+
+def style_of(path: Path) -> str | None:
+    """Caption files are known by their extension; everything else by its content."""
+    return "captions" if path.suffix.lower() in (".vtt", ".srt") else None
+
+
+def read(
+    path: Path,
+    style: str | None = None,
+    *,
+    interviewer: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+    skip: Sequence[re.Pattern[str]] = (),
+    narration: bool = True,
+) -> tuple[Script, list[str]]:
+    """The transcript at ``path`` parsed in ``style`` (else by its extension, else
+    detected), and any warnings about reading it."""
+    text, warnings = read_text(path)
+    script = parse_transcript(
+        text,
+        style or style_of(path),
+        interviewer=interviewer,
+        aliases=aliases,
+        skip=skip,
+        narration=narration,
+    )
+    return script, warnings

@@ -1,0 +1,48 @@
+"""Helpers several test modules share (fixtures for pytest live in conftest.py)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from podcast.transcript.lines import words
+from podcast.transcript.model import Script
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "article.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "podcast" / "data" / "sample.txt"
+
+
+def fixture_text(name: str) -> str:
+    """A fixture transcript's text."""
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def nothing_lost(source: str, script: Script) -> bool:
+    """Every word of ``source`` is spoken, a removed label, or a line never spoken."""
+    said = [w for t in script.turns for w in words(t.text)]
+    removed = [w for text in (*script.labels, *script.skipped) for w in words(text)]
+    return Counter(words(source)) == Counter(said + removed)
+
+
+def ffmpeg() -> str:
+    """An ffmpeg to measure with (the test extra's imageio-ffmpeg), else skip."""
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness and true peak as ffmpeg's ebur128 filter measures them."""
+    run = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-nostats", "-i", str(path), "-filter_complex",
+         "ebur128=peak=true", "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    summary = run.stderr[run.stderr.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])  # type: ignore[index]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)[1])  # type: ignore[index]
+    return integrated, peak
