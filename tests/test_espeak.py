@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import subprocess
 import sys
+import tempfile
 import wave
 from array import array
 from pathlib import Path
@@ -179,3 +180,34 @@ def test_variants_carry_their_gender(espeak) -> None:
     variants = {v.name: v for v in espeak.variants()}
     assert variants["f3"].gender == "female" and variants["m3"].gender == "male"
     assert variants["f3"].description == "female3"
+
+
+def test_phoneme_pronunciations_are_spoken_as_phonemes(espeak) -> None:
+    """What is heard, not what is substituted: eSpeak phonemes in [[...]] last as long
+    as the word they spell, while the same characters read as text take far longer."""
+    voice = Voice(rate=170)
+    word = speech_seconds(espeak.synthesize("Ruiz", voice))
+    phonemes = speech_seconds(espeak.synthesize("[[ru:'i:s]]", voice))
+    spelled = speech_seconds(espeak.synthesize("ru:'i:s", voice))  # the characters as text
+    assert abs(phonemes - word) < 0.25
+    assert spelled > phonemes + 0.4
+
+
+def test_double_brackets_in_a_transcript_are_text_not_phonemes(tmp_path: Path) -> None:
+    from podcast.speakable.text import speakable
+
+    assert "[[" not in speakable("He said [[ru:'i:s]] twice.", "HOST")
+    path = tmp_path / "t.txt"
+    path.write_text("HOST: Ruiz is here.\n\nGUEST: Yes, Ruiz.\n\nHOST: Good.\n", encoding="utf-8")
+    voices = tmp_path / "voices.yaml"
+    voices.write_text('pronunciations:\n  Ruiz: "[[ru:\'i:s]]"\n', encoding="utf-8")
+    from podcast.source import load_transcript
+
+    loaded = load_transcript(path, voices)
+    assert loaded.script.turns[0].paragraphs[0] == "[[ru:'i:s]] is here."
+
+
+def test_the_engine_leaves_no_temporary_files(espeak) -> None:
+    before = set(Path(tempfile.gettempdir()).iterdir())
+    espeak.synthesize("Nothing is written to disk for this.", Voice())
+    assert set(Path(tempfile.gettempdir()).iterdir()) == before

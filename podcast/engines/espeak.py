@@ -9,12 +9,14 @@
   ``setProperty`` calls fill it, so a clip can come out with the previous
   utterance's settings or audio. We initialize eSpeak first, in synchronous mode
   (the driver skips its own initialization when it finds eSpeak initialized), so
-  callbacks run inside ``Synth`` on our thread. Synchronous mode never sends the
-  end-of-message event the driver waits for to write its file, so we hand it that
-  event when ``Synth`` returns, in a one-pass loop that also drops the driver's
-  10 ms poll per utterance. Each file is checked for audio; an empty clip is
-  retried once.
-* The driver prints "Audio saved to ..." from eSpeak's thread: silenced.
+  callbacks run inside ``Synth`` on our thread, and replace the driver's polling
+  loop with one pass that speaks and takes the audio the driver collected straight
+  from its buffer: no WAV file is written and read back, and no temporary folder is
+  left behind when a worker is stopped. Each clip is checked for audio; an empty
+  clip is retried once.
+* ``Synth`` is called with the phoneme flag, so ``[[...]]`` is spoken as eSpeak
+  phonemes; only pronunciations from voices.yaml can produce it (a transcript's own
+  double brackets are made plain text first).
 * Voice, rate, pitch and volume are set for every utterance (they carry over).
 * The driver's buffer grows quadratically with text length: long texts are split
   at sentence boundaries (about 300 words) and the clips joined.
@@ -28,9 +30,6 @@ import ctypes
 import ctypes.util
 import functools
 import os
-import shutil
-import tempfile
-import wave
 import weakref
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from podcast.text import split_long
 MAX_WORDS = 300
 _GENDERS = {0: "unknown", 1: "male", 2: "female"}
 _loaded: str | None = None
+_sample_rate = 22050  # what eSpeak's Initialize said, once per process
 _live: weakref.WeakSet[EspeakEngine] = weakref.WeakSet()
 
 
@@ -91,16 +91,13 @@ class EspeakEngine:
             from pyttsx3.drivers import espeak as driver
         except (ImportError, RuntimeError, OSError) as error:
             raise EngineError(f"cannot load eSpeak NG through pyttsx3: {error}") from error
-        driver.print = _quiet  # type: ignore[attr-defined]  # "Audio saved to ..." per clip
+        driver.print = _quiet  # type: ignore[attr-defined]
         self._espeak = _espeak
-        _initialize_synchronous(_espeak, driver.EspeakDriver)
+        self.rate = _initialize_synchronous(_espeak, driver.EspeakDriver)
         self._tts = pyttsx3.init("espeak")
-        _run_synchronously(self._tts.proxy._driver, _espeak)
+        self._spoken = _run_synchronously(self._tts.proxy._driver, _espeak)
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
-        self._dir = Path(tempfile.mkdtemp(prefix="podcast-espeak-"))
-        weakref.finalize(self, shutil.rmtree, self._dir, True)
         _live.add(self)
-        self._count = 0
         self.retries = 0
         """Utterances that came out empty and were synthesized again."""
 
@@ -144,8 +141,6 @@ class EspeakEngine:
         raise EngineError(f"eSpeak NG gave no audio twice for: {text[:40]!r}")
 
     def _once(self, text: str, voice: Voice) -> bytes:
-        self._count += 1
-        path = self._dir / f"clip-{self._count}.wav"
         tts = self._tts
         if tts is None:
             raise EngineError("the speech engine was already shut down")
@@ -153,51 +148,66 @@ class EspeakEngine:
         tts.setProperty("rate", voice.rate)
         tts.setProperty("pitch", voice.pitch)
         tts.setProperty("volume", voice.volume)
-        tts.save_to_file(text, str(path))
-        tts.runAndWait()  # synchronous: the file is written when it returns
-        try:
-            with wave.open(str(path), "rb") as file:
-                self.rate = file.getframerate()
-                return file.readframes(file.getnframes())
-        except (OSError, EOFError, wave.Error):
-            return b""
-        finally:
-            path.unlink(missing_ok=True)
+        tts.save_to_file(text, "unused.wav")  # the one pass takes the audio; no file
+        self._spoken.clear()
+        tts.runAndWait()  # synchronous: the audio is complete when it returns
+        return b"".join(self._spoken)
 
 
-def _initialize_synchronous(espeak: Any, driver_class: Any) -> None:
-    """Initialize eSpeak once per process in synchronous mode, before the driver does."""
+def _initialize_synchronous(espeak: Any, driver_class: Any) -> int:
+    """Initialize eSpeak once per process in synchronous mode, before the driver does;
+    the sample rate it speaks at."""
+    global _sample_rate
     if driver_class._moduleInitialized:
-        return
-    if espeak.Initialize(espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000) == -1:
+        return _sample_rate
+    rate = espeak.Initialize(espeak.AUDIO_OUTPUT_SYNCHRONOUS, 1000)
+    if rate == -1:
         raise EngineError("eSpeak NG could not start; reinstall espeakng-loader")
     current = espeak.GetCurrentVoice()
     name = current.contents.name if current and current.contents.name else b"gmw/en"
     driver_class._defaultVoice = name.decode("utf-8")
     driver_class._moduleInitialized = True
+    _sample_rate = rate
+    return rate
 
 
-def _run_synchronously(driver: Any, espeak: Any) -> None:
-    """Replace the driver's polling loop with one pass.
+def _run_synchronously(driver: Any, espeak: Any) -> list[bytes]:
+    """Replace the driver's polling loop with one pass; the list it hands audio to.
 
-    In synchronous mode ``Synth`` returns with all the audio delivered, so the loop's
-    10 ms poll per utterance is idle time. The pass runs the queued commands, speaks,
-    then hands the driver the end-of-message event that synchronous mode never sends:
-    the driver then writes its file.
+    In synchronous mode ``Synth`` returns with all the audio delivered (the driver's
+    callback collects it in ``_data_buffer``), so the loop's 10 ms poll per utterance
+    is idle time, and the file the driver would write at the end-of-message event is
+    a detour: the pass takes the audio from the buffer into a list and ends the
+    utterance itself. pyttsx3 keeps one driver per process, shared by every engine
+    made in it, so the driver is patched once and keeps its list.
     """
-    events = (espeak.EVENT * 2)()
-    events[0].type = espeak.EVENT_MSG_TERMINATED
-    events[1].type = espeak.EVENT_LIST_TERMINATED
+    spoken: list[bytes] | None = getattr(driver, "_podcast_spoken", None)
+    if spoken is not None:
+        return spoken
+    spoken = []
+    driver._podcast_spoken = spoken
+    flags = espeak.ENDPAUSE | espeak.CHARS_UTF8 | espeak.PHONEMES
 
     def one_pass() -> None:
         driver._looping = True
-        driver._proxy.setBusy(False)
-        if driver._text_to_say:
-            driver._start_synthesis(driver._text_to_say)
-            driver._onSynth(None, 0, events)
+        driver._proxy.setBusy(False)  # runs the queued commands: settings, then the text
+        text = driver._text_to_say
+        if text:
+            driver._proxy.setBusy(True)
+            driver._speaking = True
+            driver._data_buffer = b""
+            try:
+                espeak.Synth(str(text).encode("utf-8"), flags=flags)
+                spoken.append(driver._data_buffer)
+            finally:
+                driver._data_buffer = b""
+                driver._speaking = False
+                driver._proxy.notify("finished-utterance", completed=True)
+                driver._proxy.setBusy(False)
         driver._looping = False
 
     driver.startLoop = one_pass
+    return spoken
 
 
 def _variant(path: Path) -> VoiceInfo:
