@@ -25,7 +25,7 @@ from podcast.source import load_transcript
 from podcast.text import first_words
 from podcast.tools.audition import FOLDER, audition
 from podcast.tools.init import init_voices
-from podcast.transcript.notes import guesses
+from podcast.transcript.notes import guesses, not_spoken
 from podcast.transcript.styles import NAMES, STYLES
 
 FILE = click.Path(path_type=Path, dir_okay=True)
@@ -54,6 +54,12 @@ def _terminate(signum: int, frame: Any) -> None:
 INTERRUPTED = (
     "Interrupted: nothing was written; finished clips are cached, so a new render resumes."
 )
+STOPPED = "Interrupted: nothing was written."
+
+
+def _interrupted() -> str:
+    """What an interruption left: only a render has clips to resume from."""
+    return INTERRUPTED if click.get_current_context().info_name == "render" else STOPPED
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,10 +76,10 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 click.echo(f"Error: {line}", err=True)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
+            click.echo(_interrupted(), err=True)
             sys.exit(130)
         except Terminated:
-            click.echo(INTERRUPTED, err=True)
+            click.echo(_interrupted(), err=True)
             sys.exit(143)
         except BrokenPipeError:  # `podcast turns ... | head`: the reader has gone
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -103,7 +109,13 @@ def main(debug: bool) -> None:
     "--bitrate", type=click.Choice([str(b) for b in BITRATES]), default=str(DEFAULT_BITRATE)
 )
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Engine processes (default: cores).")
-@click.option("--no-cache", is_flag=True, help="Synthesize every clip again.")
+@click.option("--no-cache", is_flag=True, help="Make every clip and segment again.")
+@click.option(
+    "--cache-max",
+    type=click.IntRange(0),
+    metavar="MB",
+    help="The most the cache may hold (default: $PODCAST_CACHE_MAX_MB, else 2048).",
+)
 @click.option(
     "--format",
     "formats",
@@ -121,12 +133,13 @@ def render_command(
     bitrate: str,
     jobs: int | None,
     no_cache: bool,
+    cache_max: int | None,
     formats: tuple[str, ...],
     engine: str,
 ) -> None:
     """Render TRANSCRIPT to output/<name>.mp3."""
     style, fmt = split_formats(formats)
-    with tqdm(total=0, unit="clip", desc="Synthesizing", leave=False, disable=None) as bar:
+    with tqdm(total=0, unit="turn", desc="Rendering", leave=False, disable=None) as bar:
         result = render(
             transcript,
             output=output,
@@ -135,6 +148,7 @@ def render_command(
             engine=engine,
             jobs=jobs,
             use_cache=not no_cache,
+            cache_bound=None if cache_max is None else cache_max * 2**20,
             progress=functools.partial(_advance, bar),
             style=style,
             fmt=fmt,
@@ -174,6 +188,11 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
         click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn.text)}")
     for guess in guesses(script):
         click.echo(f"Guessed: {guess}")
+    unspoken = not_spoken(script)
+    if unspoken:
+        click.echo("Not spoken:")
+        for line in unspoken:
+            click.echo(f"  {line}")
 
 
 @main.command()

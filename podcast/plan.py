@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from podcast.config.model import Pauses, Voice, VoiceBook
 from podcast.errors import ConfigError
 from podcast.source import Loaded
-from podcast.speakable.text import MARKER
+from podcast.speakable.text import MARKER, MAX_PAUSE
 from podcast.text import first_words, split_long
 
 Identify = Callable[[Voice], str]
@@ -221,8 +221,8 @@ def pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[Piece]:
         position = 0
         for match in MARKER.finditer(paragraph):
             gap = _speech(found, paragraph[position : match.start()], gap)
-            if match[1]:
-                gap += int(match[1])
+            if match[1]:  # a run of pauses is one pause, as long as one may be
+                gap = min(MAX_PAUSE, gap + int(match[1]))
             elif match[2]:
                 found.append(Piece("", gap, "bleep"))
                 gap = 0
@@ -244,15 +244,18 @@ def _speech(found: list[Piece], text: str, gap: int) -> int:
 
 
 def _groups(found: list[Piece]) -> list[list[Piece]]:
-    """Pieces grouped into segments of at most SEGMENT_WORDS words, so the audio one
-    worker holds stays small however long a turn is."""
+    """Pieces grouped into segments of at most SEGMENT_WORDS words and MAX_PAUSE of
+    silence, so the audio one worker holds stays small however long a turn is and
+    however many pauses it asks for."""
     groups: list[list[Piece]] = []
-    count = 0
+    count = silence = 0
     for piece in found:
         size = len(piece.text.split())
-        if not groups or count + size > SEGMENT_WORDS:
+        if not groups or count + size > SEGMENT_WORDS or silence + piece.gap > MAX_PAUSE:
             groups.append([])
-            count = 0
+            count = silence = 0
+        else:
+            silence += piece.gap
         groups[-1].append(piece)
         count += size
     return groups

@@ -22,10 +22,16 @@ def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
 
 
+def skipped(script: Script) -> list[str]:
+    """The texts that are not spoken."""
+    return [unspoken.text for unspoken in script.skipped]
+
+
 def nothing_lost(source: str, script: Script) -> bool:
     """Every word of ``source`` is spoken, a removed label, or a line never spoken."""
     said = [w for t in script.turns for w in words(t.text)]
-    removed = [w for text in (*script.labels, *script.skipped) for w in words(text)]
+    unspoken = [u.text for u in script.skipped]
+    removed = [w for text in (*script.labels, *unspoken) for w in words(text)]
     return Counter(words(source)) == Counter(said + removed)
 
 
@@ -46,3 +52,10 @@ def ebur128(path: Path) -> tuple[float, float]:
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary)[1])  # type: ignore[index]
     peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary)[1])  # type: ignore[index]
     return integrated, peak
+
+
+def picture(path: Path, width: int, height: int, kind: str = "PNG") -> Path:
+    """A real picture file (Pillow), for covers."""
+    image = pytest.importorskip("PIL.Image", reason="Pillow is in the test extra")
+    image.new("RGB", (width, height), (200, 120, 40)).save(path, kind)
+    return path

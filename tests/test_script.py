@@ -43,7 +43,11 @@ def test_intro_paragraphs_form_one_narration_turn() -> None:
 
 def test_photo_credits_and_related_content_are_skipped() -> None:
     script = parse(fixture_text("magazine.txt"))
-    assert script.skipped == ("Marine Studios", "Marine Studios", "Related content:")
+    assert [(u.text, u.why) for u in script.skipped] == [
+        ("Marine Studios", "photo credit"),
+        ("Marine Studios", "photo credit"),
+        ("Related content:", "credit or link"),
+    ]
 
 
 def test_unlabeled_paragraph_after_an_answer_continues_it() -> None:

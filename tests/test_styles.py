@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from podcast.errors import InputError
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import STYLES, detect, parse_transcript
-from tests.helpers import FIXTURES, nothing_lost
+from tests.helpers import FIXTURES, nothing_lost, skipped
 
 STYLE_FIXTURES = FIXTURES / "styles"
 
@@ -68,7 +68,7 @@ def test_broadcast_roles_surnames_cues_and_unidentified_speakers() -> None:
         ("MAYA COLLINS", "alias"),
         ("STEVE MARSH", "alias"),
     ]
-    assert "(SOUNDBITE OF GULLS)" in script.skipped and "(CROSSTALK)" in script.skipped
+    assert "(SOUNDBITE OF GULLS)" in skipped(script) and "(CROSSTALK)" in skipped(script)
     assert not any("(" in t.text or "Copyright" in t.text for t in script.turns)
 
 
@@ -97,8 +97,8 @@ def test_markdown_labels_sections_directions_and_emphasis() -> None:
         ),
         ("Host", "That's all for today."),
     ]
-    assert "*[theme music rises, then fades]*" in script.skipped
-    assert "[laughs]" in script.skipped and "*(music swells)*" in script.skipped
+    assert "*[theme music rises, then fades]*" in skipped(script)
+    assert "[laughs]" in skipped(script) and "*(music swells)*" in skipped(script)
 
 
 def test_screenplay_cues_extensions_parentheticals_and_narration() -> None:
@@ -115,7 +115,7 @@ def test_screenplay_cues_extensions_parentheticals_and_narration() -> None:
         (NARRATOR, "Some promises take longer than others."),
     ]
     script = parse_transcript(read("screenplay.fountain"))
-    assert {"(quietly)", "(beat)", "FADE IN:", "CUT TO:", "FADE OUT."} <= set(script.skipped)
+    assert {"(quietly)", "(beat)", "FADE IN:", "CUT TO:", "FADE OUT."} <= set(skipped(script))
 
 
 def test_screenplay_without_narration_speaks_only_dialogue() -> None:
@@ -194,7 +194,7 @@ def test_skip_patterns_from_voices_yaml() -> None:
 
     script = parse_transcript(read("chat.log"), skip=(re.compile(r"\bbob:"),))
     assert [t.speaker for t in script.turns] == ["alice", "carol"]
-    assert "bob: thanks carol" in script.skipped
+    assert "bob: thanks carol" in skipped(script)
 
 
 _FRAGMENTS = [

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from podcast.speakable.pronounce import Pronunciation, apply_pronunciations
 from podcast.speakable.written import say_written_forms
-from podcast.transcript.model import Script
+from podcast.transcript.model import Script, Unspoken
 
 MAX_WORD = 100
+MAX_PAUSE = 60_000  # ms: the longest pause one [pause] marker (or a run of them) makes
 MARKER = re.compile(r"\[(?:pause (\d+)ms|(bleep)|narrator: ([^\[\]]+))\]")
 _USER_PAUSE = re.compile(r"\[\s*pause\s+(\d+(?:\.\d+)?)\s*(ms|s)\s*\]", re.IGNORECASE)
 _ASIDE = re.compile(r"\[([A-Z][^\[\]]*[.!?][\"”’)]?)\]")
@@ -48,13 +49,20 @@ class Reading:
 
 
 def speakable(
-    text: str, speaker: str, reading: Reading | None = None, pronounce: bool = True
+    text: str,
+    speaker: str,
+    reading: Reading | None = None,
+    pronounce: bool = True,
+    notes: Notes | None = None,
 ) -> str:
     """Text as it will be spoken (see the module's docstring for its markers); without
-    ``pronounce``, as captions show it (no pronunciation respellings)."""
+    ``pronounce``, as captions show it (no pronunciation respellings). ``notes`` collects
+    what was dropped or shortened."""
     reading = reading or Reading()
-    text = _LONG_WORD.sub(" ", _CONTROL.sub("", text))  # nobody can read those aloud
-    text = _USER_PAUSE.sub(_pause_marker, text)
+    notes = notes or Notes()
+    text = _readable(text, notes)
+    text = text.replace("[[", "[").replace("]]", "]")  # phonemes come only from voices.yaml
+    text = _USER_PAUSE.sub(notes.pause, text)
     if reading.asides == "narrator":
         text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
     text = _BRACKETED.sub(lambda m: m[0] if MARKER.fullmatch(m[0]) else m[1], text)
@@ -67,9 +75,47 @@ def speakable(
     return _tidy(text)
 
 
-def _pause_marker(match: re.Match[str]) -> str:
-    amount = float(match[1]) * (1000 if match[2].lower() == "s" else 1)
-    return f"[pause {round(amount)}ms]"
+@dataclass
+class Notes:
+    """What making a paragraph speakable left out or changed, for ``podcast turns`` and
+    the warnings: ``line`` is where its turn starts."""
+
+    line: int = 0
+    """Where the turn starts in the transcript."""
+    dropped: list[Unspoken] = field(default_factory=list)
+    """Text that will not be spoken."""
+    warnings: list[str] = field(default_factory=list)
+    """What the user should hear about."""
+
+    def pause(self, match: re.Match[str]) -> str:
+        """A transcript's ``[pause 2s]`` as a marker, at most MAX_PAUSE long."""
+        amount = float(match[1]) * (1000 if match[2].lower() == "s" else 1)
+        if amount > MAX_PAUSE:
+            self.warnings.append(
+                f"line {self.line}: {match[0]} is longer than {MAX_PAUSE // 1000} s; "
+                f"shortened to {MAX_PAUSE // 1000} s"
+            )
+            amount = MAX_PAUSE
+        return f"[pause {round(amount)}ms]"
+
+
+def _readable(text: str, notes: Notes) -> str:
+    """The text without what nobody can read aloud: control and invisible characters,
+    and "words" longer than MAX_WORD characters (each one reported)."""
+    controls = sorted(set(_CONTROL.findall(text)))
+    if controls:
+        codes = " ".join(f"U+{ord(c):04X}" for c in controls)
+        notes.dropped.append(Unspoken(codes, "control characters", notes.line))
+        text = _CONTROL.sub("", text)
+    for match in _LONG_WORD.finditer(text):
+        token = match[0]
+        shown = token if len(token) <= 40 else f"{token[:40]}…"
+        why = f"over-long token ({len(token)} characters)"
+        notes.dropped.append(Unspoken(shown, why, notes.line))
+        notes.warnings.append(
+            f"line {notes.line}: a {len(token)}-character token is not spoken ({shown})"
+        )
+    return _LONG_WORD.sub(" ", text)
 
 
 def _censor(text: str, mode: str) -> str:
@@ -86,20 +132,31 @@ def _tidy(text: str) -> str:
     return text.strip()
 
 
-def spoken_script(script: Script, reading: Reading | None = None) -> Script:
-    """The script with every paragraph made speakable; empty paragraphs and turns dropped."""
+def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Script, list[str]]:
+    """The script with every paragraph made speakable (empty paragraphs and turns
+    dropped, and what was left out added to ``skipped``), and warnings about it."""
     turns = []
+    dropped: list[Unspoken] = []
+    warnings: list[str] = []
     for turn in script.turns:
+        notes = Notes(turn.line)
         both = [
-            (speakable(t, turn.speaker, reading), speakable(t, turn.speaker, reading, False))
+            (
+                speakable(t, turn.speaker, reading, notes=notes),
+                speakable(t, turn.speaker, reading, False),
+            )
             for t in turn.paragraphs
         ]
+        dropped += notes.dropped
+        warnings += notes.warnings
         paragraphs = tuple(spoken for spoken, _ in both if spoken)
         captions = tuple(shown for spoken, shown in both if spoken)
         if _has_words(paragraphs):
             shown = captions if captions != paragraphs else ()
             turns.append(replace(turn, paragraphs=paragraphs, captions=shown))
-    return replace(script, turns=tuple(turns))
+        elif any(paragraph.strip() for paragraph in turn.paragraphs):
+            dropped.append(Unspoken(turn.text, "nothing speakable left", turn.line))
+    return replace(script, turns=tuple(turns), skipped=(*script.skipped, *dropped)), warnings
 
 
 def _has_words(paragraphs: Sequence[str]) -> bool:

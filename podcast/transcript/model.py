@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 NARRATOR = "Narrator"
 INTERVIEWER = "Interviewer"
+
+
+class Pattern(Protocol):
+    """A compiled regular expression (``re`` or RE2): lines it is found in are skipped."""
+
+    def search(self, text: str) -> object | None:
+        """A match anywhere in ``text``, or None."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,18 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Unspoken:
+    """Text of the transcript that is deliberately not spoken, and why."""
+
+    text: str
+    """The text as written."""
+    why: str
+    """The reason: production cue, photo credit, skip rule, caption timing, ..."""
+    line: int = 0
+    """1-based line where it stands (0 when not known)."""
+
+
+@dataclass(frozen=True)
 class Script:
     """A parsed transcript."""
 
@@ -48,8 +69,8 @@ class Script:
     """The speaker who asks the questions, if any question was found."""
     labels: tuple[str, ...] = ()
     """Every label removed from the text (kept so nothing is silently lost)."""
-    skipped: tuple[str, ...] = ()
-    """Lines that are never spoken: photo credits, rules, 'Related content'."""
+    skipped: tuple[Unspoken, ...] = ()
+    """What is never spoken, and why: photo credits, rules, cues, caption timings, ..."""
     style: str = "qa"
     """The transcript style that was parsed."""
 

@@ -56,3 +56,24 @@ def guesses(script: Script) -> list[str]:
 
 def _numbers(turns: list[int]) -> str:
     return ("turn " if len(turns) == 1 else "turns ") + ", ".join(map(str, turns))
+
+
+SHOWN = 60  # characters of each unspoken text shown
+LISTED = 5  # entries of one kind listed before the rest are counted
+
+
+def not_spoken(script: Script) -> list[str]:
+    """What will not be spoken and why, one line each (a kind with many entries, such as
+    caption timings, is listed LISTED times and then counted)."""
+    found = []
+    shown: Counter[str] = Counter()
+    for unspoken in script.skipped:
+        shown[unspoken.why] += 1
+        if shown[unspoken.why] > LISTED:
+            continue
+        text = " ".join(unspoken.text.split())
+        text = text if len(text) <= SHOWN else f"{text[: SHOWN - 1]}…"
+        where = f"line {unspoken.line}: " if unspoken.line else ""
+        found.append(f"{where}{text} [{unspoken.why}]")
+    found += [f"… and {n - LISTED} more [{why}]" for why, n in shown.items() if n > LISTED]
+    return found

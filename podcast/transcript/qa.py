@@ -22,7 +22,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from podcast.transcript.lines import Block, blocks, normalize_newlines
-from podcast.transcript.model import INTERVIEWER, NARRATOR, Script, Turn, is_part_of
+from podcast.transcript.model import (
+    INTERVIEWER,
+    NARRATOR,
+    Pattern,
+    Script,
+    Turn,
+    Unspoken,
+    is_part_of,
+)
 
 _ASKER = "\x00asker"  # placeholder speaker of a question until the interviewer is known
 
@@ -79,9 +87,10 @@ def parse(
     *,
     interviewer: str | None = None,
     aliases: Mapping[str, str] | None = None,
-    skip: Sequence[re.Pattern[str]] = (),
+    skip: Sequence[Pattern] = (),
     headings: Mapping[int, str] | None = None,
     style: str = "qa",
+    directions: Sequence[Pattern] = (),
 ) -> Script:
     """Parse a Q&A transcript.
 
@@ -93,7 +102,7 @@ def parse(
     lines = [line.rstrip() for line in normalize_newlines(text).split("\n")]
     labels = _accepted_labels(lines, aliases or {})
     names = _canonical_names(labels, aliases or {})
-    walk = _Walk(names, tuple(skip), headings or {})
+    walk = _Walk(names, tuple(skip), headings or {}, tuple(directions))
     for block in blocks(lines):
         walk.block(block)
     turns = [t for t in walk.turns if t.paragraphs]
@@ -214,15 +223,17 @@ class _Walk:
     def __init__(
         self,
         names: dict[str, str],
-        skip: tuple[re.Pattern[str], ...] = (),
+        skip: tuple[Pattern, ...] = (),
         headings: Mapping[int, str] | None = None,
+        directions: tuple[Pattern, ...] = (),
     ) -> None:
         self.names = names
         self.skip = skip
+        self.directions = directions
         self.headings = headings or {}
         self.turns: list[_Open] = []
         self.labels: list[str] = []
-        self.skipped: list[str] = []
+        self.skipped: list[Unspoken] = []
         self.title: str | None = None
         self.dialogue = False  # a label has been seen
         self.cue = False  # a production cue was skipped since the last turn began
@@ -262,7 +273,7 @@ class _Walk:
                 self.block(Block(lines[at + 1 :], 2))
             return
         if self._is_credit(lines):
-            self.skipped.extend(text for _, text in lines)
+            self.skipped.extend(Unspoken(text, "photo credit", n) for n, text in lines)
             return
         brk = block.gap >= 2 or self.section_break
         self.section_break = False
@@ -275,17 +286,28 @@ class _Walk:
     def _drop_skipped(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         kept = []
         for number, text in lines:
-            if _RULE.match(text):
-                self.section_break = True
-                self.skipped.append(text)
-            elif _CUE.match(text):
-                self.skipped.append(text)
-                self.cue = True
-            elif any(p.match(text) for p in _SKIP_LINES) or any(p.search(text) for p in self.skip):
-                self.skipped.append(text)
+            why = self._unspoken(text)
+            if why:
+                self.skipped.append(Unspoken(text, why, number))
             else:
                 kept.append((number, text))
         return kept
+
+    def _unspoken(self, text: str) -> str | None:
+        """Why a line is never spoken, if it is not."""
+        if _RULE.match(text):
+            self.section_break = True
+            return "section break"
+        if _CUE.match(text):
+            self.cue = True
+            return "production cue"
+        if any(p.search(text) for p in self.directions):
+            return "stage direction"
+        if any(p.match(text) for p in _SKIP_LINES):
+            return "credit or link"
+        if any(p.search(text) for p in self.skip):
+            return "skip rule"
+        return None
 
     def _is_credit(self, lines: list[tuple[int, str]]) -> bool:
         """A photo credit: a block of short capitalised lines with no sentence punctuation."""

@@ -3,12 +3,12 @@ size, detect the style, parse."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from podcast.errors import InputError
-from podcast.transcript.model import Script
+from podcast.files import NotAFile, TooLarge, read_limited
+from podcast.transcript.model import Pattern, Script
 from podcast.transcript.styles import parse_transcript
 
 MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
@@ -17,18 +17,22 @@ MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
 def read_text(path: Path) -> tuple[str, list[str]]:
     """The transcript's text and any warnings. UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise InputError(
-                f"{path}: larger than {MAX_BYTES // 2**20} MB, which is days of audio; "
-                "split the transcript into episodes"
-            )
-        data = path.read_bytes()
+        data = read_limited(path, MAX_BYTES)
     except FileNotFoundError as error:
         raise InputError(f"{path}: no such file; check the transcript path") from error
     except IsADirectoryError as error:
         raise InputError(f"{path}: is a folder; give a transcript file") from error
+    except NotAFile as error:
+        raise InputError(
+            f"{path}: not a regular file (a device, pipe or socket); give a transcript file"
+        ) from error
+    except TooLarge as error:
+        raise InputError(
+            f"{path}: larger than {MAX_BYTES // 2**20} MB, which is days of audio; "
+            "split the transcript into episodes"
+        ) from error
     except OSError as error:
-        raise InputError(f"{path}: cannot read it ({error.strerror})") from error
+        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from error
     text, warnings = _decode(path, data)
     if "\x00" in text:
         raise InputError(f"{path}: looks like a binary file, not a transcript; give a text file")
@@ -58,7 +62,7 @@ def read(
     *,
     interviewer: str | None = None,
     aliases: Mapping[str, str] | None = None,
-    skip: Sequence[re.Pattern[str]] = (),
+    skip: Sequence[Pattern] = (),
     narration: bool = True,
 ) -> tuple[Script, list[str]]:
     """The transcript at ``path`` parsed in ``style`` (else by its extension, else

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from podcast.errors import InputError
 from podcast.transcript.lines import blocks, normalize_newlines
-from podcast.transcript.model import NARRATOR, Script, Turn
+from podcast.transcript.model import NARRATOR, Pattern, Script, Turn, Unspoken
 from podcast.transcript.qa import parse
 
 STYLES = ("qa", "markdown", "screenplay", "captions", "chat", "tagged")
@@ -63,7 +63,7 @@ def parse_transcript(
     *,
     interviewer: str | None = None,
     aliases: Mapping[str, str] | None = None,
-    skip: Sequence[re.Pattern[str]] = (),
+    skip: Sequence[Pattern] = (),
     narration: bool = True,
 ) -> Script:
     """Parse ``text`` in ``style`` (detected when None)."""
@@ -90,19 +90,25 @@ class _Builder:
 
     style: str
     """The style being parsed."""
-    skip: Sequence[re.Pattern[str]] = ()
+    skip: Sequence[Pattern] = ()
     """voices.yaml's ``skip:`` patterns."""
     turns: list[Turn] = field(default_factory=list)
     """The turns so far."""
     labels: list[str] = field(default_factory=list)
     """Labels removed from the text."""
-    skipped: list[str] = field(default_factory=list)
-    """Text that is never spoken."""
+    skipped: list[Unspoken] = field(default_factory=list)
+    """Text that is never spoken, and why."""
 
-    def skips(self, line: str) -> bool:
+    def drop(self, text: str, why: str, line: int = 0) -> None:
+        """Record text that is not spoken."""
+        text = text.strip()
+        if text:
+            self.skipped.append(Unspoken(text, why, line))
+
+    def skips(self, line: str, number: int = 0) -> bool:
         """True (and the line recorded) when voices.yaml says never to speak it."""
         if any(p.search(line) for p in self.skip):
-            self.skipped.append(line)
+            self.drop(line, "skip rule", number)
             return True
         return False
 
@@ -158,24 +164,28 @@ def markdown(
     text: str,
     interviewer: str | None,
     aliases: Mapping[str, str],
-    skip: Sequence[re.Pattern[str]],
+    skip: Sequence[Pattern],
 ) -> Script:
-    removed: list[str] = []
+    removed: list[Unspoken] = []
     headings: dict[int, str] = {}
     trusted: dict[str, str] = dict(aliases)
     lines = []
     for number, line in enumerate(text.split("\n"), start=1):
         heading = _HEADING.match(line)
         if heading:
-            headings[number] = _plain(heading[2], removed)
+            headings[number] = _plain(heading[2], removed, number)
             lines.append(headings[number])
         elif _DIRECTION.match(line) or _ITALIC_LINE.match(line):
             lines.append(line)  # kept, so the blank lines around it still count the same
         else:
-            lines.append(_markdown_line(line, trusted, removed))
-    skip = (*skip, _DIRECTION, _ITALIC_LINE)  # stage directions are never spoken
+            lines.append(_markdown_line(line, trusted, removed, number))
     script = parse(
-        "\n".join(lines), interviewer=interviewer, aliases=trusted, skip=skip, headings=headings
+        "\n".join(lines),
+        interviewer=interviewer,
+        aliases=trusted,
+        skip=skip,
+        headings=headings,
+        directions=(_DIRECTION, _ITALIC_LINE),  # stage directions are never spoken
     )
     first = script.turns[0] if script.turns else None
     title = first.paragraphs[0] if first and first.how == "heading" else script.title
@@ -189,26 +199,28 @@ def markdown(
     )
 
 
-def _markdown_line(line: str, trusted: dict[str, str], removed: list[str]) -> str:
+def _markdown_line(line: str, trusted: dict[str, str], removed: list[Unspoken], number: int) -> str:
     """A Markdown line as plain text; a bold label becomes a trusted ``Name:`` label."""
     line = _QUOTE.sub("", line)
     bullet = _BULLET.match(line)
     if bullet:
-        removed.append(line[: bullet.end()].strip())
+        removed.append(Unspoken(line[: bullet.end()].strip(), "list marker", number))
         line = line[bullet.end() :]
     label = _BOLD_LABEL.match(line)
     if label:
         name = label[2].strip()
         trusted.setdefault(name, name)
         line = f"{name}: {line[label.end() :]}"
-    return _plain(line, removed)
+    return _plain(line, removed, number)
 
 
-def _plain(text: str, removed: list[str]) -> str:
+def _plain(text: str, removed: list[Unspoken], number: int) -> str:
     """Inline Markdown without its markers: directions and link targets removed."""
-    removed.extend(m.group(0) for m in _INLINE_DIRECTION.finditer(text))
+    removed.extend(
+        Unspoken(m.group(0), "stage direction", number) for m in _INLINE_DIRECTION.finditer(text)
+    )
     text = _INLINE_DIRECTION.sub(" ", text)
-    removed.extend(m[2] for m in _LINK.finditer(text))
+    removed.extend(Unspoken(m[2], "link target", number) for m in _LINK.finditer(text) if m[2])
     text = _LINK.sub(r"\1", text)
     for _ in range(3):  # nested emphasis: ***both***
         text = _EMPHASIS.sub(r"\2", text)
@@ -255,13 +267,14 @@ def screenplay(text: str, out: _Builder, narration: bool) -> None:
         number, first = block[0][0], block[0][1].strip()
         if index == 0 and _TITLE_PAGE.match(first):
             _title_page(out, block)
-        elif out.skips(first):
-            out.skipped.extend(line.strip() for _, line in block[1:])
+        elif out.skips(first, number):
+            for line_number, line in block[1:]:
+                out.drop(line, "skip rule", line_number)
         elif _SCENE.match(first):
             _narrate(out, first.lstrip("."), "heading", number, narration)
             _action(out, block[1:], narration)
         elif _TRANSITION.match(first):
-            out.skipped.append(first)
+            out.drop(first, "transition", number)
             _action(out, block[1:], narration)
         elif len(block) >= 2 and _is_cue(first):
             _dialogue(out, block)
@@ -278,9 +291,9 @@ def _title_page(out: _Builder, block: list[tuple[int, str]]) -> None:
             out.say(NARRATOR, field[2], "title", number)
         elif field:
             out.labels.append(field[1])
-            out.skipped.append(field[2])
+            out.drop(field[2], "title page", number)
         else:
-            out.skipped.append(line.strip())
+            out.drop(line, "title page", number)
 
 
 def _dialogue(out: _Builder, block: list[tuple[int, str]]) -> None:
@@ -290,9 +303,9 @@ def _dialogue(out: _Builder, block: list[tuple[int, str]]) -> None:
         speaker = NARRATOR
     out.labels.append(cue)
     spoken = []
-    for _, line in block[1:]:
+    for number, line in block[1:]:
         if _PARENTHETICAL.match(line):
-            out.skipped.append(line.strip())  # (quietly): how to say it, not what
+            out.drop(line, "parenthetical", number)  # (quietly): how to say it, not what
         else:
             spoken.append(line.strip())
     out.say(speaker, " ".join(spoken), "cue", block[0][0])
@@ -308,7 +321,7 @@ def _narrate(out: _Builder, text: str, how: str, number: int, narration: bool) -
     if narration:
         out.say(NARRATOR, text, how, number, merge=how == "narration")
     else:
-        out.skipped.append(text)
+        out.drop(text, "narration: false", number)
 
 
 # ---------------------------------------------------------------- captions
@@ -326,25 +339,28 @@ def captions(text: str, out: _Builder, narration: bool) -> None:
     for block in _blocks(text):
         first = block[0][1].strip()
         if first.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
-            out.skipped.extend(line.strip() for _, line in block)
+            for number, line in block:
+                out.drop(line, "caption header", number)
             continue
         timing = next((i for i, (_, line) in enumerate(block) if _TIMING.match(line)), None)
         if timing is None:  # not a cue: text without timing continues the speaker
             timing = -1
-        out.skipped.extend(line.strip() for _, line in block[: timing + 1])
+        for number, line in block[: timing + 1]:
+            out.drop(line, "caption timing", number)
         for number, line in block[timing + 1 :]:
             speaker = _caption_line(out, number, line.strip(), speaker)
 
 
 def _caption_line(out: _Builder, number: int, line: str, speaker: str | None) -> str | None:
-    if out.skips(line):
+    if out.skips(line, number):
         return speaker
     voice = _VOICE.match(line)
     if voice:
         speaker = voice[1].strip()
         out.labels.append(voice[0])
         line = line[voice.end() :]
-    out.skipped.extend(_TAG.findall(line) + _ENTITY.findall(line))
+    for markup in _TAG.findall(line) + _ENTITY.findall(line):
+        out.drop(markup, "caption markup", number)
     line = html.unescape(_TAG.sub("", line)).strip()
     prefix = _PREFIX.match(line)
     if prefix and not voice:
@@ -352,7 +368,7 @@ def _caption_line(out: _Builder, number: int, line: str, speaker: str | None) ->
         out.labels.append(speaker)
         line = line[prefix.end() :]
     if line.startswith(("- ", "– ")):
-        out.skipped.append(line[0])
+        out.drop(line[0], "caption markup", number)
         line = line[2:]
     out.extend(speaker or UNKNOWN_SPEAKER, line, "caption", number)
     return speaker
@@ -379,16 +395,16 @@ def chat(text: str, out: _Builder, narration: bool) -> None:
     speaker = None
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
-        if not line or out.skips(line):
+        if not line or out.skips(line, number):
             continue
         match = _chat_line(line)
         if _SYSTEM.match(line):
-            out.skipped.append(line)  # *** alice joined the channel
+            out.drop(line, "system message", number)  # *** alice joined the channel
         elif match:
             speaker = match["nick"] or match["name"]
             out.labels.append(speaker)
             if match["stamp"]:
-                out.skipped.append(match["stamp"].strip())
+                out.drop(match["stamp"], "timestamp", number)
             out.say(speaker, match["text"], "chat", number)
         else:
             out.say(speaker or UNKNOWN_SPEAKER, line, "chat", number)
@@ -457,5 +473,5 @@ def _numbered(text: str, out: _Builder, narration: bool) -> None:
 def _between(out: _Builder, text: str, line: int, narration: bool) -> None:
     """Text outside any speaker's tags: narration (a title or an intro), if anything."""
     for paragraph in re.split(r"\n\s*\n", text):
-        if paragraph.strip() and not out.skips(paragraph.strip()):
+        if paragraph.strip() and not out.skips(paragraph.strip(), line):
             _narrate(out, paragraph, "narration", line, narration)
