@@ -5,12 +5,49 @@ newly created file gets (the umask), not the private ones of a temporary file.""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 from podcast.errors import OutputError
+
+
+class NotAFile(OSError):
+    """The path is a device, a pipe, a socket or a folder: nothing to read as a file."""
+
+
+class TooLarge(OSError):
+    """The file holds more than the reader will take."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file ``path``, refusing at once what is not one (reading
+    a FIFO with no writer would wait forever, and /dev/zero never ends) and reading at
+    most ``limit`` + 1 bytes whatever size the file reports. FileNotFoundError, NotAFile,
+    TooLarge or another OSError: the caller says what they mean."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+    if not stat.S_ISREG(mode):
+        raise NotAFile(f"{path} is not a regular file")
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{path} is larger than {limit} bytes")
+    return data
+
+
+def same_file(one: Path, other: Path) -> bool:
+    """True when both paths name one file (the same path written another way, or a
+    link to it), whether or not it exists yet."""
+    try:
+        if one.exists() and other.exists():
+            return os.path.samefile(one, other)
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False
 
 
 def temporary_file(path: Path) -> tuple[BinaryIO, Path]:

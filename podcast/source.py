@@ -45,7 +45,8 @@ def load_transcript(path: Path, voices: Path | None = None, style: str | None = 
         skip=book.skip,
         narration=book.narration,
     )
-    script = spoken_script(script, book.reading())
+    script, dropped = spoken_script(script, book.reading())
+    warnings += dropped
     if not script.turns:
         raise InputError(f"{path}: no speakable text found; check it is a transcript")
     voices_of = cast(book, script.speakers)

@@ -68,7 +68,7 @@ def test_all_problems_at_once_each_naming_file_key_and_fix() -> None:
         "v.yaml: defaults.pitch: expected a number, got 'high'",
         "v.yaml: speakers.BOB.aliases: expected a list of names, e.g. [WILLIAMS]",
         "v.yaml: speakers.BOB.volume: 2 is out of range; use 0 to 1",
-        "v.yaml: pauses.turn: expected milliseconds >= 0, got -5",
+        "v.yaml: pauses.turn: expected milliseconds from 0 to 60000, got -5",
         "v.yaml: skip[0]: not a regular expression (missing ), unterminated subpattern "
         "at position 0); fix it",
         "v.yaml: censor: expected one of bleep, skip, read, got 'beep'",

@@ -11,6 +11,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+import re2
 import yaml
 
 from podcast.config.model import (
@@ -26,13 +27,21 @@ from podcast.config.model import (
     VoiceBook,
 )
 from podcast.errors import ConfigError
+from podcast.files import NotAFile, TooLarge, read_limited
 from podcast.speakable.pronounce import Pronunciation
+from podcast.speakable.text import MAX_PAUSE
+from podcast.transcript.model import Pattern
+
+MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
+MAX_VALUES = 100_000  # values the file may expand to through YAML aliases
+MAX_DEPTH = 64  # levels of nesting
+SHOWN = 60  # characters of a bad value quoted in a message
 
 
 def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | None:
     """``--voices PATH``, else ./voices.yaml, else one beside the transcript, else None."""
     if explicit is not None:
-        if not explicit.is_file():
+        if not explicit.exists():
             raise ConfigError(f"{explicit}: no such voices file; check the --voices path")
         return explicit
     candidates = [Path(VOICES_FILE)]
@@ -46,24 +55,110 @@ def load(path: Path | None) -> VoiceBook:
     if path is None:
         return VoiceBook()
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read the voices file ({error})") from error
+        text = read_limited(path, MAX_BYTES).decode("utf-8-sig")
+    except NotAFile as error:
+        raise ConfigError(f"{path}: not a regular file; give a voices.yaml file") from error
+    except TooLarge as error:
+        raise ConfigError(
+            f"{path}: larger than {MAX_BYTES // 1024} KB; a voices file is a few KB"
+        ) from error
+    except IsADirectoryError as error:
+        raise ConfigError(f"{path}: is a folder; give a voices.yaml file") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from error
+    except OSError as error:
+        reason = error.strerror or error
+        raise ConfigError(f"{path}: cannot read the voices file ({reason})") from error
     return loads(text, path)
 
 
 def loads(text: str, path: Path | None = None) -> VoiceBook:
     """Validate voices.yaml text. All problems are reported at once, one line each."""
     where = str(path or VOICES_FILE)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(_yaml_problem(where, error)) from error
+    data = _parsed(text, where)
     checker = _Checker(where)
     book = checker.book(data if data is not None else {})
     if checker.problems:
         raise ConfigError("\n".join(checker.problems))
     return replace(book, source=path)
+
+
+def _parsed(text: str, where: str) -> Any:
+    """The YAML document, checked before it is built: no key twice in one mapping, and
+    no more than MAX_VALUES values once aliases are expanded (an alias bomb is a few
+    lines that expand to billions), nested at most MAX_DEPTH deep."""
+    loader = None
+    try:
+        loader = yaml.SafeLoader(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _NodeCheck(where).check(node)
+        return loader.construct_document(node)
+    except yaml.YAMLError as error:
+        raise ConfigError(_yaml_problem(where, error)) from error
+    except RecursionError as error:
+        raise ConfigError(f"{where}: nested too deeply; write it out plainly") from error
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+class _NodeCheck:
+    """Walks a composed YAML document, counting values as aliases expand them."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.sizes: dict[int, int] = {}
+
+    def check(self, node: yaml.Node) -> None:
+        if self.size(node, 0) > MAX_VALUES:
+            raise ConfigError(
+                f"{self.where}: expands to more than {MAX_VALUES} values through YAML "
+                "aliases (&name, *name); write the values out plainly"
+            )
+
+    def size(self, node: yaml.Node, depth: int) -> int:
+        """Values in ``node`` with aliases expanded; each node is counted once and its
+        count reused, so this takes time in proportion to the text, not the expansion."""
+        known = self.sizes.get(id(node))
+        if known is not None:
+            if known < 0:
+                raise ConfigError(f"{self.where}: an alias refers to itself; remove it")
+            return known
+        if depth > MAX_DEPTH:
+            raise ConfigError(f"{self.where}: nested more than {MAX_DEPTH} levels deep")
+        self.sizes[id(node)] = -1
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            self.unique_keys(node)
+            for key, value in node.value:
+                total += self.size(key, depth + 1) + self.size(value, depth + 1)
+                total = min(total, MAX_VALUES + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total = min(total + self.size(item, depth + 1), MAX_VALUES + 1)
+        self.sizes[id(node)] = total
+        return total
+
+    def unique_keys(self, node: yaml.MappingNode) -> None:
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if not isinstance(key, yaml.ScalarNode) or key.tag.endswith(":merge"):
+                continue
+            if key.value in seen:
+                line = key.start_mark.line + 1
+                raise ConfigError(
+                    f"{self.where}:{line}: {_shown(key.value)} is given twice (first on "
+                    f"line {seen[key.value]}); keep one"
+                )
+            seen[key.value] = key.start_mark.line + 1
+
+
+def _shown(value: Any) -> str:
+    """A value for a one-line message: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
 
 
 def _yaml_problem(where: str, error: yaml.YAMLError) -> str:
@@ -166,8 +261,9 @@ class _Checker:
         if name == "duck":
             return self.flag(value, key)
         if name in ("lead", "fade_in", "fade_out"):
-            if not _number(value) or value < 0:
-                self.problem(key, f"expected seconds >= 0, got {value!r}")
+            if not _number(value) or not 0 <= value <= MAX_PAUSE / 1000:
+                limit = MAX_PAUSE // 1000
+                self.problem(key, f"expected seconds from 0 to {limit}, got {_shown(value)}")
                 return None
             return float(value)
         return self.text(key, name, value)
@@ -186,7 +282,7 @@ class _Checker:
             return self.flag(value, key)
         return self.voice_field(key, name, value)
 
-    def patterns(self, value: Any) -> tuple[re.Pattern[str], ...]:
+    def patterns(self, value: Any) -> tuple[Pattern, ...]:
         if value is None:
             return ()
         if isinstance(value, str):
@@ -196,22 +292,51 @@ class _Checker:
             return ()
         found = []
         for index, source in enumerate(value):
-            try:
-                found.append(re.compile(str(source)))
-            except re.error as error:
-                self.problem(f"skip[{index}]", f"not a regular expression ({error}); fix it")
+            pattern = self.pattern(f"skip[{index}]", source)
+            if pattern is not None:
+                found.append(pattern)
         return tuple(found)
+
+    def pattern(self, key: str, source: Any) -> Pattern | None:
+        """A regular expression matched in linear time (RE2), so no line can make it run
+        away; Python's own parser first, for its clearer messages."""
+        if isinstance(source, list):
+            self.problem(
+                key,
+                f"expected a regular expression in quotes, got a list ({_shown(source)}): YAML "
+                "reads - [AD BREAK] as one; quote it: - '\\[AD BREAK\\]'",
+            )
+            return None
+        if not isinstance(source, str):
+            self.problem(key, f"expected a regular expression, got {_shown(source)}; quote it")
+            return None
+        try:
+            re.compile(source)
+        except re.error as error:
+            self.problem(key, f"not a regular expression ({error}); fix it")
+            return None
+        options = re2.Options()
+        options.log_errors = False
+        try:
+            return re2.compile(source, options)
+        except re2.error:
+            self.problem(
+                key,
+                "uses lookaround or a backreference, which cannot be matched safely; "
+                "rewrite it without them",
+            )
+            return None
 
     def flag(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):
-            self.problem(key, f"expected true or false, got {value!r}")
+            self.problem(key, f"expected true or false, got {_shown(value)}")
             return True
         return value
 
     def choice(self, value: Any, key: str) -> str:
         allowed = _CHOICES[key]
         if value not in allowed:
-            self.problem(key, f"expected one of {', '.join(allowed)}, got {value!r}")
+            self.problem(key, f"expected one of {', '.join(allowed)}, got {_shown(value)}")
             return allowed[0]
         return str(value)
 
@@ -235,7 +360,7 @@ class _Checker:
         if name == "voice":
             return self.text(key, name, value)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(key, f"expected a number, got {value!r}")
+            self.problem(key, f"expected a number, got {_shown(value)}")
             return None
         low, high = _RANGES[name]
         if not low <= value <= high:
@@ -244,8 +369,8 @@ class _Checker:
         return int(value) if name in ("rate", "pitch", "channels") else float(value)
 
     def pause(self, key: str, name: str, value: Any) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            self.problem(key, f"expected milliseconds >= 0, got {value!r}")
+        if not _number(value) or not 0 <= value <= MAX_PAUSE:
+            self.problem(key, f"expected milliseconds from 0 to {MAX_PAUSE}, got {_shown(value)}")
             return None
         return int(value)
 
@@ -253,14 +378,23 @@ class _Checker:
         if isinstance(value, datetime.date):  # YAML reads 2026-11-25 as a date
             return value.isoformat()
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(key, f"expected text, got {value!r}")
+            self.problem(key, f"expected text, got {_shown(value)}")
             return None
         return str(value)
 
     def speakers(self, value: Any, defaults: Voice) -> tuple[Speaker, ...]:
         result = []
+        names: dict[str, str] = {}
         for name, entry in self.mapping(value, "speakers").items():
             key = f"speakers.{name}"
+            if name.casefold() in names:
+                self.problem(
+                    key,
+                    f"the same speaker as {names[name.casefold()]} (names match in any case); "
+                    "merge the two entries",
+                )
+                continue
+            names[name.casefold()] = name
             data = self.mapping(entry, key)
             aliases = data.pop("aliases", [])
             if isinstance(aliases, str):
@@ -270,7 +404,7 @@ class _Checker:
                 aliases = []
             gender = data.pop("gender", None)
             if gender is not None and gender not in GENDERS:
-                self.problem(f"{key}.gender", f"expected female or male, got {gender!r}")
+                self.problem(f"{key}.gender", f"expected female or male, got {_shown(gender)}")
                 gender = None
             voice = self.voice(data, key, defaults)
             result.append(Speaker(name, voice, tuple(aliases), gender, "voice" in data))

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.text import Reading
-from podcast.transcript.model import find_speaker
+from podcast.transcript.model import Pattern, find_speaker
 
 VOICES_FILE = "voices.yaml"
 GENDERS = ("female", "male")
@@ -152,7 +151,7 @@ class VoiceBook:
     """Tags for the episode file."""
     pronunciations: tuple[Pronunciation, ...] = ()
     """Whole-word replacements."""
-    skip: tuple[re.Pattern[str], ...] = ()
+    skip: tuple[Pattern, ...] = ()
     """Lines never to speak (regular expressions searched in each line)."""
     narration: bool = True
     """Read scene headings and action lines of a screenplay (false: skip them)."""
