@@ -18,11 +18,13 @@ from podcast.audio.codec import FORMATS, Encoding, format_of
 from podcast.audio.music import check as check_music
 from podcast.config.model import VoiceBook
 from podcast.engines import Engines
-from podcast.errors import ConfigError
+from podcast.errors import ConfigError, OutputError
+from podcast.files import same_file
 from podcast.plan import SegmentJob, plan
 from podcast.production.pool import Producer, Setup
-from podcast.production.store import default_dir
+from podcast.production.store import CACHE_ENV, Cache, default_dir
 from podcast.publish.chapters import Chapter, chapters
+from podcast.publish.cover import CoverProblem, read_cover
 from podcast.publish.episode import write_episode
 from podcast.publish.sidefiles import side_paths, write_side_files
 from podcast.publish.tags import Tags, stored_loudness, stored_render_key
@@ -52,6 +54,8 @@ class RenderResult:
     """Clips synthesized by the engine in this render."""
     cached: int = 0
     """Clips taken from the cache."""
+    repaired: int = 0
+    """Cache entries found damaged (their checksum did not match) and made again."""
     up_to_date: bool = False
     """True when the existing output already matched and nothing was rebuilt."""
     warnings: tuple[str, ...] = field(default=())
@@ -91,13 +95,16 @@ def render(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    cache_bound: int | None = None,
     progress: Progress | None = None,
     style: str | None = None,
     fmt: str | None = None,
 ) -> RenderResult:
     """Render a transcript into an episode file. ``style``: the transcript's (see
     podcast.transcript.styles.STYLES), detected when None; ``fmt``: the audio format,
-    else the output's extension; ``engine``: the engine for voices that name none."""
+    else the output's extension; ``engine``: the engine for voices that name none;
+    ``use_cache``: False makes every clip and segment again; ``cache_bound``: bytes the
+    cache may hold (else $PODCAST_CACHE_MAX_MB, else 2 GB)."""
     if bitrate not in BITRATES:
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     loaded = load_transcript(transcript, voices, style)
@@ -106,16 +113,21 @@ def render(
     engines = Engines(engine)
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
     segment_jobs = plan(loaded, engines.identify)
-    for music in dict.fromkeys(job.music for job in segment_jobs if job.music):
+    musics = list(dict.fromkeys(job.music for job in segment_jobs if job.music))
+    for music in musics:
         check_music(music)
-    tags = _tags(loaded)
+    cover, warnings = _cover(loaded.book)
+    inputs = _inputs(loaded, [Path(m.path) for m in musics], cover)
+    side, moved = _outputs(output, inputs, loaded.book.output.side_files)
+    tags = _tags(loaded, cover)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
-    summary = _summary(loaded, output)
-    if _up_to_date(output, encoding, tags, loaded.book.output.side_files):
+    summary = _summary(loaded, output, [*warnings, *moved])
+    if use_cache and _up_to_date(output, encoding, tags, side):
         return RenderResult(**summary, **_stored_summary(output), up_to_date=True)
-    setup = Setup(engine, (cache_dir or default_dir()) if use_cache else None, encoding)
+    root = (cache_dir or default_dir()) if use_cache else None
+    setup = Setup(engine, root, encoding)
     workers = jobs or os.cpu_count() or 1
-    producer = Producer(setup, engines, workers, _counter(progress, len(segment_jobs)))
+    producer = Producer(setup, engines, workers, _counter(progress, segment_jobs))
     timeline = Timeline(loaded.script, encoding)
     segments = timeline.place(segment_jobs, producer.made(segment_jobs))
 
@@ -125,20 +137,63 @@ def render(
 
     write_episode(segments, output, encoding, final_tags)
     found = _chapters(loaded, timeline)
-    side = ()
-    if loaded.book.output.side_files:
-        side = tuple(write_side_files(output, timeline.cues, found, tags.title))
+    write_side_files(side, timeline.cues, found, tags.title)
+    repaired, trouble = producer.cache_report()
+    if root is not None:
+        Cache(root, cache_bound).trim()
+    if trouble:
+        summary["warnings"] += (_cache_warning(root, trouble),)
     return RenderResult(
         **summary,
         seconds=timeline.seconds,
         synthesized=producer.synthesized,
         cached=producer.cached,
+        repaired=repaired,
         timeline=tuple(timeline.spans),
         loudness=timeline.loudness,
         true_peak=timeline.true_peak,
         chapters=found,
-        side_files=side,
+        side_files=tuple(side),
         cues=tuple(timeline.cues),
+    )
+
+
+def _inputs(loaded: Loaded, music: list[Path], cover: Path | None) -> dict[str, Path]:
+    """Every file the render reads, by what it is to the user."""
+    found = {"the transcript": loaded.path}
+    if loaded.book.source is not None:
+        found["the voices file"] = loaded.book.source
+    found |= {f"the music file {path.name}": path for path in music}
+    if cover is not None:
+        found["the cover"] = cover
+    return found
+
+
+def _outputs(
+    output: Path, inputs: dict[str, Path], side_files: bool
+) -> tuple[list[Path], list[str]]:
+    """Where the side files go, and what was moved: the episode may not land on an
+    input (refused before any work), and a side file that would is named otherwise."""
+    for what, path in inputs.items():
+        if same_file(output, path):
+            raise OutputError(f"{output}: is {what}; choose another output file with -o")
+    if not side_files:
+        return [], []
+    side = side_paths(output, list(inputs.values()))
+    moved = [
+        f"{wanted}: is {what}, kept as it is; the episode's copy is {path}"
+        for wanted, path in zip(side_paths(output), side, strict=True)
+        if wanted != path
+        for what, given in inputs.items()
+        if same_file(wanted, given)
+    ]
+    return side, moved
+
+
+def _cache_warning(root: Path | None, reason: str) -> str:
+    return (
+        f"the cache at {root} cannot be written ({reason}); rendered without storing "
+        f"clips: free space there or set {CACHE_ENV} to another folder"
     )
 
 
@@ -149,10 +204,10 @@ def _encoding(book: VoiceBook, fmt: str, bitrate: int) -> Encoding:
     )
 
 
-def _up_to_date(output: Path, encoding: Encoding, tags: Tags, side_files: bool) -> bool:
+def _up_to_date(output: Path, encoding: Encoding, tags: Tags, side: list[Path]) -> bool:
     if encoding.fmt != "mp3" or stored_render_key(output) != tags.render_key:
         return False
-    return not side_files or all(path.is_file() for path in side_paths(output))
+    return all(path.is_file() for path in side)
 
 
 def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
@@ -165,11 +220,12 @@ def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
 def summary(result: RenderResult) -> str:
     """The one line that says what a render made."""
     minutes, seconds = divmod(round(result.seconds), 60)
-    state = (
-        "up to date, nothing to do"
-        if result.up_to_date
-        else f"{result.synthesized} clips synthesized, {result.cached} from cache"
-    )
+    if result.up_to_date:
+        state = "up to date, nothing to do"
+    else:
+        state = f"{_count(result.synthesized, 'clip')} synthesized, {result.cached} from cache"
+    if result.repaired:
+        state += f", {_count(result.repaired, 'damaged cache entry', 'entries')} made again"
     level = ""
     if result.loudness is not None and result.true_peak is not None:
         level = f", {loudness_line(result.loudness, result.true_peak)}"
@@ -177,6 +233,15 @@ def summary(result: RenderResult) -> str:
         f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
         f"{len(result.speakers)} speakers{level} ({state})"
     )
+
+
+def _count(number: int, thing: str, many: str | None = None) -> str:
+    """``1 clip``, ``2 clips``; ``many`` replaces the last word in the plural."""
+    if number == 1:
+        return f"1 {thing}"
+    head, _, last = thing.rpartition(" ")
+    plural = many or f"{last}s"
+    return f"{number} {head + ' ' if head else ''}{plural}"
 
 
 def split_formats(formats: Iterable[str]) -> tuple[str | None, str | None]:
@@ -202,40 +267,49 @@ def _stored_summary(output: Path) -> dict:
     return found
 
 
-def _summary(loaded: Loaded, output: Path) -> dict:
+def _summary(loaded: Loaded, output: Path, warnings: list[str]) -> dict:
     script = loaded.script
     return {
         "output": output,
         "turns": len(script.turns),
         "speakers": script.speakers,
-        "warnings": loaded.warnings,
+        "warnings": (*loaded.warnings, *warnings),
     }
 
 
-def _tags(loaded: Loaded) -> Tags:
+def _tags(loaded: Loaded, cover: Path | None) -> Tags:
     episode = loaded.book.episode
     title = episode.title or loaded.script.title or loaded.path.stem
-    return Tags(title, episode, _cover(loaded.book))
+    return Tags(title, episode, cover)
 
 
-def _cover(book: VoiceBook) -> Path | None:
-    """The cover picture, relative to the voices file; it must exist."""
+def _cover(book: VoiceBook) -> tuple[Path | None, list[str]]:
+    """The cover picture, relative to the voices file, checked to be a JPEG or PNG; and
+    a warning when podcast directories would refuse its size."""
     name = book.episode.cover
     if not name:
-        return None
+        return None, []
     path = book.path_of(name)
-    if not path.is_file():
-        raise ConfigError(f"{book.where}: episode.cover: {path}: no such file; give a JPEG or PNG")
-    return path
+    try:
+        picture = read_cover(path)
+    except CoverProblem as problem:
+        raise ConfigError(f"{book.where}: episode.cover: {path}: {problem}") from problem
+    advice = picture.advice()
+    return path, [f"{book.where}: episode.cover: {path}: {advice}"] if advice else []
 
 
-def _counter(progress: Progress | None, total: int) -> Callable[[int], None]:
-    state = {"done": 0}
+def _counter(progress: Progress | None, jobs: list[SegmentJob]) -> Callable[[int], None]:
+    """Progress in turns: a turn is done when its last segment is (music is not counted)."""
+    ends = {job.turn: index for index, job in enumerate(jobs) if job.turn is not None}
+    last = set(ends.values())
+    state = {"segment": 0, "turns": 0}
 
     def step(count: int) -> None:
-        state["done"] += count
+        for _ in range(count):
+            state["turns"] += state["segment"] in last
+            state["segment"] += 1
         if progress:
-            progress(state["done"], total)
+            progress(state["turns"], len(ends))
 
     return step
 

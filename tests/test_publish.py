@@ -22,7 +22,7 @@ from podcast.plan import SegmentJob
 from podcast.production.pool import keep_freed_memory
 from podcast.publish import episode
 from podcast.render import render
-from tests.helpers import FIXTURES, ebur128, ffmpeg
+from tests.helpers import FIXTURES, ebur128, ffmpeg, picture
 
 RATE = loudness.RATE
 MAGAZINE = FIXTURES / "magazine.txt"
@@ -321,8 +321,7 @@ def test_stereo_pans_each_speaker(tmp_path: Path) -> None:
 
 
 def test_episode_metadata_and_cover(tmp_path: Path) -> None:
-    cover = tmp_path / "cover.png"
-    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    cover = picture(tmp_path / "cover.png", 1400, 1400)
     voices = tmp_path / "voices.yaml"
     voices.write_text(
         "episode:\n  title: Salt and Signal\n  show: Harbor Hour\n  author: Mina Cole\n"
@@ -341,8 +340,8 @@ def test_episode_metadata_and_cover(tmp_path: Path) -> None:
         "TDRC": "2026-11-25",
     }
     assert tags.getall("COMM")[0].text[0] == "Two sisters and a lighthouse."
-    picture = tags.getall("APIC")[0]
-    assert picture.mime == "image/png" and picture.data == cover.read_bytes()
+    embedded = tags.getall("APIC")[0]
+    assert embedded.mime == "image/png" and embedded.data == cover.read_bytes()
 
 
 def test_missing_cover_is_a_clear_error(tmp_path: Path) -> None:

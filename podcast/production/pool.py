@@ -299,11 +299,9 @@ class Producer:
         if reason and reason not in self.troubles:
             self.troubles.append(reason)
 
-    def cache_report(self) -> tuple[int, list[str]]:
-        """Damaged entries made again, and why the cache could not be written."""
+    def cache_report(self) -> tuple[int, str | None]:
+        """Damaged entries made again, and why the cache could not be written (the first
+        reason: once one write fails, the render goes on without writing)."""
         corrupt = self.corrupt + (self.segments.store.corrupt if self.segments else 0)
-        troubles = list(self.troubles)
         segment_trouble = self.segments.store.trouble if self.segments else None
-        if segment_trouble and segment_trouble not in troubles:
-            troubles.append(segment_trouble)
-        return corrupt, troubles
+        return corrupt, next(iter(self.troubles), segment_trouble)

@@ -20,6 +20,7 @@ from podcast.audio.codec import Encoding
 from podcast.errors import OutputError
 from podcast.ffmpeg import INSTALL, find_ffmpeg
 from podcast.files import write_atomically
+from podcast.publish.cover import CoverProblem
 from podcast.publish.tags import Tags, tag_file
 
 _SOUNDFILE = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
@@ -52,6 +53,8 @@ def write_episode(
 
     try:
         write_atomically(path, write, finish)
+    except CoverProblem as problem:
+        raise OutputError(f"{path}: the cover changed while rendering ({problem})") from problem
     except OSError as error:
         reason = error.strerror or error
         raise OutputError(f"{path}: cannot write the episode ({reason})") from error

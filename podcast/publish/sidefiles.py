@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from podcast.files import write_text
+from podcast.files import same_file, write_text
 from podcast.publish.chapters import Chapter, chapters_json
 from podcast.publish.timeline import RATE, Cue, clock, milliseconds
 from podcast.text import split_long
@@ -18,6 +18,7 @@ from podcast.text import split_long
 LINE = 65  # characters per caption line
 CUE_CHARACTERS = 2 * LINE  # a cue longer than two lines is split at sentence ends
 SUFFIXES = (".vtt", ".srt", ".chapters.json", ".transcript.json")
+MOVED = "episode"  # what a side file that would overwrite an input is named with
 
 
 def captions(cues: Sequence[Cue]) -> list[Cue]:
@@ -50,12 +51,18 @@ def _lines(text: str) -> str:
 
 
 def vtt(cues: Sequence[Cue]) -> str:
-    """WebVTT with a ``<v Speaker>`` tag on every cue."""
+    """WebVTT with a ``<v Speaker>`` tag on every cue; ``&``, ``<`` and ``>`` escaped as
+    WebVTT requires (so ``-->`` and markup in the text stay text)."""
     blocks = ["WEBVTT"]
     for number, cue in enumerate(cues, start=1):
         timing = f"{clock(milliseconds(cue.start))} --> {clock(milliseconds(cue.end))}"
-        blocks.append(f"{number}\n{timing}\n<v {cue.speaker}>{_lines(cue.text)}")
+        speaker = _vtt_escaped(" ".join(cue.speaker.split()))
+        blocks.append(f"{number}\n{timing}\n<v {speaker}>{_vtt_escaped(_lines(cue.text))}")
     return "\n\n".join(blocks) + "\n"
+
+
+def _vtt_escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def srt(cues: Sequence[Cue]) -> str:
@@ -63,7 +70,8 @@ def srt(cues: Sequence[Cue]) -> str:
     blocks = []
     for number, cue in enumerate(cues, start=1):
         timing = f"{clock(milliseconds(cue.start), ',')} --> {clock(milliseconds(cue.end), ',')}"
-        blocks.append(f"{number}\n{timing}\n{_lines(f'{cue.speaker}: {cue.text}')}")
+        text = f"{cue.speaker}: {cue.text}".replace("-->", "->")  # SubRip has no escapes
+        blocks.append(f"{number}\n{timing}\n{_lines(text)}")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -83,18 +91,24 @@ def transcript_json(cues: Sequence[Cue]) -> str:
     )
 
 
-def side_paths(episode: Path) -> list[Path]:
-    """The side files of an episode: ``<stem>.vtt`` and the rest, beside it."""
-    return [episode.with_name(episode.stem + suffix) for suffix in SUFFIXES]
+def side_paths(episode: Path, inputs: Sequence[Path] = ()) -> list[Path]:
+    """The side files of an episode: ``<stem>.vtt`` and the rest, beside it; one that
+    would land on an input (``talk.vtt`` rendered to ``talk.mp3``) is named
+    ``<stem>.episode.vtt`` instead, so nothing the user gave is overwritten."""
+    paths = []
+    for suffix in SUFFIXES:
+        path = episode.with_name(episode.stem + suffix)
+        if any(same_file(path, given) for given in inputs):
+            path = episode.with_name(f"{episode.stem}.{MOVED}{suffix}")
+        paths.append(path)
+    return paths
 
 
 def write_side_files(
-    episode: Path, cues: Sequence[Cue], found: Sequence[Chapter], title: str
-) -> list[Path]:
-    """Write every side file atomically; return their paths."""
+    paths: Sequence[Path], cues: Sequence[Cue], found: Sequence[Chapter], title: str
+) -> None:
+    """Write every side file (at ``paths``, from side_paths) atomically."""
     shown = captions(cues)
     texts = [vtt(shown), srt(shown), chapters_json(found, title), transcript_json(shown)]
-    paths = side_paths(episode)
     for path, text in zip(paths, texts, strict=True):
         write_text(path, text)
-    return paths

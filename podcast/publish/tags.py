@@ -25,6 +25,7 @@ from mutagen.id3 import (
 
 from podcast.config.model import Episode
 from podcast.publish.chapters import Chapter, add_to_tag, order_chapters
+from podcast.publish.cover import read_cover
 from podcast.publish.timeline import clock
 
 LOUDNESS_TAG = "podcast-loudness"
@@ -89,9 +90,8 @@ def _id3(tags: Tags) -> ID3:
 
 
 def _cover(path: Path) -> APIC:
-    data = path.read_bytes()
-    mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
-    return APIC(encoding=3, mime=mime, type=3, desc="Cover", data=data)
+    picture = read_cover(path)  # checked again: the file may have changed since
+    return APIC(encoding=3, mime=picture.mime, type=3, desc="Cover", data=picture.data)
 
 
 def _plain_tags(path: Path, tags: Tags, chapters: bool) -> None:
