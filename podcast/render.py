@@ -137,7 +137,8 @@ def render(
 
     write_episode(segments, output, encoding, final_tags)
     found = _chapters(loaded, timeline)
-    write_side_files(side, timeline.cues, found, tags.title)
+    if side:
+        write_side_files(side, timeline.cues, found, tags.title)
     repaired, trouble = producer.cache_report()
     if root is not None:
         Cache(root, cache_bound).trim()

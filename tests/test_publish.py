@@ -197,6 +197,17 @@ def test_loudness_can_be_left_alone(tmp_path: Path) -> None:
     assert quiet.loudness is not None and abs(quiet.loudness + 16) > 2  # the fake's tone
 
 
+def test_side_files_can_be_turned_off(tmp_path: Path) -> None:
+    """As the benchmark's plain render does: no loudness work, no side files."""
+    (tmp_path / "voices.yaml").write_text("output: {loudness: null, side_files: false}\n")
+    voices = tmp_path / "voices.yaml"
+    result = render(MAGAZINE, output=tmp_path / "q.mp3", voices=voices, engine="fake", jobs=1)
+    written = {p.name for p in tmp_path.iterdir()} - {"cache", "work"}
+    assert result.side_files == () and written == {"q.mp3", "voices.yaml"}
+    again = render(MAGAZINE, output=tmp_path / "q.mp3", voices=voices, engine="fake", jobs=1)
+    assert again.up_to_date
+
+
 def chapter_frames_in_file_order(path: Path) -> list[str]:
     """The IDs of the CTOC and CHAP frames in the order a player meets them."""
     data = path.read_bytes()
