@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from podcast import __version__
 from podcast.audio.codec import FORMATS
-from podcast.engines import ENGINES, create
+from podcast.engines import ENGINES, VoiceInfo, catalogue
 from podcast.errors import PodcastError
 from podcast.production.store import Cache, default_dir
 from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats, summary
@@ -199,20 +199,45 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
 @click.option("--lang", help="Only voices of this language (a prefix: en matches en-us).")
 @click.option("--gender", type=click.Choice(["female", "male"]), help="Only this gender.")
 @click.option("--json", "as_json", is_flag=True, help="Print voices and variants as JSON.")
-@ENGINE
+@click.option(
+    "--engine", type=click.Choice(ENGINES), help="Only this engine (default: eSpeak NG and Piper)."
+)
 @friendly
-def voices(lang: str | None, gender: str | None, as_json: bool, engine: str) -> None:
-    """List the engine's voices and variants (a variant goes after +: en-us+f3)."""
-    speech = create(engine)
-    found = sorted((v for v in speech.voices() if v.matches(lang, gender)), key=lambda v: v.name)
-    variants = [v for v in speech.variants() if v.matches(None, gender)]
+def voices(lang: str | None, gender: str | None, as_json: bool, engine: str | None) -> None:
+    """List the voices to paste into voices.yaml: eSpeak NG's (with variants after +:
+    en-us+f3, and MBROLA's where installed) and Piper's (piper:NAME)."""
+    found = catalogue([engine] if engine else ["espeak", "piper"], lang, gender)
     if as_json:
-        rows = {"voices": [asdict(v) for v in found], "variants": [asdict(v) for v in variants]}
+        rows = {
+            "voices": [asdict(v) for v in found.voices],
+            "variants": [asdict(v) for v in found.variants],
+            "missing": found.missing,
+        }
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for voice in found:
-        click.echo(f"{voice.name:<20} {voice.gender:<8} {voice.description}")
-    click.echo(f"variants (add as voice+variant): {' '.join(v.name for v in variants)}")
+    for voice in found.voices:
+        click.echo(voice_line(voice))
+    if found.variants:
+        click.echo(f"variants (add as voice+variant): {' '.join(v.name for v in found.variants)}")
+    for kind, reason in found.missing.items():
+        click.echo(f"({kind}: {reason})")
+
+
+def voice_line(voice: VoiceInfo) -> str:
+    """One voice as `podcast voices` lists it."""
+    if voice.engine != "piper":
+        licence = f" (licence: {voice.licence})" if voice.licence else ""
+        return f"{voice.name:<20} {voice.gender:<8} {voice.description}{licence}"
+    speakers = (
+        "1 speaker"
+        if voice.speakers == 1
+        else f"{voice.speakers} speakers (#0-#{voice.speakers - 1})"
+    )
+    licence = f", licence {voice.licence}" if voice.licence else ""
+    return (
+        f"{voice.name:<28} {voice.quality:<7} {voice.language:<6} {voice.description}, "
+        f"{speakers}, {voice.sample_rate} Hz{licence}"
+    )
 
 
 @main.command()
@@ -228,15 +253,33 @@ def voices(lang: str | None, gender: str | None, as_json: bool, engine: str) -> 
 @click.option("--female", multiple=True, metavar="NAME", help="Give NAME a female voice.")
 @click.option("--male", multiple=True, metavar="NAME", help="Give NAME a male voice.")
 @click.option("--force", is_flag=True, help="Replace an existing file (kept as .bak).")
+@click.option(
+    "--engine",
+    type=click.Choice(["espeak", "piper"]),
+    default="espeak",
+    show_default=True,
+    help="piper: give the speakers heard most the Piper voices installed.",
+)
 @friendly
 def init(
-    transcript: Path, output: Path, female: tuple[str, ...], male: tuple[str, ...], force: bool
+    transcript: Path,
+    output: Path,
+    female: tuple[str, ...],
+    male: tuple[str, ...],
+    force: bool,
+    engine: str,
 ) -> None:
     """Write a commented voices.yaml for TRANSCRIPT: every speaker, a distinct voice each."""
     genders = {**dict.fromkeys(male, "male"), **dict.fromkeys(female, "female")}
-    done = init_voices(transcript, output, genders, force)
+    done = init_voices(transcript, output, genders, force, engine)
     kept = f"; the old one is kept as {done.backup}" if done.backup else ""
     click.echo(f"Wrote {done.path}: {len(done.speakers)} speakers{kept}")
+    if engine == "piper":
+        rest = len(done.speakers) - len(done.natural)
+        click.echo(
+            f"Piper voices for {len(done.natural)} of them"
+            + (f"; {rest} keep eSpeak NG voices (fewer Piper voices than speakers)" if rest else "")
+        )
 
 
 @main.command(name="audition")

@@ -135,7 +135,8 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
         following = turns[number + 1].speaker if number + 1 < len(turns) else None
         label = f'turn {number + 1} ("{first_words(turn.text, 6)}")'
         said = pieces(turn.paragraphs, book.pauses.paragraph)
-        groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph))
+        engines = {kind: voice.engine for kind, voice in voices.items()}
+        groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph), engines)
         for index, group in enumerate(groups):
             clips = tuple(_clip(piece, voices, identify) for piece in group)
             after = pause_after(book.pauses, turn.speaker, following)
@@ -243,17 +244,27 @@ def _speech(found: list[Piece], text: str, gap: int) -> int:
     return 0
 
 
-def _groups(found: list[Piece]) -> list[list[Piece]]:
+def _groups(found: list[Piece], engines: dict[str, str | None]) -> list[list[Piece]]:
     """Pieces grouped into segments of at most SEGMENT_WORDS words and MAX_PAUSE of
     silence, so the audio one worker holds stays small however long a turn is and
-    however many pauses it asks for."""
+    however many pauses it asks for; and spoken by one engine each (an aside in a
+    voice of another engine is a segment of its own), since engines of different kinds
+    are kept in different processes. ``engines``: the engine of each kind of piece."""
     groups: list[list[Piece]] = []
     count = silence = 0
+    engine: str | None = None
     for piece in found:
         size = len(piece.text.split())
-        if not groups or count + size > SEGMENT_WORDS or silence + piece.gap > MAX_PAUSE:
+        speaker = engines.get(piece.kind, engine) if piece.kind != "bleep" else engine
+        if (
+            not groups
+            or count + size > SEGMENT_WORDS
+            or silence + piece.gap > MAX_PAUSE
+            or speaker != engine
+        ):
             groups.append([])
             count = silence = 0
+            engine = speaker
         else:
             silence += piece.gap
         groups[-1].append(piece)

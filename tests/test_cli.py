@@ -140,15 +140,22 @@ def test_voices_filtered_by_language_and_gender() -> None:
 def test_voices_json() -> None:
     result = run("voices", "--engine", "fake", "--json", "--lang", "en-029")
     data = json.loads(result.stdout)
+    common = {"engine": "fake", "quality": "", "speakers": 1, "sample_rate": 22050, "licence": ""}
     assert data["voices"] == [
         {"name": "en-029", "language": "en-029", "description": "Fake en-029", "gender": "unknown"}
+        | common
     ]
-    assert data["variants"][0] == {
-        "name": "m1",
-        "language": "",
-        "description": "Fake m1",
-        "gender": "male",
-    }
+    assert (
+        data["variants"][0]
+        == {
+            "name": "m1",
+            "language": "",
+            "description": "Fake m1",
+            "gender": "male",
+        }
+        | common
+    )
+    assert data["missing"] == {}
 
 
 def test_format_names_the_transcript_style_and_the_audio_format() -> None:

@@ -116,12 +116,22 @@ def doubled(audio: np.ndarray) -> np.ndarray:
 
 
 def _at_rate(segment: AudioSegment, rate: int) -> np.ndarray:
-    """The segment's samples at ``rate`` (SPEECH_RATE or OUTPUT_RATE), as float32."""
+    """The segment's samples at ``rate`` (SPEECH_RATE or OUTPUT_RATE), as float32: at
+    half the rate by the half-band interpolator, at any other by soxr (very high
+    quality; pydub's own resampling is close to linear and leaves images)."""
+    audio = np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / np.float32(32768)
     if segment.frame_rate == rate:
-        return np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / np.float32(32768)
+        return audio
     if segment.frame_rate * 2 == rate:
-        return doubled(_at_rate(segment, segment.frame_rate))
-    return _at_rate(segment.set_frame_rate(rate), rate)
+        return doubled(audio)
+    return resampled(audio, segment.frame_rate, rate)
+
+
+def resampled(audio: np.ndarray, rate: int, wanted: int) -> np.ndarray:
+    """float32 samples from ``rate`` to ``wanted`` samples a second (soxr, VHQ)."""
+    import soxr
+
+    return soxr.resample(audio, rate, wanted, quality="VHQ").astype(np.float32, copy=False)
 
 
 def to_segment(clip: Clip) -> AudioSegment:

@@ -17,6 +17,7 @@ import yaml
 from podcast.config.model import (
     GENDERS,
     NARRATOR_VOICE,
+    SETTINGS,
     VOICES_FILE,
     Episode,
     MusicSettings,
@@ -36,6 +37,7 @@ MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
 MAX_VALUES = 100_000  # values the file may expand to through YAML aliases
 MAX_DEPTH = 64  # levels of nesting
 SHOWN = 60  # characters of a bad value quoted in a message
+SETTINGS_OF_ANY = {name for names in SETTINGS.values() for name in names}
 
 
 def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | None:
@@ -200,6 +202,9 @@ _RANGES: dict[str, tuple[float, float]] = {
     "pitch": (0, 99),
     "volume": (0, 1),
     "pan": (-1, 1),
+    "speaker": (0, 10_000),
+    "variation": (0, 2),
+    "timing_variation": (0, 2),
     "loudness": (-40, -5),
     "true_peak": (-12, 0),
     "channels": (1, 2),
@@ -341,7 +346,20 @@ class _Checker:
         return str(value)
 
     def voice(self, value: Any, key: str, base: Voice) -> Voice:
-        return self.dataclass(Voice, value, key, self.voice_field, base)
+        voice = self.dataclass(Voice, value, key, self.voice_field, base)
+        data = self.mapping(value, key) if isinstance(value, dict) else {}
+        kind = voice.engine or "espeak"
+        allowed = SETTINGS.get(kind)
+        if allowed is None:
+            self.problem(f"{key}.voice", f"unknown engine '{kind}'; use espeak or piper voices")
+            return voice
+        for name in data:
+            if name in SETTINGS_OF_ANY and name not in allowed:
+                self.problem(
+                    f"{key}.{name}",
+                    f"{kind} voices have no {name}; they have {', '.join(allowed)}",
+                )
+        return voice
 
     def dataclass(self, cls: type, value: Any, key: str, check: Callable, base: Any = None) -> Any:
         data = self.mapping(value, key)
@@ -366,7 +384,7 @@ class _Checker:
         if not low <= value <= high:
             self.problem(key, f"{value} is out of range; use {low:g} to {high:g}")
             return None
-        return int(value) if name in ("rate", "pitch", "channels") else float(value)
+        return int(value) if name in ("rate", "pitch", "channels", "speaker") else float(value)
 
     def pause(self, key: str, name: str, value: Any) -> int | None:
         if not _number(value) or not 0 <= value <= MAX_PAUSE:

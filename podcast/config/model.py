@@ -11,6 +11,11 @@ from podcast.transcript.model import Pattern, find_speaker
 
 VOICES_FILE = "voices.yaml"
 GENDERS = ("female", "male")
+SETTINGS = {
+    "espeak": ("rate", "pitch", "volume", "pan"),
+    "piper": ("rate", "volume", "pan", "speaker", "variation", "timing_variation"),
+}
+"""The settings each engine's voices have (``voice`` aside)."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,12 @@ class Voice:
     """Volume, 0-1."""
     pan: float = 0.0
     """Stereo position, -1 (left) to 1 (right); used when output.channels is 2."""
+    speaker: int | None = None
+    """Piper: the speaker of a multi-speaker model (also ``piper:NAME#12``)."""
+    variation: float | None = None
+    """Piper: how much the voice varies (its noise scale; the model's own when unset)."""
+    timing_variation: float | None = None
+    """Piper: how much the length of sounds varies (its noise width scale)."""
 
     @property
     def engine(self) -> str | None:

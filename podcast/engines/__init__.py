@@ -15,7 +15,7 @@ from typing import Protocol
 from podcast.config.model import Voice
 from podcast.errors import ConfigError, EngineError
 
-ENGINES = ("espeak", "fake")
+ENGINES = ("espeak", "piper", "fake")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,16 @@ class VoiceInfo:
     """The engine's own description (``English (America)``)."""
     gender: str
     """male, female or unknown."""
+    engine: str = "espeak"
+    """The engine that speaks it."""
+    quality: str = ""
+    """The model's quality (Piper: x_low, low, medium, high)."""
+    speakers: int = 1
+    """Speakers in the model (Piper: pick one with ``#N``)."""
+    sample_rate: int = 22050
+    """Samples per second it speaks at."""
+    licence: str = ""
+    """The licence of the voice's data, as its model card gives it."""
 
     def matches(self, language: str | None, gender: str | None) -> bool:
         """True when the voice is of this language (a prefix: ``en`` matches ``en-us``)
@@ -70,17 +80,30 @@ class Engine(Protocol):
         """Voice variants that may follow a ``+`` (``f3`` in ``en-us+f3``)."""
         ...
 
+    def check(self, voice: Voice) -> list[str]:
+        """What is wrong with ``voice`` for this engine (an unknown name, ...), a line each."""
+        ...
+
+    def identity(self, voice: Voice) -> str:
+        """The engine, its version and (for a model) the model, for cache keys."""
+        ...
+
     def synthesize(self, text: str, voice: Voice) -> Clip:
         """Speak ``text`` with ``voice``; raise EngineError when no audio comes out."""
         ...
 
 
-def create(name: str) -> Engine:
-    """An engine by name: ``espeak`` (the real one) or ``fake`` (fast tones, for tests)."""
+def create(name: str, threads: int | None = None) -> Engine:
+    """An engine by name: ``espeak``, ``piper`` (``threads``: onnxruntime's per model) or
+    ``fake`` (fast tones, for tests)."""
     if name == "espeak":
         from podcast.engines.espeak import EspeakEngine
 
         return EspeakEngine()
+    if name == "piper":
+        from podcast.engines.piper import PiperEngine
+
+        return PiperEngine(threads)
     if name == "fake":
         from podcast.engines.fake import FakeEngine
 
@@ -110,9 +133,11 @@ class Engines:
     """One engine of each kind, made when first asked for, for this process only: the
     render's process has its own, and so does every worker."""
 
-    def __init__(self, default: str = "espeak") -> None:
+    def __init__(self, default: str = "espeak", threads: int | None = None) -> None:
         self.default = default
         """The kind that speaks voices that name no engine."""
+        self.threads = threads
+        """Threads a model-running engine (Piper) may use in this process."""
         self._made: dict[str, Engine] = {}
 
     def kind(self, voice: Voice) -> str:
@@ -122,7 +147,7 @@ class Engines:
     def get(self, kind: str) -> Engine:
         """The engine of this kind, made on first use."""
         if kind not in self._made:
-            self._made[kind] = create(kind)
+            self._made[kind] = create(kind, self.threads)
         return self._made[kind]
 
     def speaking(self, voice: Voice) -> Engine:
@@ -130,16 +155,51 @@ class Engines:
         return self.get(self.kind(voice))
 
     def identify(self, voice: Voice) -> str:
-        """The engine of ``voice`` and its version, for cache keys."""
-        engine = self.speaking(voice)
-        return f"{engine.name} {engine.version}"
+        """The engine of ``voice``, its version and model, for cache keys."""
+        return self.speaking(voice).identity(voice)
 
     def check(self, voices: Mapping[str, Voice], where: str) -> None:
         """Every voice must exist before anything is synthesized (a typo would keep the
         previous voice); all problems at once, each naming the speaker."""
         problems = []
         for speaker, voice in voices.items():
-            found = unknown_voices(self.speaking(voice), [voice.voice])
+            try:
+                found = self.speaking(voice).check(voice)
+            except EngineError as error:  # the engine itself is missing
+                found = [str(error)]
             problems += [f"{where}: {speaker}: {problem}" for problem in found]
         if problems:
             raise ConfigError("\n".join(dict.fromkeys(problems)))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The voices of the engines asked for."""
+
+    voices: list[VoiceInfo]
+    """Every voice that matched, by engine then name."""
+    variants: list[VoiceInfo]
+    """eSpeak NG's variants (``+f3``)."""
+    missing: dict[str, str]
+    """Engines that could not be listed, and why (one line each)."""
+
+
+def catalogue(kinds: Iterable[str], language: str | None, gender: str | None) -> Catalogue:
+    """Voices of every engine in ``kinds`` of this language and gender (None: any). An
+    engine that is not installed is named in ``missing`` rather than failing the list."""
+    voices: list[VoiceInfo] = []
+    variants: list[VoiceInfo] = []
+    missing: dict[str, str] = {}
+    for kind in kinds:
+        try:
+            engine = create(kind)
+        except EngineError as error:
+            missing[kind] = str(error)
+            continue
+        voices += sorted((v for v in engine.voices() if v.matches(language, gender)), key=_name)
+        variants += [v for v in engine.variants() if v.matches(None, gender)]
+    return Catalogue(voices, variants, missing)
+
+
+def _name(voice: VoiceInfo) -> str:
+    return voice.name

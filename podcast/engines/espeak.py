@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.config.model import Voice
-from podcast.engines import Clip, VoiceInfo
+from podcast.engines import Clip, VoiceInfo, unknown_voices
 from podcast.errors import EngineError
 from podcast.text import split_long
 
@@ -117,7 +117,7 @@ class EspeakEngine:
             language = v.languages[1:].decode("utf-8", "replace") if v.languages else ""
             description = v.name.decode("utf-8", "replace")
             found.append(VoiceInfo(language, language, description, _GENDERS.get(v.gender, "")))
-        return tuple(v for v in found if v.name)
+        return tuple(v for v in found if v.name) + mbrola_voices(data_path(), MBROLA_DATA)
 
     def variants(self) -> list[VoiceInfo]:
         return list(self._variants)
@@ -128,9 +128,26 @@ class EspeakEngine:
         files = sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
         return tuple(_variant(path) for path in files)
 
+    def check(self, voice: Voice) -> list[str]:
+        return unknown_voices(self, [voice.voice])
+
+    def identity(self, voice: Voice) -> str:
+        return f"{self.name} {self.version}"
+
     def synthesize(self, text: str, voice: Voice) -> Clip:
         pcm = b"".join(self._checked(piece, voice) for piece in split_long(text, MAX_WORDS))
-        return Clip(pcm, self.rate)
+        return Clip(pcm, self._rate_of(voice))
+
+    def _rate_of(self, voice: Voice) -> int:
+        """The rate eSpeak spoke at: its own, or an MBROLA voice's (16 kHz for most),
+        which pyttsx3's driver would have written over with 22,050 Hz."""
+        if not voice.voice.startswith("mb-"):
+            return self.rate
+        try:
+            library = ctypes.CDLL(None)  # the loaded libespeak-ng, preloaded RTLD_GLOBAL
+            return int(library.espeak_ng_GetSampleRate()) or self.rate
+        except (OSError, AttributeError):
+            return self.rate
 
     def _checked(self, text: str, voice: Voice) -> bytes:
         for attempt in range(2):
@@ -210,12 +227,38 @@ def _run_synchronously(driver: Any, espeak: Any) -> list[bytes]:
     return spoken
 
 
-def _variant(path: Path) -> VoiceInfo:
-    """A variant file's name, description and gender (its ``name`` and ``gender`` lines)."""
+MBROLA_DATA = Path("/usr/share/mbrola")
+MBROLA_LICENCE = "MBROLA voice data: non-commercial use only"
+
+
+def mbrola_voices(data: Path, databases: Path) -> tuple[VoiceInfo, ...]:
+    """eSpeak NG's MBROLA voices (``mb-us1``) whose diphone database is installed
+    (Debian: mbrola and mbrola-us1, from contrib); eSpeak's own list leaves them out."""
+    folder = data / "voices" / "mb"
+    found = []
+    for path in sorted(folder.glob("mb-*")) if folder.is_dir() else []:
+        fields = _fields(path)
+        database = fields.get("mbrola", "").split(" ")[0]
+        if database and ((databases / database).exists()):
+            language = fields.get("language", "").split(" ")[0]
+            gender = fields.get("gender", "").split(" ")[0] or "unknown"
+            name = fields.get("name", path.name)
+            found.append(VoiceInfo(path.name, language, name, gender, licence=MBROLA_LICENCE))
+    return tuple(found)
+
+
+def _fields(path: Path) -> dict[str, str]:
+    """The ``key value`` lines of an eSpeak voice file (the first of each key)."""
     fields: dict[str, str] = {}
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         key, _, value = line.strip().partition(" ")
         fields.setdefault(key, value.strip())
+    return fields
+
+
+def _variant(path: Path) -> VoiceInfo:
+    """A variant file's name, description and gender (its ``name`` and ``gender`` lines)."""
+    fields = _fields(path)
     gender = fields.get("gender", "").split(" ")[0]
     return VoiceInfo(path.name, "", fields.get("name", path.name), gender or "unknown")
 

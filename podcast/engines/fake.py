@@ -9,7 +9,7 @@ from array import array
 from functools import lru_cache
 
 from podcast.config.model import Voice
-from podcast.engines import Clip, VoiceInfo
+from podcast.engines import Clip, VoiceInfo, unknown_voices
 from podcast.errors import EngineError
 
 RATE = 22050
@@ -34,11 +34,19 @@ class FakeEngine:
         self.crash = os.environ.get("PODCAST_FAKE_CRASH")
 
     def voices(self) -> list[VoiceInfo]:
-        return [VoiceInfo(code, code, f"Fake {code}", "unknown") for code in _LANGUAGES]
+        return [
+            VoiceInfo(code, code, f"Fake {code}", "unknown", engine="fake") for code in _LANGUAGES
+        ]
 
     def variants(self) -> list[VoiceInfo]:
         genders = {"m": "male", "f": "female"}
-        return [VoiceInfo(v, "", f"Fake {v}", genders[v[0]]) for v in _VARIANTS]
+        return [VoiceInfo(v, "", f"Fake {v}", genders[v[0]], engine="fake") for v in _VARIANTS]
+
+    def check(self, voice: Voice) -> list[str]:
+        return unknown_voices(self, [voice.voice])
+
+    def identity(self, voice: Voice) -> str:
+        return f"{self.name} {self.version}"
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
         self.calls.append(text)

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing
+import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podcast.audio.clips import bleep
@@ -32,6 +33,7 @@ from podcast.plan import ClipJob, SegmentJob
 from podcast.production.store import ClipCache, SegmentCache
 
 IN_FLIGHT_PER_WORKER = 3
+LOCAL = "made here"  # a segment made in the render's own process when its turn comes
 MAX_PENDING = 64  # segments waiting for their turn to be written, at most
 
 
@@ -63,6 +65,8 @@ class Setup:
     """The cache folder; None renders without a cache."""
     encoding: Encoding
     """How segments are encoded."""
+    threads: int | None = None
+    """Threads a model-running engine (Piper) may use in each worker."""
 
 
 @dataclass
@@ -81,7 +85,7 @@ class Worker:
     def of(cls, setup: Setup, engines: Engines | None = None) -> Worker:
         """A worker for ``setup``, with ``engines`` (made afresh when None)."""
         cache = ClipCache(setup.cache) if setup.cache else None
-        return cls(setup, engines or Engines(setup.engine), cache)
+        return cls(setup, engines or Engines(setup.engine, setup.threads), cache)
 
 
 _worker: Worker | None = None
@@ -217,68 +221,135 @@ class Producer:
         self._key = setup.encoding.fingerprint
 
     def made(self, jobs: Sequence[SegmentJob]) -> Iterator[Stored]:
-        """The encoded segment of every job, in order."""
+        """The encoded segment of every job, in order.
+
+        Segments of the default engine are made in this process when there are too few
+        to be worth a pool; every other engine (Piper) speaks in worker processes of its
+        own, one pool per kind of engine: engines of different kinds are never loaded
+        in one process (piper-tts's own espeak-ng crashes beside pyttsx3's)."""
         cached = [self._has(job) for job in jobs]
-        missing = cached.count(False)
-        if self.workers == 1 or missing < 2:
-            for job, hit in zip(jobs, cached, strict=True):
-                yield self._finish(job, None if hit else make_segment(job, self.local))
-            return
+        kinds = [self._kind(job) for job in jobs]
+        missing = [kind for kind, hit in zip(kinds, cached, strict=True) if not hit]
+        local = self.workers == 1 or len(missing) < 2
+        sizes = self._sizes(missing, local)
         done = 0
         try:
-            for stored in self._in_pool(jobs, cached, min(self.workers, missing)):
+            for stored in self._with_pools(jobs, cached, kinds, sizes):
                 yield stored
                 done += 1
         except _Crashed:
             # A worker died and took every pending turn with it: go on one turn at a
             # time in a fresh worker, which names the turn that crashes it (if any).
-            yield from self._in_pool(jobs[done:], cached[done:], 1)
+            ones = dict.fromkeys(sizes, 1)
+            yield from self._with_pools(jobs[done:], cached[done:], kinds[done:], ones)
 
-    def _in_pool(
-        self, jobs: Sequence[SegmentJob], cached: list[bool], workers: int
+    def _kind(self, job: SegmentJob) -> str:
+        """The kind of engine a segment's speech needs (the default for music)."""
+        engines = self.local.engines
+        return next((engines.kind(c.voice) for c in job.clips if not c.bleep), engines.default)
+
+    def _sizes(self, missing: list[str], local: bool) -> dict[str, int]:
+        """Workers for each kind of engine that needs a pool: every worker when one kind
+        does; with two, one for the default engine's few segments and the rest for the
+        other; the default engine needs none when its segments are made here."""
+        needed = dict.fromkeys(missing)
+        default = self.local.engines.default
+        if local:
+            needed.pop(default, None)
+        if len(needed) <= 1:
+            return {kind: (1 if local else min(self.workers, len(missing))) for kind in needed}
+        others = max(1, self.workers - 1)
+        return {kind: 1 if kind == default else others for kind in needed}
+
+    def _with_pools(
+        self,
+        jobs: Sequence[SegmentJob],
+        cached: list[bool],
+        kinds: list[str],
+        sizes: dict[str, int],
     ) -> Iterator[Stored]:
-        self.pool_size = workers
+        self.pool_size = max(sizes.values(), default=1)
+        total = sum(sizes.values()) or 1
+        cores = os.cpu_count() or 1
+        setup = replace(self.setup, threads=max(1, cores // total))
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, context, _start_worker, (self.setup,)) as pool:
-            try:
-                yield from self._pooled(pool, jobs, cached, workers * IN_FLIGHT_PER_WORKER)
-            except BaseException:
+        pools = {
+            kind: ProcessPoolExecutor(size, context, _start_worker, (setup,))
+            for kind, size in sizes.items()
+        }
+        try:
+            window = total * IN_FLIGHT_PER_WORKER
+            yield from self._pooled(pools, jobs, cached, kinds, window)
+        except BaseException:
+            for pool in pools.values():
                 _stop(pool)
-                raise
+            raise
+        finally:
+            for pool in pools.values():
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _pooled(
-        self, pool: ProcessPoolExecutor, jobs: Sequence[SegmentJob], cached: list[bool], window: int
+        self,
+        pools: dict[str, ProcessPoolExecutor],
+        jobs: Sequence[SegmentJob],
+        cached: list[bool],
+        kinds: list[str],
+        window: int,
     ) -> Iterator[Stored]:
         """Keep ``window`` segments in the works however many cached ones lie between
-        them; cached segments are read only when their turn comes."""
-        pending: deque[tuple[SegmentJob, Future[Made] | None]] = deque()
+        them; cached segments (and those made in this process) when their turn comes."""
+        pending: deque[tuple[SegmentJob, Future[Made] | str | None]] = deque()
         running = 0
-        for job, hit in zip(jobs, cached, strict=True):
-            pending.append((job, None if hit else _submit(pool, job)))
-            running += not hit
+        for job, hit, kind in zip(jobs, cached, kinds, strict=True):
+            work: Future[Made] | str | None = None
+            if not hit:
+                work = _submit(pools[kind], job) if kind in pools else LOCAL
+            pending.append((job, work))
+            running += isinstance(work, Future)
             while pending and (
-                pending[0][1] is None or running >= window or len(pending) >= MAX_PENDING
+                not isinstance(pending[0][1], Future)
+                or running >= window
+                or len(pending) >= MAX_PENDING
             ):
                 head, result = pending.popleft()
-                running -= result is not None
-                yield self._finish(head, result)
+                running -= isinstance(result, Future)
+                yield self._finish(head, result, pools)
         while pending:
-            yield self._finish(*pending.popleft())
+            yield self._finish(*pending.popleft(), pools)
 
     def _has(self, job: SegmentJob) -> bool:
         if not self.segments or self.setup.encoding.fmt != "mp3":
             return False  # WAV segments are as large as the audio: not worth keeping
         return self.segments.has(job.key(self._key))
 
-    def _from_cache(self, job: SegmentJob) -> Made:
+    def _from_cache(self, job: SegmentJob, pools: dict[str, ProcessPoolExecutor]) -> Made:
         stored = self.segments.get(job.key(self._key)) if self.segments else None
-        if stored is None:  # removed or damaged since: make it here
-            return make_segment(job, self.local)
+        if stored is None:  # removed or damaged since: make it now
+            return self._make_now(job, pools)
         return Made(stored, 0, sum(1 for c in job.clips if not c.bleep), reused=True)
 
-    def _finish(self, job: SegmentJob, result: Made | Future[Made] | None) -> Stored:
+    def _make_now(self, job: SegmentJob, pools: dict[str, ProcessPoolExecutor]) -> Made:
+        """Make a segment at once: here for the default engine, else by a worker of
+        its kind (a pool of one made for it when there is none)."""
+        kind = self._kind(job)
+        if kind == self.local.engines.default:
+            return make_segment(job, self.local)
+        if kind not in pools:
+            setup = replace(self.setup, threads=os.cpu_count() or 1)
+            context = multiprocessing.get_context("spawn")
+            pools[kind] = ProcessPoolExecutor(1, context, _start_worker, (setup,))
+        return pools[kind].submit(_work, job).result()
+
+    def _finish(
+        self,
+        job: SegmentJob,
+        result: Made | Future[Made] | str | None,
+        pools: dict[str, ProcessPoolExecutor],
+    ) -> Stored:
         if result is None:
-            result = self._from_cache(job)
+            result = self._from_cache(job, pools)
+        elif result == LOCAL:
+            result = self._make_now(job, pools)
         elif isinstance(result, Future):
             try:
                 result = result.result()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.audio.clips import speech
 from podcast.audio.codec import Encoding
 from podcast.config.cast import cast
 from podcast.config.load import find_voices_file, load
-from podcast.config.model import VoiceBook
+from podcast.config.model import Voice, VoiceBook
 from podcast.engines import Engines
 from podcast.errors import InputError
+from podcast.plan import ClipJob, SegmentJob, clip_key
+from podcast.production.pool import Producer, Setup
+from podcast.production.store import default_dir
 from podcast.publish.episode import write_episode
 from podcast.publish.tags import Tags
 from podcast.source import load_transcript
@@ -51,15 +54,21 @@ def audition(
     engines = Engines(engine)
     voices = cast(book, list(lines))
     engines.check({**voices, NARRATOR: book.narrator}, book.where)
+    jobs = [_job(name, text, voices[name], engines) for name, text in lines.items()]
     encoding = Encoding()
+    # made like any episode's turns: each engine in processes of its own, cached, levelled
+    producer = Producer(Setup(engine, default_dir(), encoding), engines, os.cpu_count() or 1)
     samples = []
-    for name, text in lines.items():
-        voice = voices[name]
-        pcm = speech([engines.speaking(voice).synthesize(text, voice)], ())
-        path = folder / f"{slug(name)}.mp3"
-        write_episode([encoding.encode(pcm)], path, encoding, Tags(f"{name}: audition"))
-        samples.append(Sample(name, path, len(pcm) / 2 / encoding.rate))
+    for job, stored in zip(jobs, producer.made(jobs), strict=True):
+        path = folder / f"{slug(job.label)}.mp3"
+        write_episode([stored.data], path, encoding, Tags(f"{job.label}: audition"))
+        samples.append(Sample(job.label, path, stored.speech / encoding.rate))
     return samples
+
+
+def _job(name: str, text: str, voice: Voice, engines: Engines) -> SegmentJob:
+    clip = ClipJob(clip_key(engines.identify(voice), voice, text), text, voice)
+    return SegmentJob((clip,), (), 0, name, None)
 
 
 def _lines(transcript: Path | None, voices: Path | None) -> tuple[VoiceBook, dict[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from podcast.config.cast import cast
 from podcast.config.load import load
 from podcast.config.model import Speaker, Voice, VoiceBook
+from podcast.engines import create
 from podcast.errors import ConfigError, InputError, OutputError
 from podcast.files import write_text
 from podcast.transcript.model import NARRATOR, Script, find_speaker, is_part_of
@@ -27,6 +29,9 @@ class Initialized:
     """The speakers it configures (the narrator not counted)."""
     backup: Path | None
     """Where the file it replaced was kept, if it replaced one."""
+    natural: tuple[str, ...] = ()
+    """With ``--engine piper``: the speakers given a Piper voice (the most heard first);
+    the others keep eSpeak NG voices when there are fewer Piper voices than speakers."""
 
 
 def init_voices(
@@ -34,10 +39,12 @@ def init_voices(
     path: Path,
     genders: dict[str, str] | None = None,
     force: bool = False,
+    engine: str = "espeak",
 ) -> Initialized:
     """Write a starter voices file at ``path`` for ``transcript``.
 
-    ``genders`` maps speaker names (or surnames) to female or male.
+    ``genders`` maps speaker names (or surnames) to female or male; ``engine``
+    ``piper`` gives the speakers heard most the Piper voices installed, one each.
     """
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
@@ -50,8 +57,28 @@ def init_voices(
         narration=old.narration,
     )
     resolved = {_speaker_named(script, name): gender for name, gender in (genders or {}).items()}
-    backup = write_voices_file(path, starter(script, transcript.name, resolved, old), force)
-    return Initialized(path, tuple(s for s in script.speakers if s != NARRATOR), backup)
+    natural = _natural_voices(script, piper_voices() if engine == "piper" else [])
+    text = starter(script, transcript.name, resolved, old, natural)
+    backup = write_voices_file(path, text, force)
+    speakers = tuple(s for s in script.speakers if s != NARRATOR)
+    return Initialized(path, speakers, backup, tuple(natural))
+
+
+def piper_voices() -> list[str]:
+    """Every Piper voice installed, as voices.yaml names them (each speaker of a
+    multi-speaker model its own voice)."""
+    found = []
+    for info in create("piper").voices():
+        count = info.speakers
+        found += [info.name] if count == 1 else [f"{info.name}#{n}" for n in range(count)]
+    return found
+
+
+def _natural_voices(script: Script, names: list[str]) -> dict[str, str]:
+    """The given voices for the speakers with the most turns, one each."""
+    counts = Counter(turn.speaker for turn in script.turns if turn.speaker != NARRATOR)
+    ranked = sorted(counts, key=lambda speaker: -counts[speaker])
+    return dict(zip(ranked, names, strict=False))
 
 
 def _old_book(path: Path) -> VoiceBook:
@@ -82,12 +109,19 @@ def aliases(script: Script) -> dict[str, list[str]]:
     return found
 
 
-def starter(script: Script, name: str, genders: dict[str, str], old: VoiceBook) -> str:
+def starter(
+    script: Script,
+    name: str,
+    genders: dict[str, str],
+    old: VoiceBook,
+    natural: dict[str, str] | None = None,
+) -> str:
     """voices.yaml text for ``script``: every speaker with a distinct voice, commented.
 
     ``genders`` maps speaker names to female or male; genders and voices already set in
-    ``old`` are kept.
+    ``old`` are kept; ``natural`` gives speakers voices of another engine (Piper).
     """
+    natural = natural or {}
     genders = {**{s.name: s.gender for s in old.speakers if s.gender}, **genders}
     book = _with_genders(old, script.speakers, genders)
     voices = cast(book, script.speakers)
@@ -106,9 +140,13 @@ def starter(script: Script, name: str, genders: dict[str, str], old: VoiceBook) 
             continue
         voice = voices[speaker]
         lines.append(f"  {_quote(speaker)}:   # {counts[speaker]} turns")
-        lines.append(f"    voice: {voice.voice}")
-        lines.append(f"    rate: {voice.rate}")
-        lines.append(f"    pitch: {voice.pitch}")
+        if speaker in natural:
+            lines.append(f"    voice: {natural[speaker]}   # Piper: rate and volume, no pitch")
+            lines.append(f"    rate: {voice.rate}")
+        else:
+            lines.append(f"    voice: {voice.voice}")
+            lines.append(f"    rate: {voice.rate}")
+            lines.append(f"    pitch: {voice.pitch}")
         if others.get(speaker):
             lines.append(f"    aliases: [{', '.join(_quote(a) for a in others[speaker])}]")
         if genders.get(speaker):

