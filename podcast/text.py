@@ -27,6 +27,11 @@ def split_long(text: str, max_words: int) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
+def sentences(text: str) -> list[str]:
+    """The text's sentences (split after ``.``, ``!``, ``?`` or ``…`` and a space)."""
+    return [sentence for sentence in _SENTENCE_END.split(text.strip()) if sentence.strip()]
+
+
 def _sentences(text: str, max_words: int) -> Iterator[str]:
     for sentence in _SENTENCE_END.split(text.strip()):
         tokens = sentence.split()

@@ -242,3 +242,15 @@ def test_init_with_piper_and_audition(tmp_path: Path) -> None:
     assert heard.exit_code == 0, heard.output
     level, _ = ebur128(Path("output/audition/dana-okafor.mp3"))
     assert level == pytest.approx(-16.0, abs=1.5)
+
+
+def test_long_sentences_are_spoken_in_pieces_at_their_clauses() -> None:
+    """Piper's memory grows with what it speaks at once: no piece over 30 words, cut at
+    commas where a sentence has them, nothing lost."""
+    long = "We walked on, " * 12 + "and then we stopped."
+    text = f"Short one. {long} " + " ".join(["word"] * 70) + "."
+    found = piper_engine.pieces(text)
+    assert found[0] == "Short one."
+    assert all(len(piece.split()) <= piper_engine.MAX_WORDS for piece in found)
+    assert all(piece.endswith((",", ".")) for piece in found[1:3])
+    assert " ".join(found).split() == text.split()

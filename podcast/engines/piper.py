@@ -20,6 +20,7 @@ import importlib
 import importlib.metadata
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,12 +29,15 @@ from typing import Any
 from podcast.config.model import Voice
 from podcast.engines import Clip, VoiceInfo
 from podcast.errors import EngineError
+from podcast.text import sentences, split_long
 
 VOICES_ENV = "PODCAST_PIPER_VOICES"
 INSTALL = "pip install 'podcast[piper]'"
 NATURAL_RATE = 170  # words a minute that ``rate`` calls a voice's own pace
 _PACKAGE_SUFFIX = "-piper-voice"
 _SAMPLE = 1 << 20  # bytes of a model read for its fingerprint, at three places
+MAX_WORDS = 30  # the longest piece Piper speaks at once (memory grows with it)
+_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
 
 
 def voices_folder() -> Path:
@@ -187,6 +191,32 @@ def fingerprint(path: Path, size: int, modified: int) -> str:
     return digest.hexdigest()
 
 
+def pieces(text: str) -> list[str]:
+    """The text in pieces Piper speaks one at a time: sentences, and a sentence of more
+    than MAX_WORDS words cut at its commas, semicolons and dashes (else between words).
+    A model's memory grows with the length of what it speaks at once (a worker reached
+    490 MB on one 80-word sentence, 245 MB on 20 words), so this bounds a worker's."""
+    found = []
+    for sentence in sentences(text):
+        if len(sentence.split()) <= MAX_WORDS:
+            found.append(sentence)
+        else:
+            found += _packed(_CLAUSE_END.split(sentence))
+    return found
+
+
+def _packed(clauses: list[str]) -> list[str]:
+    """Clauses joined while they stay under MAX_WORDS words (a longer one is cut)."""
+    found: list[str] = []
+    for clause in clauses:
+        words = len(clause.split())
+        if found and len(found[-1].split()) + words <= MAX_WORDS:
+            found[-1] = f"{found[-1]} {clause}"
+        else:
+            found += split_long(clause, MAX_WORDS) if words > MAX_WORDS else [clause]
+    return found
+
+
 class PiperEngine:
     """Piper voices; each model is loaded once and kept for every clip after."""
 
@@ -249,7 +279,7 @@ class PiperEngine:
             noise_w_scale=voice.timing_variation,
             volume=voice.volume,
         )
-        chunks = list(loaded.synthesize(text, syn_config=config))
+        chunks = [c for piece in pieces(text) for c in loaded.synthesize(piece, syn_config=config)]
         if not chunks:
             raise EngineError(f"Piper gave no audio for: {text[:40]!r}")
         pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
