@@ -211,3 +211,34 @@ def test_the_engine_leaves_no_temporary_files(espeak) -> None:
     before = set(Path(tempfile.gettempdir()).iterdir())
     espeak.synthesize("Nothing is written to disk for this.", Voice())
     assert set(Path(tempfile.gettempdir()).iterdir()) == before
+
+
+def test_mbrola_voices_are_listed_and_speak_at_their_true_rate(espeak) -> None:
+    mbrola = [v for v in espeak.voices() if v.name.startswith("mb-")]
+    if not mbrola:
+        pytest.skip(
+            "no MBROLA voice installed (Debian: apt install espeak-ng mbrola mbrola-us1, "
+            "from contrib and non-free)"
+        )
+    assert all("non-commercial" in v.licence for v in mbrola)
+    text = "The harbor lights came on one by one along the quiet water."
+    diphones = espeak.synthesize(text, Voice(mbrola[0].name, rate=170))
+    formants = espeak.synthesize(text, Voice("en-us", rate=170))
+    # written at 22,050 Hz (pyttsx3's header) a 16 kHz clip lasts 0.6 of its true length
+    assert 0.7 < diphones.seconds / formants.seconds < 1.4
+
+
+def test_mbrola_first_utterance_of_a_fresh_process(espeak) -> None:
+    if not any(v.name.startswith("mb-") for v in espeak.voices()):
+        pytest.skip("no MBROLA voice installed")
+    name = next(v.name for v in espeak.voices() if v.name.startswith("mb-"))
+    code = (
+        "from podcast.engines import create\n"
+        "from podcast.config.model import Voice\n"
+        f"c = create('espeak').synthesize('Good morning to you.', Voice('{name}'))\n"
+        "print(c.rate, round(c.seconds, 2))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    rate, seconds = run.stdout.split()
+    assert int(rate) < 22050 and float(seconds) > 0.5

@@ -144,8 +144,7 @@ class EspeakEngine:
         if not voice.voice.startswith("mb-"):
             return self.rate
         try:
-            library = ctypes.CDLL(None)  # the loaded libespeak-ng, preloaded RTLD_GLOBAL
-            return int(library.espeak_ng_GetSampleRate()) or self.rate
+            return int(_library().espeak_ng_GetSampleRate()) or self.rate
         except (OSError, AttributeError):
             return self.rate
 
@@ -266,6 +265,16 @@ def _variant(path: Path) -> VoiceInfo:
 def _audible(pcm: bytes) -> bool:
     """At least 10 ms of audio with something louder than near-silence in it."""
     return len(pcm) >= 2 * 220 and audioop.max(pcm[: len(pcm) - len(pcm) % 2], 2) > 100
+
+
+@functools.cache
+def _library() -> ctypes.CDLL:
+    """The libespeak-ng this process speaks with (loading it again only finds it)."""
+    if _loaded == "bundled":
+        import espeakng_loader
+
+        return ctypes.CDLL(espeakng_loader.get_library_path())
+    return ctypes.CDLL(ctypes.util.find_library("espeak-ng") or "libespeak-ng.so.1")
 
 
 def data_path() -> Path:
