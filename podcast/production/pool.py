@@ -254,17 +254,17 @@ class Producer:
         return next((engines.kind(c.voice) for c in job.clips if not c.bleep), engines.default)
 
     def _sizes(self, missing: list[str], local: bool) -> dict[str, int]:
-        """Workers for each kind of engine that needs a pool: every worker when one kind
-        does; with two, one for the default engine's few segments and the rest for the
-        other; the default engine needs none when its segments are made here."""
+        """Workers for each kind of engine that needs a pool. One kind: every worker (none
+        when so few segments are missing that this process makes them). Two: the other
+        kind (Piper, far slower) gets every worker, and this process makes the default
+        engine's segments when their turn comes, between waiting for the others."""
         needed = dict.fromkeys(missing)
         default = self.local.engines.default
-        if local:
+        if local or len(needed) > 1:
             needed.pop(default, None)
-        if len(needed) <= 1:
-            return {kind: (1 if local else min(self.workers, len(missing))) for kind in needed}
-        others = max(1, self.workers - 1)
-        return {kind: 1 if kind == default else others for kind in needed}
+        count = len([kind for kind in missing if kind in needed])
+        size = 1 if local else min(self.workers, max(1, count))
+        return dict.fromkeys(needed, size)
 
     def _with_pools(
         self,
