@@ -176,3 +176,22 @@ def test_configured_surname_alias_joins_the_full_name() -> None:
     text = "DANA OKAFOR: One.\nOKAFOR: Two.\nDANNY: Three.\n"
     script = parse(text, aliases={"OKAFOR": "OKAFOR", "DANNY": "OKAFOR"})
     assert [t.speaker for t in script.turns] == ["DANA OKAFOR"] * 3
+
+
+def test_title_case_labels_in_any_script() -> None:
+    """A Title Case label may begin with a capital outside ASCII, as ALL CAPS ones could."""
+    script = parse(
+        "Ángel Ruiz: The first light was the best.\n\n"
+        "Łukasz Nowak: Why?\n\n"
+        "Ángel Ruiz: Because the water was still.\n\n"
+        "Łukasz Nowak: And then?\n\n"
+        "ÉMILE ZOLA: I was there too.\n"
+    )
+    assert [(t.speaker, t.how) for t in script.turns] == [
+        ("Ángel Ruiz", "label"),
+        ("Łukasz Nowak", "label"),
+        ("Ángel Ruiz", "label"),
+        ("Łukasz Nowak", "label"),
+        ("ÉMILE ZOLA", "label"),
+    ]
+    assert parse("ángel ruiz: lower case is no label.\n").turns[0].speaker == NARRATOR

@@ -124,3 +124,27 @@ def test_captions_show_the_written_words_not_the_respelling(tmp_path: Path) -> N
     turn = load_transcript(path).script.turns[0]
     assert turn.paragraphs == ("Ask Roo-eess about the bridge [pause 250ms] twice.",)
     assert "Ask Ruiz about the bridge" in (tmp_path / "t.vtt").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        (
+            "It ran 2:03:45 in all.",
+            "It ran two hours, three minutes and forty-five seconds in all.",
+        ),
+        ("The cut is 1:00:00 long.", "The cut is one hour long."),
+        ("Skip to 00:12:05 there.", "Skip to twelve minutes and five seconds there."),
+        ("A 16:9 frame, a 3:2 ratio.", "A 16:9 frame, a 3:2 ratio."),
+        ("Doors at 7:30 tonight.", "Doors at seven thirty tonight."),
+    ],
+)
+def test_durations_are_read_as_a_person_would(written: str, said: str) -> None:
+    """H:MM:SS was read as a time followed by ':45' ("two oh three:45")."""
+    assert speakable(written, "HOST") == said
+
+
+def test_html_entities_are_decoded_before_anything_else() -> None:
+    assert speakable("Salt &amp; Signal &lt;3, it&#8217;s &quot;fine&quot;.", "HOST") == (
+        'Salt and Signal <3, it’s "fine".'
+    )

@@ -8,6 +8,7 @@ is kept as it is.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -60,7 +61,7 @@ def speakable(
     what was dropped or shortened."""
     reading = reading or Reading()
     notes = notes or Notes()
-    text = _readable(text, notes)
+    text = _readable(html.unescape(text), notes)  # &amp; &lt; &#8217; as the characters
     text = text.replace("[[", "[").replace("]]", "]")  # phonemes come only from voices.yaml
     text = _USER_PAUSE.sub(notes.pause, text)
     if reading.asides == "narrator":

@@ -90,6 +90,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MONEY = re.compile(
     rf"([$£€])\s?({_NUMBER})(?:\s+(thousand|million|billion|trillion)\b)?", re.IGNORECASE
 )
+_DURATION = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d):([0-5]\d)(?![\d:])")
 _TIME = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)(?:\s*([AaPp])\.?\s?[Mm]\.?(?=\W|$))?")
 _ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
 _PERCENT = re.compile(rf"({_NUMBER})\s?%")
@@ -120,6 +121,18 @@ def time_of_day(match: re.Match[str]) -> str:
     return spoken + (f" {half.lower()} m" if half else "")
 
 
+def duration(match: re.Match[str]) -> str:
+    """``2:03:45`` -> ``two hours, three minutes and forty-five seconds``; zero parts
+    left out (``00:00:05`` -> ``five seconds``)."""
+    parts = []
+    for amount, unit in zip(map(int, match.groups()), ("hour", "minute", "second"), strict=True):
+        if amount:
+            parts.append(f"{number_words(amount)} {unit}{'' if amount == 1 else 's'}")
+    if not parts:
+        return "zero seconds"
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def address(text: str) -> str:
     """A URL or e-mail address as it is read aloud."""
     text = re.sub(r"^https?://", "", text, flags=re.IGNORECASE)
@@ -128,10 +141,12 @@ def address(text: str) -> str:
 
 
 def say_written_forms(text: str) -> str:
-    """Money, times, ordinals, percentages, ``&``, URLs and e-mail addresses as words."""
+    """Money, durations (H:MM:SS), times, ordinals, percentages, ``&``, URLs and e-mail
+    addresses as words."""
     text = _URL.sub(lambda m: address(m[0]), text)
     text = _EMAIL.sub(lambda m: address(m[0]), text)
     text = _MONEY.sub(money, text)
+    text = _DURATION.sub(duration, text)
     text = _TIME.sub(time_of_day, text)
     text = _ORDINAL.sub(lambda m: ordinal_words(int(m[1])), text)
     text = _PERCENT.sub(lambda m: f"{decimal_words(m[1])} percent", text)

@@ -36,7 +36,7 @@ _ASKER = "\x00asker"  # placeholder speaker of a question until the interviewer 
 
 _LABEL = re.compile(r"^\s*(?P<name>[^\W\d_][^:\n]{0,60}?)\s*:(?!//)\s*(?P<rest>.*)$")
 _CAPS_NAME = re.compile(r"^[^\W\d_][\w .'’&#\-]*$")
-_TITLE_WORD = re.compile(r"^[A-Z][\w'’.\-]*$")
+_TITLE_WORD = re.compile(r"^[^\W\d_][\w'’.\-]*$")  # and its first letter a capital, any script
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s*){3,}|#{1,6})\s*$")
 _TERMINAL = tuple('.!?;:,"”’)]…')
 _CUE = re.compile(r"^\((?=[^()]*[A-Z]{2})[^a-z()]+\)$")  # (SOUNDBITE OF MUSIC), (LAUGHTER)
@@ -175,7 +175,7 @@ def _name_shape(name: str) -> str | None:
         return None
     if _CAPS_NAME.match(name) and name == name.upper() and any(c.isalpha() for c in name):
         return "caps"
-    if len(tokens) <= 4 and all(_TITLE_WORD.match(token) for token in tokens):
+    if len(tokens) <= 4 and all(_TITLE_WORD.match(t) and t[0].isupper() for t in tokens):
         return "title"
     return None
 
