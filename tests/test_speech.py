@@ -148,3 +148,29 @@ def test_html_entities_are_decoded_before_anything_else() -> None:
     assert speakable("Salt &amp; Signal &lt;3, it&#8217;s &quot;fine&quot;.", "HOST") == (
         'Salt and Signal <3, it’s "fine".'
     )
+
+
+def test_non_speech_cues_are_never_spoken_and_are_listed(tmp_path: Path) -> None:
+    """[laughs], [crosstalk 00:01:12], (Speaking Ukrainian) and the like: a short pause,
+    listed as not spoken; an editorial insertion such as [finished] is still read."""
+    path = tmp_path / "talk.txt"
+    path.write_text(
+        "HOST: So what happened [laughs] next?\n\n"
+        "GUEST: We tried [crosstalk 00:01:12] again, and [inaudible 00:02:05] it was "
+        "[finished] by noon.\n\n"
+        "HOST: And the soldier?\n\n"
+        "GUEST: (Speaking Ukrainian) (Through interpreter) We stayed.\n",
+        encoding="utf-8",
+    )
+    loaded = load_transcript(path)
+    said = " ".join(turn.text for turn in loaded.script.turns)
+    for cue in ("laughs", "crosstalk", "inaudible", "Speaking", "interpreter", "00:0"):
+        assert cue not in said
+    assert "it was finished by noon." in said and "[pause 300ms]" in said
+    assert [u.text for u in loaded.script.skipped if u.why == "non-speech cue"] == [
+        "[laughs]",
+        "[crosstalk 00:01:12]",
+        "[inaudible 00:02:05]",
+        "(Speaking Ukrainian)",
+        "(Through interpreter)",
+    ]

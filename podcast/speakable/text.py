@@ -23,6 +23,16 @@ MARKER = re.compile(r"\[(?:pause (\d+)ms|(bleep)|narrator: ([^\[\]]+))\]")
 _USER_PAUSE = re.compile(r"\[\s*pause\s+(\d+(?:\.\d+)?)\s*(ms|s)\s*\]", re.IGNORECASE)
 _ASIDE = re.compile(r"\[([A-Z][^\[\]]*[.!?][\"”’)]?)\]")
 _BRACKETED = re.compile(r"\[(?!\[)([^\[\]]*)\](?!\])")
+_STAMP = r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?)?"
+_NON_SPEECH = re.compile(  # never spoken, wherever they stand; a short pause instead
+    r"[\[(]\s*(?:laugh(?:s|ter|ing)?|chuckles?|crosstalk|inaudible|unintelligible|"
+    r"indiscernible|music(?: playing)?|applause|silence|pause|cough(?:s|ing)?|sighs?|"
+    r"ad break|sound ?bite of [^\])\n]{1,60}|speaking [A-Za-z]+|through (?:an )?interpreter|"
+    r"foreign language|no audio|background noise)"
+    rf"{_STAMP}\s*[\])]",
+    re.IGNORECASE,
+)
+CUE_PAUSE = 300  # ms where a non-speech cue stood
 _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
 )
@@ -64,6 +74,7 @@ def speakable(
     text = _readable(html.unescape(text), notes)  # &amp; &lt; &#8217; as the characters
     text = text.replace("[[", "[").replace("]]", "]")  # phonemes come only from voices.yaml
     text = _USER_PAUSE.sub(notes.pause, text)
+    text = _NON_SPEECH.sub(notes.cue, text)
     if reading.asides == "narrator":
         text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
     text = _BRACKETED.sub(lambda m: m[0] if MARKER.fullmatch(m[0]) else m[1], text)
@@ -87,6 +98,11 @@ class Notes:
     """Text that will not be spoken."""
     warnings: list[str] = field(default_factory=list)
     """What the user should hear about."""
+
+    def cue(self, match: re.Match[str]) -> str:
+        """A non-speech cue (``[laughs]``, ``(Speaking Ukrainian)``): a short pause."""
+        self.dropped.append(Unspoken(match[0], "non-speech cue", self.line))
+        return f" [pause {CUE_PAUSE}ms] "
 
     def pause(self, match: re.Match[str]) -> str:
         """A transcript's ``[pause 2s]`` as a marker, at most MAX_PAUSE long."""
