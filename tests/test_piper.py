@@ -245,7 +245,7 @@ def test_init_with_piper_and_audition(tmp_path: Path) -> None:
 
 
 def test_long_sentences_are_spoken_in_pieces_at_their_clauses() -> None:
-    """Piper's memory grows with what it speaks at once: no piece over 30 words, cut at
+    """Piper's memory grows with what it speaks at once: no piece over MAX_WORDS, cut at
     commas where a sentence has them, nothing lost."""
     long = "We walked on, " * 12 + "and then we stopped."
     text = f"Short one. {long} " + " ".join(["word"] * 70) + "."

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from podcast.errors import InputError
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import STYLES, detect, parse_transcript
-from tests.helpers import FIXTURES, nothing_lost, skipped
+from tests.helpers import FIXTURES, fixture_text, nothing_lost, skipped
 
 STYLE_FIXTURES = FIXTURES / "styles"
 
@@ -243,3 +243,42 @@ def test_production_cues_leave_a_pause_before_the_next_turn() -> None:
     paused = [(t.speaker, t.text.split()[0]) for t in script.turns if t.pause_before]
     assert paused == [("MAYA COLLINS", "Tom"), ("TOM BECKER", "I"), ("MAYA COLLINS", "For")]
     assert {t.pause_before for t in script.turns} == {0, CUE_PAUSE}
+
+
+def test_label_typos_are_warned_about_and_one_off_voices_are_not() -> None:
+    from podcast.transcript.notes import label_warnings
+
+    text = (
+        "FLINT: We went out at dawn.\n\nHOST: Why then?\n\nFLINT: The tide.\n\n"
+        "FLNT: And the wind.\n\nSOLDIER: We held the bridge.\n\nANALYST: It mattered.\n\n"
+        "HOST: Thank you.\n"
+    )
+    assert label_warnings(parse_transcript(text)) == [
+        "label 'FLNT' looks like a typo of 'FLINT'; "
+        "fix it, or list it under that speaker's aliases in voices.yaml"
+    ]
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_timestamped_transcript_under_show_notes(ending: str) -> None:
+    """`[00:01:23] Name Surname: text` lines below a show-notes header: speakers with
+    several words and hyphens, timestamps never spoken, the notes not spoken at all."""
+    text = fixture_text("styles/shownotes.txt").replace("\n", ending)
+    assert detect(text) == "chat"
+    script = parse_transcript(text)
+    assert [(t.speaker, t.how) for t in script.turns] == [
+        ("Marcus Bell", "chat"),
+        ("Dana Ruiz-Okoye", "chat"),
+        ("Marcus Bell", "chat"),
+        ("Dana Ruiz-Okoye", "chat"),
+        ("Marcus Bell", "chat"),
+        ("Dana Ruiz-Okoye", "chat"),
+    ]
+    said = " ".join(t.text for t in script.turns)
+    assert "00:0" not in said and "Tidewater" not in said and "TRANSCRIPT" not in said
+    assert script.turns[3].paragraphs == (
+        "Somewhere past eleven thousand.",
+        "I stopped counting in the second winter.",
+    )
+    assert {u.why for u in script.skipped} == {"show notes", "timestamp"}
+    assert nothing_lost(text, script)

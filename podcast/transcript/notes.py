@@ -11,7 +11,8 @@ from podcast.transcript.model import NARRATOR, Script
 
 
 def label_warnings(script: Script) -> list[str]:
-    """Labels that look like typos of another speaker's, and speakers heard only once."""
+    """Labels that look like typos of another speaker's (a speaker heard once is no
+    problem in itself: a radio piece has many one-off voices)."""
     counts = Counter(turn.speaker for turn in script.turns)
     names = list(counts)
     found = []
@@ -23,9 +24,6 @@ def label_warnings(script: Script) -> list[str]:
                 f"label '{name}' looks like a typo of '{near}'; "
                 "fix it, or list it under that speaker's aliases in voices.yaml"
             )
-        elif counts[name] == 1 and name != NARRATOR and len(names) > 2:
-            turn = next(i for i, t in enumerate(script.turns, 1) if t.speaker == name)
-            found.append(f"{name} speaks only once (turn {turn}); check the label")
     return found
 
 

@@ -50,6 +50,9 @@ def detect(text: str) -> str:
         return "tagged"
     if sum(bool(_chat_line(x)) for x in lines) >= max(2, 0.6 * len(lines)):
         return "chat"
+    stamped = sum(bool(_STAMPED.match(x)) for x in lines)
+    if stamped >= 3 and stamped >= 0.4 * len(lines):  # a transcript under its show notes
+        return "chat"
     if _looks_like_screenplay(text):
         return "screenplay"
     if any(_HEADING.match(x) or _BOLD_LABEL.match(x) or _DIRECTION.match(x) for x in lines):
@@ -381,6 +384,12 @@ _CHAT = re.compile(
     r"(?:<(?P<nick>[^>\s]{1,32})>|(?P<name>[A-Za-z][\w.\-]{0,31}):)\s*(?P<text>.*)$"
 )
 _SYSTEM = re.compile(r"^(?:\[[^\]]*\]\s*)?(?:\*{1,3}|-!-|--)\s")
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_STAMPED = re.compile(  # a timestamped transcript: [00:01:23] Marcus Bell: text
+    rf"^(?P<stamp>\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})\s+"
+    r"(?P<name>[^\W\d_][\w.'’\-]*(?: [^\W\d_][\w.'’\-]*){0,4}):\s*(?P<text>.*)$"
+)
+_TRANSCRIPT_MARK = re.compile(r"^(?:full )?transcript\s*:?$", re.IGNORECASE)
 
 
 def _chat_line(line: str) -> re.Match[str] | None:
@@ -388,26 +397,37 @@ def _chat_line(line: str) -> re.Match[str] | None:
     match = _CHAT.match(line)
     if match and (match["stamp"] or match["nick"] or (match["name"] or "x")[0].islower()):
         return match
-    return None
+    return _STAMPED.match(line)  # a name of several words after a timestamp
 
 
 def chat(text: str, out: _Builder, narration: bool) -> None:
+    """Chat logs and timestamped transcripts. Lines before the first message are the
+    narrator's, unless a ``TRANSCRIPT`` line ends them: then they are show notes (title,
+    blurb, links, sponsor) and are not spoken."""
+    lines = [(number, raw.strip()) for number, raw in enumerate(text.split("\n"), start=1)]
+    first = next((i for i, (_, line) in enumerate(lines) if _chat_line(line)), len(lines))
+    mark = next(
+        (i for i, (_, line) in enumerate(lines[:first]) if _TRANSCRIPT_MARK.match(line)), -1
+    )
+    for number, line in lines[: mark + 1]:
+        out.drop(line, "show notes", number)
     speaker = None
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip()
+    for number, line in lines[mark + 1 :]:
         if not line or out.skips(line, number):
             continue
         match = _chat_line(line)
         if _SYSTEM.match(line):
             out.drop(line, "system message", number)  # *** alice joined the channel
         elif match:
-            speaker = match["nick"] or match["name"]
+            speaker = match.groupdict().get("nick") or match["name"]
             out.labels.append(speaker)
             if match["stamp"]:
                 out.drop(match["stamp"], "timestamp", number)
             out.say(speaker, match["text"], "chat", number)
+        elif speaker is None:
+            _narrate(out, line, "narration", number, narration)
         else:
-            out.say(speaker or UNKNOWN_SPEAKER, line, "chat", number)
+            out.say(speaker, line, "chat", number)
 
 
 # ---------------------------------------------------------------- tagged
