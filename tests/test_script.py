@@ -195,3 +195,22 @@ def test_title_case_labels_in_any_script() -> None:
         ("ÉMILE ZOLA", "label"),
     ]
     assert parse("ángel ruiz: lower case is no label.\n").turns[0].speaker == NARRATOR
+
+
+def test_closing_matter_after_the_copyright_line_is_not_the_last_answer() -> None:
+    """A network's disclaimer after its copyright line was read in the guest's voice."""
+    script = parse(
+        "HOST: What comes next for the ferry?\n\n"
+        "CAPTAIN: A museum, they tell me.\n\n"
+        "Copyright 2026 Harbor Radio. All rights reserved.\n\n"
+        "Harbor Radio transcripts are made on a deadline and may be revised; the audio is "
+        "the record.\n\n"
+        "Transcribed by a service.\n"
+    )
+    assert [(t.speaker, t.how) for t in script.turns] == [
+        ("HOST", "label"),
+        ("CAPTAIN", "label"),
+        (NARRATOR, "narration"),
+    ]
+    assert script.turns[1].text == "A museum, they tell me."
+    assert [u.why for u in script.skipped] == ["credit or link", "credit or link"]

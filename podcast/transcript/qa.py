@@ -46,7 +46,9 @@ _SKIP_LINES = (
     re.compile(r"^(?:photos?|photograph|image|illustration|credit)s?(?:\s+by\b|\s*:)", re.I),
     re.compile(r"^(?:getty images|courtesy of)\b", re.I),
     re.compile(r"^(?:copyright\b|©)", re.I),
+    re.compile(r"^transcribed by\b", re.I),
 )
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|transcribed by\b)", re.I)
 _CLOSING = re.compile(
     r"^(?:this|the) (?:interview|conversation|transcript) (?:has been|was|is) "
     r"(?:edited|condensed|lightly edited)",
@@ -304,6 +306,8 @@ class _Walk:
         if any(p.search(text) for p in self.directions):
             return "stage direction"
         if any(p.match(text) for p in _SKIP_LINES):
+            if _COPYRIGHT.match(text):  # what follows is closing matter, not the last answer
+                self.section_break = True
             return "credit or link"
         if any(p.search(text) for p in self.skip):
             return "skip rule"
