@@ -83,8 +83,15 @@ def _settings(path: Path) -> dict[str, Any]:
 
 def installed() -> dict[str, Model]:
     """Every Piper voice found: voice packages first, then the voices folder."""
+    return _installed(voices_folder())
+
+
+@cache
+def _installed(folder: Path) -> dict[str, Model]:
+    """Looked for once per process and folder: scanning every installed distribution
+    takes ~25 ms, and planning asks for every clip of a Piper voice."""
     found: dict[str, Model] = {}
-    for model in (*_packaged(), *_in_folder(voices_folder())):
+    for model in (*_packaged(), *_in_folder(folder)):
         found.setdefault(model.name, model)
     return found
 
