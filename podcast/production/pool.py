@@ -220,8 +220,8 @@ class Producer:
         self.cached = 0
         self.corrupt = 0
         """Cache entries found damaged and made again."""
-        self.troubles: list[str] = []
-        """Why the cache could not be written (each reason once)."""
+        self.trouble: str | None = None
+        """Why the clip cache could not be written in a worker, first reason only."""
         self.pool_size = 0
         self._key = setup.encoding.fingerprint
 
@@ -367,17 +367,13 @@ class Producer:
         self.synthesized += result.synthesized
         self.cached += result.cached
         self.corrupt += result.corrupt
-        self._trouble(result.trouble)
+        self.trouble = self.trouble or result.trouble
         self.progress(1)
         return result.stored
-
-    def _trouble(self, reason: str | None) -> None:
-        if reason and reason not in self.troubles:
-            self.troubles.append(reason)
 
     def cache_report(self) -> tuple[int, str | None]:
         """Damaged entries made again, and why the cache could not be written (the first
         reason: once one write fails, the render goes on without writing)."""
         corrupt = self.corrupt + (self.segments.store.corrupt if self.segments else 0)
         segment_trouble = self.segments.store.trouble if self.segments else None
-        return corrupt, next(iter(self.troubles), segment_trouble)
+        return corrupt, self.trouble or segment_trouble
