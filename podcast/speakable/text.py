@@ -41,6 +41,9 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\.?\s*")  # "held…." is one pa
 _SPACES = re.compile(r"[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
+_EMOJI = re.compile(  # pictographs, flags, dingbats and what joins them: never read aloud
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\u20e3]+"
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ class Notes:
 
 def _readable(text: str, notes: Notes) -> str:
     """The text without what nobody can read aloud: control and invisible characters,
-    and "words" longer than MAX_WORD characters (each one reported)."""
+    "words" longer than MAX_WORD characters (each one reported), and emoji (eSpeak would
+    read 🎙️ as "studio microphone")."""
     controls = sorted(set(_CONTROL.findall(text)))
     if controls:
         codes = " ".join(f"U+{ord(c):04X}" for c in controls)
@@ -132,7 +136,11 @@ def _readable(text: str, notes: Notes) -> str:
         notes.warnings.append(
             f"line {notes.line}: a {len(token)}-character token is not spoken ({shown})"
         )
-    return _LONG_WORD.sub(" ", text)
+    text = _LONG_WORD.sub(" ", text)
+    emoji = _EMOJI.findall(text)
+    if emoji:
+        notes.dropped.append(Unspoken(" ".join(emoji), "emoji", notes.line))
+    return _EMOJI.sub(" ", text)
 
 
 def _censor(text: str, mode: str) -> str:
