@@ -180,12 +180,15 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
         rows = [{"speaker": t.speaker, "text": t.text} for t in script.turns]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    chosen = "--format" if style else "detected"
+    why = script.decisions[0].removeprefix("style: ") if script.decisions else ""
+    chosen = "--format" if style else f"detected: {why}"
     click.echo(f"Style: {NAMES[script.style]} ({chosen})")
     width = max(len(s) for s in script.speakers)
     for number, turn in enumerate(script.turns, start=1):
         how = f"{turn.how}+cont" if turn.continued else turn.how
         click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn.text)}")
+    for decision in script.decisions[1:]:
+        click.echo(f"Label: {decision}")
     for guess in guesses(script):
         click.echo(f"Guessed: {guess}")
     unspoken = not_spoken(script)

@@ -19,7 +19,7 @@ def test_turns_table() -> None:
     result = run("turns", str(FIXTURES / "no_interviewer_label.txt"))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "Style: Q&A transcript (detected)",
+        "Style: Q&A transcript (detected: labels (NAME:) and paragraphs, no other style's marks)",
         "   1  Narrator        title       Notes from the Night Market",
         "   2  Narrator        narration   Our reporter spent an evening with two vendors …",
         "   3  Interviewer     question    How did you two meet?",
@@ -28,8 +28,14 @@ def test_turns_table() -> None:
         "   6  Interviewer     question    What keeps you coming back every night?",
         "   7  GRACE TANAKA    alias       The regulars. Some of them have eaten here …",
         "   8  RAFAEL MENDOZA  alias       And the noise. I cannot sleep without the …",
-        "   9  Narrator        narration   This interview has been edited and condensed.",
+        "   9  Narrator        closing     This interview has been edited and condensed.",
+        "Label: 'RAFAEL MENDOZA:' is a label: written in capitals",
+        "Label: 'GRACE TANAKA:' is a label: written in capitals",
+        "Label: 'TANAKA:' (GRACE TANAKA) is a label: written in capitals",
+        "Label: 'MENDOZA:' (RAFAEL MENDOZA) is a label: written in capitals",
         "Guessed: turns 3, 6: no label; read as questions from Interviewer",
+        "Guessed: turn 9: closing matter (credits, an editor's note), read by the narrator, "
+        "not the last speaker",
     ]
 
 

@@ -4,6 +4,7 @@ one splitter into blank-line separated blocks."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -44,3 +45,20 @@ def blocks(lines: Iterable[str]) -> Iterator[Block]:
         gap += 1
     if current:
         yield Block(current, gap)
+
+
+CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+"""A clock time or timestamp as transcripts write it: 1:23, 00:01:23, 01:23.450."""
+
+_SYMBOLS = {"So", "Sk", "Cf", "Cn", "Co"}
+
+
+def strip_symbols(text: str) -> str:
+    """``text`` without emoji and other pictographs (and the joiners and variation
+    selectors that build them): a label decorated with 🎙️ is still a label."""
+    kept = (
+        c
+        for c in text
+        if unicodedata.category(c) not in _SYMBOLS and not 0xFE00 <= ord(c) <= 0xFE0F
+    )
+    return "".join(kept)

@@ -73,6 +73,9 @@ class Script:
     """What is never spoken, and why: photo credits, rules, cues, caption timings, ..."""
     style: str = "qa"
     """The transcript style that was parsed."""
+    decisions: tuple[str, ...] = ()
+    """How the parse was decided, in words, for ``podcast turns``: why this style, what
+    the labels looked like."""
 
     @property
     def sections(self) -> tuple[tuple[int, str], ...]:

@@ -49,6 +49,12 @@ def guesses(script: Script) -> list[str]:
         found.append(f"{_numbers(questions)}: no label; read as {what} from {script.interviewer}")
     if continued:
         found.append(f"{_numbers(continued)}: unlabeled paragraphs read as the answer going on")
+    closing = [i for i, t in enumerate(script.turns, 1) if t.how == "closing"]
+    if closing:
+        found.append(
+            f"{_numbers(closing)}: closing matter (credits, an editor's note), "
+            "read by the narrator, not the last speaker"
+        )
     return found
 
 

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from podcast.transcript.lines import Block, blocks, normalize_newlines
+from podcast.transcript.lines import Block, blocks, normalize_newlines, strip_symbols
 from podcast.transcript.model import (
     INTERVIEWER,
     NARRATOR,
@@ -34,9 +34,12 @@ from podcast.transcript.model import (
 
 _ASKER = "\x00asker"  # placeholder speaker of a question until the interviewer is known
 
-_LABEL = re.compile(r"^\s*(?P<name>[^\W\d_][^:\n]{0,60}?)\s*:(?!//)\s*(?P<rest>.*)$")
+_LABEL = re.compile(r"^\s*(?P<name>[^\d\s_:][^:\n]{0,60}?)\s*:(?!//)\s*(?P<rest>.*)$")
 _CAPS_NAME = re.compile(r"^[^\W\d_][\w .'’&#\-]*$")
 _TITLE_WORD = re.compile(r"^[^\W\d_][\w'’.\-]*$")  # and its first letter a capital, any script
+_DEVICE = re.compile(r"^[a-z]{1,3}[A-Z][\w\-]*$")  # iPhone, iPad, eMac: a meeting's device name
+_NUMBER = re.compile(r"^\(?\d{1,3}\)?$")  # Speaker 2, iPhone (2)
+_PARTICLES = {"de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "dos", "bin", "al"}
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s*){3,}|#{1,6})\s*$")
 _TERMINAL = tuple('.!?;:,"”’)]…')
 _CUE = re.compile(r"^\((?=[^()]*[A-Z]{2})[^a-z()]+\)$")  # (SOUNDBITE OF MUSIC), (LAUGHTER)
@@ -49,9 +52,15 @@ _SKIP_LINES = (
     re.compile(r"^transcribed by\b", re.I),
 )
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|transcribed by\b)", re.I)
-_CLOSING = re.compile(
-    r"^(?:this|the) (?:interview|conversation|transcript) (?:has been|was|is) "
-    r"(?:edited|condensed|lightly edited)",
+_CLOSING = re.compile(  # closing matter: an editor's note, the credits, the sponsors
+    r"^(?:(?:this|the) (?:interview|conversation|transcript) (?:has been|was|is) "
+    r"(?:edited|condensed|lightly edited)"
+    r"|(?:this|today's|our) (?:episode|show|program(?:me)?|podcast) (?:was|is) "
+    r"(?:produced|edited|mixed|made|hosted|recorded)\b"
+    r"|(?:produced|edited|mixed|engineered|hosted|executive produced) by\b"
+    r"|(?:our |the )?(?:theme )?music (?:is |was )?(?:by|from|courtesy of)\b"
+    r"|support for (?:this|the|our) (?:podcast|program|show|episode) comes from\b"
+    r"|you(?:'|’)ve been listening to\b|thanks? (?:you )?for listening\b)",
     re.I,
 )
 _INTERVIEWER_NAMES = {"interviewer", "host", "q", "question", "moderator"}
@@ -103,7 +112,7 @@ def parse(
     """
     lines = [line.rstrip() for line in normalize_newlines(text).split("\n")]
     labels = _accepted_labels(lines, aliases or {})
-    names = _canonical_names(labels, aliases or {})
+    names = _canonical_names(list(labels), aliases or {})
     walk = _Walk(names, tuple(skip), headings or {}, tuple(directions))
     for block in blocks(lines):
         walk.block(block)
@@ -119,7 +128,22 @@ def parse(
         labels=tuple(walk.labels),
         skipped=tuple(walk.skipped),
         style=style if style != "qa" or not guest else "qa-letters",
+        decisions=_label_decisions(labels, walk.labels, names),
     )
+
+
+def _label_decisions(
+    accepted: Mapping[str, str], used: list[str], names: Mapping[str, str]
+) -> tuple[str, ...]:
+    """Why each label that was used is one, and whose it is when it is a short form."""
+    seen = {hit[1].casefold() for hit in map(split_label, (f"{u}:" for u in used)) if hit}
+    found = []
+    for name, why in accepted.items():
+        if name.casefold() in seen:
+            owner = names.get(name.casefold(), name)
+            whose = f" ({owner})" if owner != name else ""
+            found.append(f"'{name}:'{whose} is a label: {why}")
+    return tuple(found)
 
 
 def _freeze(turn: _Open, interviewer: str, guest: str | None) -> Turn:
@@ -155,8 +179,9 @@ def split_label(line: str) -> tuple[str, str, str] | None:
     if not match:
         return None
     label = match["name"].strip()
-    name = label.split(",", 1)[0].strip()
-    if not name or _shape(label) is None:
+    plain = " ".join(strip_symbols(label).split())  # 🎙️ Mia Park: the emoji is no name
+    name = plain.split(",", 1)[0].strip()
+    if not name or _shape(plain) is None:
         return None
     return label, name, match["rest"].strip()
 
@@ -177,27 +202,48 @@ def _name_shape(name: str) -> str | None:
         return None
     if _CAPS_NAME.match(name) and name == name.upper() and any(c.isalpha() for c in name):
         return "caps"
-    if len(tokens) <= 4 and all(_TITLE_WORD.match(t) and t[0].isupper() for t in tokens):
+    if len(tokens) <= 4 and all(_title_word(t, i) for i, t in enumerate(tokens)):
         return "title"
     return None
 
 
-def _accepted_labels(lines: list[str], aliases: Mapping[str, str]) -> list[str]:
-    """Names of labels to trust, in order of first appearance.
+def _title_word(token: str, index: int) -> bool:
+    """A word of a Title Case name: capitalised (any script), a device name first
+    (``iPhone``), a number after the first word (``Speaker 2``), or a particle inside
+    (``Jean de La Tour``)."""
+    if index == 0:
+        return bool((_TITLE_WORD.match(token) and token[0].isupper()) or _DEVICE.match(token))
+    if _NUMBER.match(token) or token in _PARTICLES:
+        return True
+    return bool(_TITLE_WORD.match(token) and token[0].isupper())
+
+
+def _accepted_labels(lines: list[str], aliases: Mapping[str, str]) -> dict[str, str]:
+    """Names of labels to trust, in order of first appearance, and why each is one.
 
     Capitals are always labels; a Title Case label must occur twice, be a known
-    speaker, or be the Title Case spelling of a capitals label.
+    speaker, or be the Title Case spelling of a capitals label. Once the transcript has a
+    label so trusted, a full name of two or more words labels a
+    one-off voice too (``Łukasz Nowak:``, ``J.R. Ramírez-Ortega, Producer:``).
     """
     found = [hit for hit in map(split_label, lines) if hit]
     counts = Counter(name.casefold() for _, name, _ in found)
     caps = {name.casefold() for label, name, _ in found if _shape(label) == "caps"}
     known = {key.casefold() for key in aliases} | {value.casefold() for value in aliases.values()}
-    accepted: dict[str, str] = {}
+    accepted: dict[str, tuple[str, str]] = {}
     for _, name, _ in found:
         key = name.casefold()
-        if key in caps or counts[key] >= 2 or key in known:
-            accepted.setdefault(key, name)
-    return list(accepted.values())
+        if key in caps:
+            accepted.setdefault(key, (name, "written in capitals"))
+        elif key in known:
+            accepted.setdefault(key, (name, "a speaker named in voices.yaml"))
+        elif counts[key] >= 2:
+            accepted.setdefault(key, (name, f"Title Case, used {counts[key]} times"))
+    if accepted:
+        for _, name, _ in found:
+            if len(name.split()) >= 2:
+                accepted.setdefault(name.casefold(), (name, "a full name among other labels"))
+    return dict(accepted.values())
 
 
 def _canonical_names(labels: list[str], aliases: Mapping[str, str]) -> dict[str, str]:
@@ -331,13 +377,15 @@ class _Walk:
         elif not self.turns and len(lines) == 1 and _looks_like_title(text):
             self.title = text
             self._open(_Open(NARRATOR, "title", number, [text]))
-        elif not self.dialogue or brk or _CLOSING.match(text) or self._in_narration():
+        elif self.dialogue and _CLOSING.match(text) and not self._in_narration():
+            self._open(_Open(NARRATOR, "closing", number, [text]))
+        elif not self.dialogue or brk or self._in_narration():
             self._narrate(number, text)
         else:
             self._continue(number, text)
 
     def _in_narration(self) -> bool:
-        return bool(self.turns) and self.turns[-1].how == "narration"
+        return bool(self.turns) and self.turns[-1].how in ("narration", "closing")
 
     def _narrate(self, number: int, text: str) -> None:
         if self._in_narration():

@@ -52,8 +52,11 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[str]]:
 
 
 def style_of(path: Path) -> str | None:
-    """Caption files are known by their extension; everything else by its content."""
-    return "captions" if path.suffix.lower() in (".vtt", ".srt") else None
+    """Caption and JSON files are known by their extension; everything else by its content."""
+    suffix = path.suffix.lower()
+    if suffix in (".vtt", ".srt"):
+        return "captions"
+    return "json" if suffix == ".json" else None
 
 
 def read(

@@ -5,7 +5,9 @@
 * ``screenplay``: Fountain-like character cues, parentheticals, scene headings;
 * ``captions``: WebVTT and SRT, speakers from ``<v Name>`` or ``Name:``;
 * ``chat``: ``[10:02] alice: text`` or ``alice: text``;
-* ``tagged``: ``<Person1>...</Person1>``, ``[S1]`` and ``Speaker 1:`` markers.
+* ``tagged``: ``<Person1>...</Person1>``, ``[S1]`` and ``Speaker 1:`` markers;
+* ``export``: transcription services' exports (in ``exports``);
+* ``json``: Podcasting 2.0 and Whisper-style JSON transcripts (in ``structured``).
 
 Every parser keeps the nothing-lost promise: each word of the input is in a turn,
 a removed label, or ``skipped``.
@@ -13,17 +15,20 @@ a removed label, or ``skipped``.
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from podcast.errors import InputError
-from podcast.transcript.lines import blocks, normalize_newlines
-from podcast.transcript.model import NARRATOR, Pattern, Script, Turn, Unspoken
+from podcast.transcript.builder import Builder, narrate, text_blocks
+from podcast.transcript.captions import TIMING, captions
+from podcast.transcript.exports import export, looks_like_export
+from podcast.transcript.lines import CLOCK, normalize_newlines
+from podcast.transcript.model import NARRATOR, Pattern, Script, Unspoken
 from podcast.transcript.qa import parse
+from podcast.transcript.structured import json_transcript, segments_of
 
-STYLES = ("qa", "markdown", "screenplay", "captions", "chat", "tagged")
+STYLES = ("qa", "markdown", "screenplay", "captions", "chat", "tagged", "export", "json")
 NAMES = {
     "qa": "Q&A transcript",
     "qa-letters": "Q&A transcript (Q:/A:)",
@@ -32,32 +37,46 @@ NAMES = {
     "captions": "captions (WebVTT/SRT)",
     "chat": "chat log",
     "tagged": "tagged dialogue",
+    "export": "transcription service export",
+    "json": "JSON transcript",
 }
-UNKNOWN_SPEAKER = "Speaker"
 
 
 def detect(text: str) -> str:
     """The style a transcript is written in."""
+    return detect_why(text)[0]
+
+
+def detect_why(text: str) -> tuple[str, str]:
+    """The style a transcript is written in, and what gave it away."""
     text = normalize_newlines(text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
-        return "qa"
-    if lines[0].startswith("WEBVTT") or sum(bool(_TIMING.match(x)) for x in lines) >= 2:
-        return "captions"
+        return "qa", "empty"
+    if segments_of(text) is not None:
+        return "json", "JSON with a list of segments"
+    if lines[0].startswith("WEBVTT"):
+        return "captions", "the first line is WEBVTT"
+    timings = sum(bool(TIMING.match(x)) for x in lines)
+    if timings >= 2:
+        return "captions", f"{timings} caption timings (00:00:01,000 --> ...)"
+    if looks_like_export(lines):
+        return "export", "lines of a name and a timestamp, each with text below"
     if len(_TAG_PAIR.findall(text)) >= 2 or len(_MARKER.findall(text)) >= 2:
-        return "tagged"
+        return "tagged", "speaker tags (<Person1>, [S1])"
     if sum(bool(_NUMBERED.match(x)) for x in lines) >= 2:
-        return "tagged"
-    if sum(bool(_chat_line(x)) for x in lines) >= max(2, 0.6 * len(lines)):
-        return "chat"
+        return "tagged", "numbered speakers (Speaker 1:)"
+    chat_lines = sum(bool(_chat_line(x)) for x in lines)
+    if chat_lines >= max(2, 0.6 * len(lines)):
+        return "chat", f"{chat_lines} of {len(lines)} lines are chat messages"
     stamped = sum(bool(_STAMPED.match(x)) for x in lines)
     if stamped >= 3 and stamped >= 0.4 * len(lines):  # a transcript under its show notes
-        return "chat"
+        return "chat", f"{stamped} lines begin with a timestamp and a name"
     if _looks_like_screenplay(text):
-        return "screenplay"
+        return "screenplay", "scene headings or character cues in capitals above dialogue"
     if any(_HEADING.match(x) or _BOLD_LABEL.match(x) or _DIRECTION.match(x) for x in lines):
-        return "markdown"
-    return "qa"
+        return "markdown", "Markdown headings, **bold** labels or [directions]"
+    return "qa", "labels (NAME:) and paragraphs, no other style's marks"
 
 
 def parse_transcript(
@@ -70,82 +89,30 @@ def parse_transcript(
     narration: bool = True,
 ) -> Script:
     """Parse ``text`` in ``style`` (detected when None)."""
-    style = style or detect(text)
-    text = normalize_newlines(text)
+    why = "chosen"
+    if style is None:
+        style, why = detect_why(text)
+    script = _parse(normalize_newlines(text), style, interviewer, aliases or {}, skip, narration)
+    return replace(script, decisions=(f"style: {why}", *script.decisions))
+
+
+def _parse(
+    text: str,
+    style: str,
+    interviewer: str | None,
+    aliases: Mapping[str, str],
+    skip: Sequence[Pattern],
+    narration: bool,
+) -> Script:
     if style == "qa":
         return parse(text, interviewer=interviewer, aliases=aliases, skip=skip)
     if style == "markdown":
-        return markdown(text, interviewer, aliases or {}, skip)
-    parsers = {"screenplay": screenplay, "captions": captions, "chat": chat, "tagged": tagged}
-    if style not in parsers:
+        return markdown(text, interviewer, aliases, skip)
+    if style not in _PARSERS:
         raise InputError(f"unknown transcript style '{style}'; use one of {', '.join(STYLES)}")
-    builder = _Builder(style, skip)
-    parsers[style](text, builder, narration)
+    builder = Builder(style, skip)
+    _PARSERS[style](text, builder, narration)
     return builder.script()
-
-
-# ---------------------------------------------------------------- shared
-
-
-@dataclass
-class _Builder:
-    """Collects turns, labels and skipped text for the non-Q&A parsers."""
-
-    style: str
-    """The style being parsed."""
-    skip: Sequence[Pattern] = ()
-    """voices.yaml's ``skip:`` patterns."""
-    turns: list[Turn] = field(default_factory=list)
-    """The turns so far."""
-    labels: list[str] = field(default_factory=list)
-    """Labels removed from the text."""
-    skipped: list[Unspoken] = field(default_factory=list)
-    """Text that is never spoken, and why."""
-
-    def drop(self, text: str, why: str, line: int = 0) -> None:
-        """Record text that is not spoken."""
-        text = text.strip()
-        if text:
-            self.skipped.append(Unspoken(text, why, line))
-
-    def skips(self, line: str, number: int = 0) -> bool:
-        """True (and the line recorded) when voices.yaml says never to speak it."""
-        if any(p.search(line) for p in self.skip):
-            self.drop(line, "skip rule", number)
-            return True
-        return False
-
-    def say(self, speaker: str, text: str, how: str, line: int, merge: bool = True) -> None:
-        """Add text to the speaker's turn: the last one when it is theirs (and ``merge``)."""
-        text = " ".join(text.split())
-        if not text:
-            return
-        last = self.turns[-1] if self.turns else None
-        if merge and last and last.speaker == speaker and last.how == how:
-            self.turns[-1] = Turn(speaker, (*last.paragraphs, text), how, last.line)
-        else:
-            self.turns.append(Turn(speaker, (text,), how, line))
-
-    def extend(self, speaker: str, text: str, how: str, line: int) -> None:
-        """Add text to the speaker's running paragraph (a new turn when another spoke)."""
-        text = " ".join(text.split())
-        last = self.turns[-1] if self.turns else None
-        if not text or not (last and last.speaker == speaker and last.how == how):
-            self.say(speaker, text, how, line)
-            return
-        joined = f"{last.paragraphs[-1]} {text}"
-        self.turns[-1] = Turn(speaker, (*last.paragraphs[:-1], joined), how, last.line)
-
-    def script(self) -> Script:
-        title = self.turns[0].text if self.turns and self.turns[0].how == "title" else None
-        return Script(
-            tuple(self.turns), title, None, tuple(self.labels), tuple(self.skipped), self.style
-        )
-
-
-def _blocks(text: str) -> Iterator[list[tuple[int, str]]]:
-    """The lines of every blank-line separated block."""
-    return (block.lines for block in blocks(text.split("\n")))
 
 
 # ---------------------------------------------------------------- markdown
@@ -252,7 +219,7 @@ def _is_cue(line: str) -> bool:
 
 
 def _looks_like_screenplay(text: str) -> bool:
-    blocks = list(_blocks(text))
+    blocks = list(text_blocks(text))
     scenes = sum(bool(_SCENE.match(b[0][1].strip())) for b in blocks)
     cues = sum(
         len(b) >= 2 and _is_cue(b[0][1]) and not b[0][1].strip().endswith(":") for b in blocks
@@ -265,8 +232,8 @@ _TITLE_PAGE = re.compile(
 )
 
 
-def screenplay(text: str, out: _Builder, narration: bool) -> None:
-    for index, block in enumerate(_blocks(text)):
+def screenplay(text: str, out: Builder, narration: bool) -> None:
+    for index, block in enumerate(text_blocks(text)):
         number, first = block[0][0], block[0][1].strip()
         if index == 0 and _TITLE_PAGE.match(first):
             _title_page(out, block)
@@ -274,7 +241,7 @@ def screenplay(text: str, out: _Builder, narration: bool) -> None:
             for line_number, line in block[1:]:
                 out.drop(line, "skip rule", line_number)
         elif _SCENE.match(first):
-            _narrate(out, first.lstrip("."), "heading", number, narration)
+            narrate(out, first.lstrip("."), "heading", number, narration)
             _action(out, block[1:], narration)
         elif _TRANSITION.match(first):
             out.drop(first, "transition", number)
@@ -285,26 +252,26 @@ def screenplay(text: str, out: _Builder, narration: bool) -> None:
             _action(out, block, narration)
 
 
-def _title_page(out: _Builder, block: list[tuple[int, str]]) -> None:
+def _title_page(out: Builder, block: list[tuple[int, str]]) -> None:
     """Fountain's title page: the title is read, the rest (author, contact) is not."""
     for number, line in block:
         field = _TITLE_PAGE.match(line.strip())
         if field and field[1].casefold() == "title":
-            out.labels.append(field[1])
+            out.label(field[1], "a title page field")
             out.say(NARRATOR, field[2], "title", number)
         elif field:
-            out.labels.append(field[1])
+            out.label(field[1], "a title page field")
             out.drop(field[2], "title page", number)
         else:
             out.drop(line, "title page", number)
 
 
-def _dialogue(out: _Builder, block: list[tuple[int, str]]) -> None:
+def _dialogue(out: Builder, block: list[tuple[int, str]]) -> None:
     cue = block[0][1].strip()
     speaker = _EXTENSIONS.sub("", cue).strip(" ^@")  # (V.O.), (CONT'D): the same speaker
     if speaker.casefold() == NARRATOR.casefold():
         speaker = NARRATOR
-    out.labels.append(cue)
+    out.label(cue, "a character cue")
     spoken = []
     for number, line in block[1:]:
         if _PARENTHETICAL.match(line):
@@ -314,68 +281,13 @@ def _dialogue(out: _Builder, block: list[tuple[int, str]]) -> None:
     out.say(speaker, " ".join(spoken), "cue", block[0][0])
 
 
-def _action(out: _Builder, lines: list[tuple[int, str]], narration: bool) -> None:
+def _action(out: Builder, lines: list[tuple[int, str]], narration: bool) -> None:
     if lines:
         text = " ".join(line.strip() for _, line in lines)
-        _narrate(out, text, "narration", lines[0][0], narration)
-
-
-def _narrate(out: _Builder, text: str, how: str, number: int, narration: bool) -> None:
-    if narration:
-        out.say(NARRATOR, text, how, number, merge=how == "narration")
-    else:
-        out.drop(text, "narration: false", number)
+        narrate(out, text, "narration", lines[0][0], narration)
 
 
 # ---------------------------------------------------------------- captions
-
-_TIMESTAMP = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
-_TIMING = re.compile(rf"^\s*{_TIMESTAMP}\s*-->\s*{_TIMESTAMP}.*$")
-_VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]+)>")
-_TAG = re.compile(r"<[^>]*>")
-_ENTITY = re.compile(r"&#?\w+;")
-_PREFIX = re.compile(r"^(?:>>\s*)?([A-Z][\w.'’\-]*(?: [A-Z][\w.'’\-]*){0,3}):\s+")
-
-
-def captions(text: str, out: _Builder, narration: bool) -> None:
-    speaker = None
-    for block in _blocks(text):
-        first = block[0][1].strip()
-        if first.startswith(("WEBVTT", "NOTE", "STYLE", "REGION")):
-            for number, line in block:
-                out.drop(line, "caption header", number)
-            continue
-        timing = next((i for i, (_, line) in enumerate(block) if _TIMING.match(line)), None)
-        if timing is None:  # not a cue: text without timing continues the speaker
-            timing = -1
-        for number, line in block[: timing + 1]:
-            out.drop(line, "caption timing", number)
-        for number, line in block[timing + 1 :]:
-            speaker = _caption_line(out, number, line.strip(), speaker)
-
-
-def _caption_line(out: _Builder, number: int, line: str, speaker: str | None) -> str | None:
-    if out.skips(line, number):
-        return speaker
-    voice = _VOICE.match(line)
-    if voice:
-        speaker = voice[1].strip()
-        out.labels.append(voice[0])
-        line = line[voice.end() :]
-    for markup in _TAG.findall(line) + _ENTITY.findall(line):
-        out.drop(markup, "caption markup", number)
-    line = html.unescape(_TAG.sub("", line)).strip()
-    prefix = _PREFIX.match(line)
-    if prefix and not voice:
-        speaker = prefix[1]
-        out.labels.append(speaker)
-        line = line[prefix.end() :]
-    if line.startswith(("- ", "– ")):
-        out.drop(line[0], "caption markup", number)
-        line = line[2:]
-    out.extend(speaker or UNKNOWN_SPEAKER, line, "caption", number)
-    return speaker
-
 
 # ---------------------------------------------------------------- chat
 
@@ -384,9 +296,8 @@ _CHAT = re.compile(
     r"(?:<(?P<nick>[^>\s]{1,32})>|(?P<name>[A-Za-z][\w.\-]{0,31}):)\s*(?P<text>.*)$"
 )
 _SYSTEM = re.compile(r"^(?:\[[^\]]*\]\s*)?(?:\*{1,3}|-!-|--)\s")
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _STAMPED = re.compile(  # a timestamped transcript: [00:01:23] Marcus Bell: text
-    rf"^(?P<stamp>\[{_CLOCK}\]|\({_CLOCK}\)|{_CLOCK})\s+"
+    rf"^(?P<stamp>\[{CLOCK}\]|\({CLOCK}\)|{CLOCK})\s+"
     r"(?P<name>[^\W\d_][\w.'’\-]*(?: [^\W\d_][\w.'’\-]*){0,4}):\s*(?P<text>.*)$"
 )
 _TRANSCRIPT_MARK = re.compile(r"^(?:full )?transcript\s*:?$", re.IGNORECASE)
@@ -400,7 +311,7 @@ def _chat_line(line: str) -> re.Match[str] | None:
     return _STAMPED.match(line)  # a name of several words after a timestamp
 
 
-def chat(text: str, out: _Builder, narration: bool) -> None:
+def chat(text: str, out: Builder, narration: bool) -> None:
     """Chat logs and timestamped transcripts. Lines before the first message are the
     narrator's, unless a ``TRANSCRIPT`` line ends them: then they are show notes (title,
     blurb, links, sponsor) and are not spoken."""
@@ -420,12 +331,12 @@ def chat(text: str, out: _Builder, narration: bool) -> None:
             out.drop(line, "system message", number)  # *** alice joined the channel
         elif match:
             speaker = match.groupdict().get("nick") or match["name"]
-            out.labels.append(speaker)
+            out.label(speaker, "a chat name" if not match["stamp"] else "a timestamped name")
             if match["stamp"]:
                 out.drop(match["stamp"], "timestamp", number)
             out.say(speaker, match["text"], "chat", number)
         elif speaker is None:
-            _narrate(out, line, "narration", number, narration)
+            narrate(out, line, "narration", number, narration)
         else:
             out.say(speaker, line, "chat", number)
 
@@ -437,7 +348,7 @@ _MARKER = re.compile(r"\[(S\d{1,2}|Speaker ?\d{1,2})\]")
 _NUMBERED = re.compile(r"^(Speaker ?\d{1,2}|S\d{1,2}|Person ?\d{1,2}):\s*")
 
 
-def tagged(text: str, out: _Builder, narration: bool) -> None:
+def tagged(text: str, out: Builder, narration: bool) -> None:
     if _TAG_PAIR.search(text):
         _tag_pairs(text, out, narration)
     elif _MARKER.search(text):
@@ -450,48 +361,59 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _tag_pairs(text: str, out: _Builder, narration: bool) -> None:
+def _tag_pairs(text: str, out: Builder, narration: bool) -> None:
     position = 0
     for match in _TAG_PAIR.finditer(text):
         _between(out, text[position : match.start()], _line_of(text, position), narration)
-        out.labels += [match[1], match[1]]
+        out.label(match[1], "an opening tag")
+        out.label(match[1], "a closing tag")
         for paragraph in re.split(r"\n\s*\n", match[2]):
             out.say(match[1], paragraph, "tag", _line_of(text, match.start()))
         position = match.end()
     _between(out, text[position:], _line_of(text, position), narration)
 
 
-def _markers(text: str, out: _Builder, narration: bool) -> None:
+def _markers(text: str, out: Builder, narration: bool) -> None:
     parts = _MARKER.split(text)
     _between(out, parts[0], 1, narration)
     offset = len(parts[0])
     for speaker, body in zip(parts[1::2], parts[2::2], strict=True):
-        out.labels.append(speaker)
+        out.label(speaker, "a speaker marker")
         line = _line_of(text, offset)
         for paragraph in re.split(r"\n\s*\n", body):
             out.say(speaker, paragraph, "tag", line, merge=False)
         offset += len(speaker) + 2 + len(body)
 
 
-def _numbered(text: str, out: _Builder, narration: bool) -> None:
+def _numbered(text: str, out: Builder, narration: bool) -> None:
     speaker = None
-    for block in _blocks(text):
+    for block in text_blocks(text):
         for index, (number, line) in enumerate(block):
             match = _NUMBERED.match(line.strip())
             if match:
                 speaker = match[1]
-                out.labels.append(speaker)
+                out.label(speaker, "a numbered speaker")
                 out.say(speaker, line.strip()[match.end() :], "tag", number, merge=False)
             elif speaker and index == 0:  # a new paragraph of the same speaker
                 out.say(speaker, line, "tag", number)
             elif speaker:
                 out.extend(speaker, line, "tag", number)
             else:
-                _narrate(out, line, "narration", number, narration)
+                narrate(out, line, "narration", number, narration)
 
 
-def _between(out: _Builder, text: str, line: int, narration: bool) -> None:
+def _between(out: Builder, text: str, line: int, narration: bool) -> None:
     """Text outside any speaker's tags: narration (a title or an intro), if anything."""
     for paragraph in re.split(r"\n\s*\n", text):
         if paragraph.strip() and not out.skips(paragraph.strip(), line):
-            _narrate(out, paragraph, "narration", line, narration)
+            narrate(out, paragraph, "narration", line, narration)
+
+
+_PARSERS: dict[str, Callable[[str, Builder, bool], None]] = {
+    "screenplay": screenplay,
+    "captions": captions,
+    "chat": chat,
+    "tagged": tagged,
+    "export": export,
+    "json": json_transcript,
+}
