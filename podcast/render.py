@@ -16,7 +16,7 @@ from mutagen.mp3 import MP3
 from podcast import __version__
 from podcast.audio.codec import FORMATS, Encoding, format_of
 from podcast.audio.music import check as check_music
-from podcast.config.model import VoiceBook
+from podcast.config.model import Output, VoiceBook
 from podcast.engines import Engines
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
@@ -26,7 +26,8 @@ from podcast.production.store import CACHE_ENV, Cache, default_dir
 from podcast.publish.chapters import Chapter, chapters
 from podcast.publish.cover import CoverProblem, read_cover
 from podcast.publish.episode import write_episode
-from podcast.publish.sidefiles import side_paths, write_side_files
+from podcast.publish.page import Heading
+from podcast.publish.sidefiles import EpisodeFile, side_paths, write_side_files
 from podcast.publish.tags import Tags, stored_loudness, stored_render_key
 from podcast.publish.timeline import Cue, Span, Timeline
 from podcast.source import Loaded, load_transcript
@@ -118,7 +119,7 @@ def render(
         check_music(music)
     cover, warnings = _cover(loaded.book)
     inputs = _inputs(loaded, [Path(m.path) for m in musics], cover)
-    side, moved = _outputs(output, inputs, loaded.book.output.side_files)
+    side, moved = _outputs(output, inputs, loaded.book.output)
     tags = _tags(loaded, cover)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
     summary = _summary(loaded, output, [*warnings, *moved])
@@ -138,7 +139,8 @@ def render(
     write_episode(segments, output, encoding, final_tags)
     found = _chapters(loaded, timeline)
     if side:
-        write_side_files(side, timeline.cues, found, tags.title)
+        episode = EpisodeFile(output, timeline.seconds, timeline.spans)
+        write_side_files(side, timeline.cues, found, _heading(tags), episode)
     repaired, trouble = producer.cache_report()
     if root is not None:
         Cache(root, cache_bound).trim()
@@ -170,20 +172,24 @@ def _inputs(loaded: Loaded, music: list[Path], cover: Path | None) -> dict[str, 
     return found
 
 
+def _heading(tags: Tags) -> Heading:
+    return Heading(tags.title, tags.show, tags.author, tags.episode.description)
+
+
 def _outputs(
-    output: Path, inputs: dict[str, Path], side_files: bool
+    output: Path, inputs: dict[str, Path], settings: Output
 ) -> tuple[list[Path], list[str]]:
     """Where the side files go, and what was moved: the episode may not land on an
     input (refused before any work), and a side file that would is named otherwise."""
     for what, path in inputs.items():
         if same_file(output, path):
             raise OutputError(f"{output}: is {what}; choose another output file with -o")
-    if not side_files:
+    if not settings.side_files:
         return [], []
-    side = side_paths(output, list(inputs.values()))
+    side = side_paths(output, list(inputs.values()), settings.page)
     moved = [
         f"{wanted}: is {what}, kept as it is; the episode's copy is {path}"
-        for wanted, path in zip(side_paths(output), side, strict=True)
+        for wanted, path in zip(side_paths(output, page=settings.page), side, strict=True)
         if wanted != path
         for what, given in inputs.items()
         if same_file(wanted, given)

@@ -130,6 +130,7 @@ def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
         "talk.chapters.json",
+        "talk.html",
         "talk.mp3",
         "talk.srt",
         "talk.transcript.json",

@@ -283,7 +283,7 @@ class _Checker:
     def output_field(self, key: str, name: str, value: Any) -> Any:
         if name == "chapters":
             return self.choice(value, key)
-        if name == "side_files":
+        if name in ("side_files", "page"):
             return self.flag(value, key)
         return self.voice_field(key, name, value)
 

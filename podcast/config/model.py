@@ -139,6 +139,8 @@ class Output:
     """sections, questions, none, or auto (sections when the transcript has them)."""
     side_files: bool = True
     """Write .vtt, .srt, .chapters.json and .transcript.json beside the episode."""
+    page: bool = True
+    """Write the episode page, ``<stem>.html``, beside it too (with the side files)."""
 
 
 NARRATOR_VOICE = Voice("en-gb-x-rp", rate=165, pitch=45)

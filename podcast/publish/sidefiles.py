@@ -1,6 +1,6 @@
 """The files written beside the episode, all from the same timeline, so every timestamp
 matches the audio to the sample: WebVTT and SRT captions, Podcasting 2.0 JSON chapters
-(1.2.0) and JSON transcript."""
+(1.2.0), JSON transcript, and the episode page (``publish.page``)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,19 @@ import json
 import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.files import same_file, write_text
 from podcast.publish.chapters import Chapter, chapters_json
-from podcast.publish.timeline import RATE, Cue, clock, milliseconds
+from podcast.publish.page import Heading, page_html
+from podcast.publish.timeline import RATE, Cue, Span, clock, milliseconds
 from podcast.text import split_long
 
 LINE = 65  # characters per caption line
 CUE_CHARACTERS = 2 * LINE  # a cue longer than two lines is split at sentence ends
 SUFFIXES = (".vtt", ".srt", ".chapters.json", ".transcript.json")
+PAGE = ".html"
 MOVED = "episode"  # what a side file that would overwrite an input is named with
 
 
@@ -91,12 +94,13 @@ def transcript_json(cues: Sequence[Cue]) -> str:
     )
 
 
-def side_paths(episode: Path, inputs: Sequence[Path] = ()) -> list[Path]:
-    """The side files of an episode: ``<stem>.vtt`` and the rest, beside it; one that
+def side_paths(episode: Path, inputs: Sequence[Path] = (), page: bool = True) -> list[Path]:
+    """The side files of an episode: ``<stem>.vtt`` and the rest (and the page,
+    ``<stem>.html``, unless ``page`` is False), beside it; one that
     would land on an input (``talk.vtt`` rendered to ``talk.mp3``) is named
     ``<stem>.episode.vtt`` instead, so nothing the user gave is overwritten."""
     paths = []
-    for suffix in SUFFIXES:
+    for suffix in (*SUFFIXES, PAGE) if page else SUFFIXES:
         path = episode.with_name(episode.stem + suffix)
         if any(same_file(path, given) for given in inputs):
             path = episode.with_name(f"{episode.stem}.{MOVED}{suffix}")
@@ -105,10 +109,30 @@ def side_paths(episode: Path, inputs: Sequence[Path] = ()) -> list[Path]:
 
 
 def write_side_files(
-    paths: Sequence[Path], cues: Sequence[Cue], found: Sequence[Chapter], title: str
+    paths: Sequence[Path],
+    cues: Sequence[Cue],
+    found: Sequence[Chapter],
+    heading: Heading,
+    episode: EpisodeFile,
 ) -> None:
     """Write every side file (at ``paths``, from side_paths) atomically."""
     shown = captions(cues)
-    texts = [vtt(shown), srt(shown), chapters_json(found, title), transcript_json(shown)]
+    texts = [vtt(shown), srt(shown), chapters_json(found, heading.title), transcript_json(shown)]
+    if len(paths) > len(SUFFIXES):
+        texts.append(
+            page_html(heading, episode.path.name, episode.seconds, shown, episode.spans, found)
+        )
     for path, text in zip(paths, texts, strict=True):
         write_text(path, text)
+
+
+@dataclass(frozen=True)
+class EpisodeFile:
+    """What the page needs to know of the episode file."""
+
+    path: Path
+    """The episode file (the page links to it by name)."""
+    seconds: float
+    """Its length."""
+    spans: Sequence[Span]
+    """Where each turn is."""
