@@ -20,6 +20,7 @@ from podcast.audio.codec import FORMATS
 from podcast.engines import ENGINES, VoiceInfo, catalogue
 from podcast.errors import PodcastError
 from podcast.production.store import Cache, default_dir
+from podcast.publish.feed import write_feed
 from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats, summary
 from podcast.source import load_transcript
 from podcast.text import first_words
@@ -307,6 +308,32 @@ def audition_command(
         transcript, speaker=speaker, voices=voices, folder=output, engine=engine
     ):
         click.echo(f"{sample.path}: {sample.speaker}, {sample.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--base-url", help="Where FOLDER will be published (https://...).")
+@click.option("--title", help="The show's title (default: the episodes' show tag).")
+@click.option("--description", help="What the show is about.")
+@click.option("--language", help="The show's language code (default: en).")
+@click.option("--category", help="An Apple Podcasts category: Arts, or Arts/Books.")
+@click.option("--explicit/--clean", default=None, help="Explicit content (default: clean).")
+@click.option("--email", help="The owner's email address.")
+@click.option("--link", help="The show's web site.")
+@click.option("--author", help="The show's author (default: the episodes' artist tag).")
+@click.option("--cover", type=click.Path(path_type=Path), help="The show's cover picture.")
+@click.option("--check", is_flag=True, help="Exit non-zero when a directory's rule is broken.")
+@friendly
+def feed(folder: Path, cover: Path | None, check: bool, **settings: Any) -> None:
+    """Write FOLDER/feed.xml for the episodes in FOLDER. Settings are remembered in
+    FOLDER/show.yaml, so later runs need no options."""
+    if cover is not None:
+        settings["cover"] = str(cover.resolve())
+    result = write_feed(folder, settings, check=check)
+    for problem in result.problems:
+        click.echo(f"Warning: {problem}", err=True)
+    count = len(result.items)
+    click.echo(f"{result.path}: {count} episode{'s' * (count != 1)}, to publish at {result.url}")
 
 
 @main.group()

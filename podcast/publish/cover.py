@@ -29,6 +29,8 @@ class Picture:
     """Pixels down."""
     data: bytes
     """The file's bytes."""
+    colour: str = "rgb"
+    """rgb, grey, cmyk or indexed: podcast directories want RGB."""
 
     def advice(self) -> str | None:
         """What podcast directories will say about its size, if anything."""
@@ -54,13 +56,23 @@ def read_cover(path: Path) -> Picture:
         ) from error
     except OSError as error:
         raise CoverProblem(f"cannot read it ({error.strerror or error})") from error
+    return picture(data)
+
+
+def picture(data: bytes) -> Picture:
+    """The picture in ``data`` (a file's bytes, or an episode's embedded cover)."""
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         width, height = _png_size(data)
-        return Picture("image/png", width, height, data)
+        colour = _PNG_COLOUR.get(data[25], "rgb") if len(data) > 25 else "rgb"
+        return Picture("image/png", width, height, data, colour)
     if data.startswith(b"\xff\xd8\xff"):
-        width, height = _jpeg_size(data)
-        return Picture("image/jpeg", width, height, data)
+        width, height, components = _jpeg_size(data)
+        return Picture("image/jpeg", width, height, data, _JPEG_COLOUR.get(components, "rgb"))
     raise CoverProblem("not a JPEG or PNG picture; give one")
+
+
+_PNG_COLOUR = {0: "grey", 3: "indexed", 4: "grey"}  # by the IHDR colour type; 2, 6: RGB
+_JPEG_COLOUR = {1: "grey", 4: "cmyk"}  # by the number of components
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -75,7 +87,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 _SIZE_MARKERS = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 
-def _jpeg_size(data: bytes) -> tuple[int, int]:
+def _jpeg_size(data: bytes) -> tuple[int, int, int]:
     """Walk the JPEG's segments to its frame header, which holds the size."""
     position = 2
     while position + 4 <= len(data):
@@ -89,10 +101,10 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
             position += 2
             continue
         length = struct.unpack(">H", data[position + 2 : position + 4])[0]
-        if marker in _SIZE_MARKERS and position + 9 <= len(data):
+        if marker in _SIZE_MARKERS and position + 10 <= len(data):
             height, width = struct.unpack(">HH", data[position + 5 : position + 9])
             if width and height:
-                return width, height
+                return width, height, data[position + 9]
             break
         if marker == 0xDA or length < 2:  # the image data starts, no frame header seen
             break

@@ -1,0 +1,210 @@
+"""`podcast feed`: the feed written from the episodes' own files, read back by two
+independent parsers (feedparser and podcastparser) and by ElementTree; guids that never
+change; the rules of --check; bad input as one clear line."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+
+from podcast.cli import main
+from podcast.publish.feed import PODCAST, channel_guid
+from podcast.render import render
+from tests.helpers import FIXTURES, picture
+
+feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")
+podcastparser = pytest.importorskip("podcastparser", reason="podcastparser is in the test extra")
+
+BASE = "https://example.com/pod/"
+SETTINGS = ["--description", "Conversations by the sea.", "--language", "en",
+            "--category", "Arts", "--email", "you@example.com"]  # fmt: skip
+TALK = """HOST: Welcome back to the harbour.
+
+GUEST: Thank you. The boats are in early today.
+
+HOST: Why is that?
+
+GUEST: A storm is coming, and everyone can smell it.
+"""
+
+
+def voices(folder: Path, number: int, title: str, cover: Path | None = None) -> Path:
+    path = folder / f"voices{number}.yaml"
+    lines = [
+        "episode:",
+        f'  title: "{title}"',
+        "  show: Harbor Hour",
+        "  author: Mina Cole",
+        f"  number: {number}",
+        f"  date: 2026-11-{10 + number}",
+        "  description: Two voices and a lighthouse.",
+    ]
+    if cover is not None:
+        lines.append(f"  cover: {cover}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def episode(folder: Path, name: str, number: int, cover: Path | None = None) -> float:
+    """Render an episode into ``folder`` (fake engine) and return its length in seconds."""
+    source = folder.parent / f"{name}.txt"
+    if not source.exists():
+        text = (FIXTURES / "magazine.txt").read_text() if number == 1 else TALK
+        source.write_text(text, encoding="utf-8")
+    config = voices(folder.parent, number, f"Episode {number}: {name}", cover)
+    result = render(source, output=folder / f"{name}.mp3", voices=config, engine="fake", jobs=1)
+    return result.seconds
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def show(tmp_path: Path) -> tuple[Path, dict[str, float]]:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    cover = picture(tmp_path / "cover.png", 1400, 1400)
+    lengths = {
+        "lighthouse": episode(folder, "lighthouse", 1, cover),
+        "harbour": episode(folder, "harbour", 2, cover),
+    }
+    return folder, lengths
+
+
+def test_feed_read_back_by_two_parsers(show: tuple[Path, dict[str, float]]) -> None:
+    folder, lengths = show
+    code, out, err = run("feed", str(folder), "--base-url", BASE, *SETTINGS, "--check")
+    assert (code, err) == (0, "")
+    assert out == f"{folder / 'feed.xml'}: 2 episodes, to publish at {BASE}feed.xml\n"
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    assert not parsed.bozo
+    assert parsed.namespaces["itunes"] == "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    assert parsed.namespaces["podcast"] == PODCAST
+    assert parsed.feed.title == "Harbor Hour"
+    assert [e.title for e in parsed.entries] == ["Episode 2: harbour", "Episode 1: lighthouse"]
+    for entry in parsed.entries:
+        name = entry.enclosures[0].href.rsplit("/", 1)[1]
+        assert entry.enclosures[0].type == "audio/mpeg"
+        assert int(entry.enclosures[0].length) == (folder / name).stat().st_size
+        hours, minutes, seconds = map(int, entry.itunes_duration.split(":"))
+        assert abs(hours * 3600 + minutes * 60 + seconds - lengths[name[:-4]]) <= 1
+    other = podcastparser.parse(f"{BASE}feed.xml", (folder / "feed.xml").open("rb"))
+    assert other["title"] == "Harbor Hour" and other["description"] == "Conversations by the sea."
+    assert other["itunes_categories"] == [["Arts"]] and other["explicit"] is False
+    assert other["cover_url"] == f"{BASE}feed-cover.png"
+    assert (folder / "feed-cover.png").read_bytes() == (folder.parent / "cover.png").read_bytes()
+    assert [e["total_time"] for e in other["episodes"]] == [
+        pytest.approx(lengths[name], abs=1) for name in ("harbour", "lighthouse")
+    ]
+    assert [e["guid"] for e in other["episodes"]] == [e.id for e in parsed.entries]
+
+
+def test_transcripts_chapters_and_page_link_to_real_files(
+    show: tuple[Path, dict[str, float]],
+) -> None:
+    folder, _ = show
+    run("feed", str(folder), "--base-url", BASE, *SETTINGS)
+    channel = ET.parse(folder / "feed.xml").getroot().find("channel")
+    assert channel is not None
+    assert channel.findtext(f"{{{PODCAST}}}guid") == channel_guid(f"{BASE}feed.xml")
+    for item in channel.iter("item"):
+        linked = [e.get("url") for e in item if e.tag.startswith(f"{{{PODCAST}}}")]
+        linked.append(item.findtext("link"))
+        kinds = {e.get("type"): e.get("rel") for e in item.iter(f"{{{PODCAST}}}transcript")}
+        assert kinds == {"text/vtt": "captions", "application/x-subrip": None,
+                         "application/json": None}  # fmt: skip
+        assert len(linked) == 5
+        for url in linked:
+            assert url is not None and url.startswith(BASE)
+            assert (folder / url.removeprefix(BASE)).is_file()
+
+
+def test_channel_guid_is_podcasting_2_0s() -> None:
+    """The namespace's own example: https://mp3s.nashownotes.com/pc20rss.xml."""
+    assert channel_guid("https://mp3s.nashownotes.com/pc20rss.xml") == (
+        "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    )
+
+
+def guids(folder: Path) -> dict[str, str]:
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    return {e.enclosures[0].href.rsplit("/", 1)[1]: e.id for e in parsed.entries}
+
+
+def test_guids_never_change_and_settings_are_remembered(
+    show: tuple[Path, dict[str, float]], tmp_path: Path
+) -> None:
+    folder, _ = show
+    run("feed", str(folder), "--base-url", BASE, *SETTINGS)
+    first = guids(folder)
+    assert len(set(first.values())) == 2
+    (tmp_path / "harbour.txt").write_text(TALK + "\nHOST: One more thing.\n", encoding="utf-8")
+    episode(folder, "harbour", 2)  # rendered again, changed
+    episode(folder, "quay", 3)  # and a third added
+    code, out, err = run("feed", str(folder))  # everything remembered
+    assert (code, err) == (0, "")
+    assert "3 episodes" in out
+    again = guids(folder)
+    assert {name: again[name] for name in first} == first
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    assert parsed.feed.subtitle == "Conversations by the sea."
+    assert "base_url: https://example.com/pod/" in (folder / "show.yaml").read_text()
+
+
+def test_check_names_a_small_cover(tmp_path: Path) -> None:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    episode(folder, "harbour", 2, picture(tmp_path / "small.png", 300, 300))
+    code, _, err = run("feed", str(folder), "--base-url", BASE, *SETTINGS, "--check")
+    assert code == 6
+    assert err == (
+        "Error: the cover is 300x300 px: Apple needs 1400 to 3000 px, square; "
+        "give a larger square picture with --cover FILE\n"
+    )
+    big = picture(tmp_path / "big.jpg", 1400, 1400, "JPEG")
+    code, _, err = run("feed", str(folder), "--cover", str(big), "--check")
+    assert (code, err) == (0, "")
+    assert (folder / "feed-cover.jpg").is_file() and not (folder / "feed-cover.png").exists()
+
+
+def test_every_broken_rule_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    episode(folder, "harbour", 2)  # no cover
+    untagged = folder / "raw.mp3"
+    untagged.write_bytes((folder / "harbour.mp3").read_bytes())
+    ID3(str(untagged)).delete()
+    code, _, err = run("feed", str(folder), "--base-url", "http://example.com/", "--check")
+    assert code == 6
+    lines = err.splitlines()
+    assert lines[0].startswith("Error: base URL http://example.com/ is not https")
+    assert any("no show description: Apple requires one" in line for line in lines)
+    assert any("no category: Apple requires one" in line for line in lines)
+    assert any(line.startswith("Error: no cover: Apple requires a square") for line in lines)
+    assert any(line.startswith("Error: raw.mp3: no title tag") for line in lines)
+    assert len(lines) == 5
+    code, _, err = run("feed", str(folder))  # without --check: written, with warnings
+    assert code == 0 and err.count("Warning: ") == 5
+    code, _, err = run("feed", str(folder), "--category", "Basket Weaving", "--check")
+    assert "category 'Basket Weaving' is not one of Apple's" in err
+
+
+def test_bad_folders_are_one_clear_line(tmp_path: Path) -> None:
+    code, _, err = run("feed", str(tmp_path / "nowhere"), "--base-url", BASE)
+    assert (code, err) == (2, f"Error: {tmp_path / 'nowhere'}: no such folder; "
+                              "give the folder the episodes are in\n")  # fmt: skip
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run("feed", str(empty), "--base-url", BASE)
+    assert code == 2 and "no .mp3 episodes; render some there first" in err
+    code, _, err = run("feed", str(empty))
+    assert code == 2 and "no base URL given or remembered; give --base-url" in err
+    (empty / "show.yaml").write_text("base_url: [1, 2]\n")
+    code, _, err = run("feed", str(empty))
+    assert code == 3 and "base_url must be text" in err and "Traceback" not in err
