@@ -4,7 +4,7 @@ start of a text for messages. Pure; imports nothing of the project."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+")
 
@@ -43,3 +43,14 @@ def first_words(text: str, count: int = 8) -> str:
     """The start of a text, for tables and error messages."""
     tokens = text.split()
     return " ".join(tokens[:count]) + (" …" if len(tokens) > count else "")
+
+
+def aligned(starts: Sequence[int], count: int) -> tuple[int, ...]:
+    """Word starts for ``count`` words from those of the words spoken, which may be more
+    or fewer (a respelled pronunciation, a phoneme string, digits said as several words):
+    the same when they match, else each word takes the start at its share of the way."""
+    if not starts or not count:
+        return ()
+    if len(starts) == count:
+        return tuple(starts)
+    return tuple(starts[index * len(starts) // count] for index in range(count))

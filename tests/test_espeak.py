@@ -242,3 +242,36 @@ def test_mbrola_first_utterance_of_a_fresh_process(espeak) -> None:
     assert run.returncode == 0, run.stderr
     rate, seconds = run.stdout.split()
     assert int(rate) < 22050 and float(seconds) > 0.5
+
+
+def test_word_timings_fall_on_the_words(espeak) -> None:
+    """eSpeak's word events, as Clip.words: after each pause (a full stop, a comma) the
+    next word starts where the audio turns from silence to speech, within 100 ms."""
+    import numpy as np
+
+    text = "Alpha. Bravo. Charlie, delta; echo. Stop. Go. Wait, then; rest."
+    clip = espeak.synthesize(text, Voice("en-us"))
+    assert len(clip.words) == len(text.split())
+    assert list(clip.words) == sorted(clip.words)
+    audio = np.frombuffer(clip.pcm, "<i2").astype(float)
+    frame = clip.rate // 100  # 10 ms
+    level = [np.sqrt(np.mean(audio[i : i + frame] ** 2)) for i in range(0, len(audio), frame)]
+    for start in clip.words[1:]:
+        at = start // frame
+        onset = next(i for i in range(at, len(level)) if level[i] > 300)
+        assert max(level[at - 5 : at]) < 50  # silence just before the word
+        assert (onset - at) * 10 <= 100  # and the word's sound begins soon after
+
+
+def test_word_timings_survive_long_texts_and_the_cache(espeak, tmp_path: Path) -> None:
+    from podcast.production.store import ClipCache
+
+    text = words(120)  # cut into pieces for eSpeak and joined again
+    clip = espeak.synthesize(text, Voice("en-us"))
+    assert len(clip.words) == 120 and list(clip.words) == sorted(set(clip.words))
+    assert clip.words[-1] < len(clip.pcm) // 2
+    cache = ClipCache(tmp_path)
+    cache.put("k" * 64, clip)
+    assert cache.get("k" * 64) == clip
+    cache.put("j" * 64, Clip(clip.pcm, clip.rate))  # without words: as before
+    assert cache.get("j" * 64) == Clip(clip.pcm, clip.rate)

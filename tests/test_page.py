@@ -182,3 +182,17 @@ def test_the_page_is_a_side_file_that_can_be_turned_off(tmp_path: Path) -> None:
     page = (tmp_path / "n.html").read_text(encoding="utf-8")
     assert 'src="n.mp3"' in page and 'http-equiv="Content-Security-Policy"' in page
     assert "<script src" not in page and "<link" not in page  # nothing from elsewhere
+
+
+@pytest.mark.parametrize("seconds", [95, 333])
+def test_article_page_marks_the_word_spoken(page: Any, article_page: Path, seconds: int) -> None:
+    """Words from eSpeak's word events, in the page and in the JSON transcript alike."""
+    import json
+
+    segments = json.loads(article_page.with_suffix(".transcript.json").read_text())["segments"]
+    assert len(segments) > 1000  # a segment per word
+    word = [s for s in segments if s["startTime"] <= seconds][-1]
+    open_at(page, article_page, seconds)
+    now = page.eval_on_selector_all("[data-now]", "found => found.map(e => e.textContent)")
+    assert now == [word["body"]]
+    assert word["body"] in marked(page)[0].split()

@@ -254,3 +254,22 @@ def test_long_sentences_are_spoken_in_pieces_at_their_clauses() -> None:
     assert all(len(piece.split()) <= piper_engine.MAX_WORDS for piece in found)
     assert all(piece.endswith((",", ".")) for piece in found[1:3])
     assert " ".join(found).split() == text.split()
+
+
+@needs_joe
+def test_joe_says_where_each_word_starts(joe) -> None:
+    """Word starts from Piper's phoneme alignments (the model patched in memory with the
+    onnx package): one per word, each where the word's sound begins, within 50 ms."""
+    import numpy as np
+
+    text = "Alpha. Bravo. Charlie, delta; echo. Stop. Go. Wait, then; rest."
+    clip = joe(text, Voice(JOE))
+    assert len(clip.words) == len(text.split())
+    assert list(clip.words) == sorted(set(clip.words))
+    audio = np.frombuffer(clip.pcm, "<i2").astype(float)
+    frame = clip.rate // 100  # 10 ms
+    level = [np.sqrt(np.mean(audio[i : i + frame] ** 2)) for i in range(0, len(audio), frame)]
+    for start in clip.words:
+        at = start // frame
+        onset = next(i for i in range(at, len(level)) if level[i] > 300)
+        assert (onset - at) * 10 <= 50

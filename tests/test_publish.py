@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import platform
 import re
@@ -430,3 +431,31 @@ def test_a_turn_comes_back_levelled_at_the_output_rate(rate: int) -> None:
     audio, _ = at_output_rate(levelled)
     assert lufs(audio) == pytest.approx(-16.0, abs=0.3)
     assert exact_peak(audio) <= -1.45
+
+
+def test_word_timings_reach_the_captions_and_the_transcript(tmp_path: Path) -> None:
+    """The fake engine says where its words start (evenly, 60/rate s apart): through
+    trimming, levelling, resampling and the timeline they arrive in the JSON transcript
+    as one segment per word, and a long cue is cut where its next part's first word
+    starts."""
+    import json
+
+    text = "HOST: " + " ".join(f"Word{i}." if i % 9 == 8 else f"word{i}" for i in range(60))
+    (tmp_path / "long.txt").write_text(text + "\n\nGUEST: Short answer here.\n")
+    out = tmp_path / "long.mp3"
+    result = render(tmp_path / "long.txt", output=out, engine="fake", jobs=1)
+    segments = json.loads(out.with_suffix(".transcript.json").read_text())["segments"]
+    assert [s["body"] for s in segments] == [*text.split()[1:], "Short", "answer", "here."]
+    host = [s["startTime"] for s in segments[:60]]
+    gaps = [b - a for a, b in itertools.pairwise(host)]
+    assert all(abs(gap - gaps[0]) < 0.002 for gap in gaps)  # evenly, as the fake said
+    assert 0.15 < gaps[0] < 0.6
+    assert host[0] == pytest.approx(result.cues[0].start / 44100, abs=0.001)
+    vtt = out.with_suffix(".vtt").read_text()
+    starts = [
+        int(h) * 3600 + int(m) * 60 + float(sec)
+        for h, m, sec in re.findall(r"^(\d+):(\d+):([\d.]+) -->", vtt, re.M)
+    ]
+    assert len(starts) > 2
+    firsts = {round(s["startTime"], 3) for s in segments}
+    assert all(round(start, 3) in firsts for start in starts)

@@ -8,7 +8,7 @@ joined once (never ``+=`` in a loop, which is quadratic).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -44,6 +44,9 @@ class Joined:
     """Samples per second: SPEECH_RATE or OUTPUT_RATE."""
     spans: list[tuple[int, int]]
     """Where each clip starts and ends (samples at ``rate``)."""
+    words: list[tuple[int, ...]] = field(default_factory=list)
+    """Where each clip's words start (samples at ``rate``; empty for a clip whose engine
+    gave no word timings)."""
 
 
 def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> Joined:
@@ -52,18 +55,28 @@ def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> Joined:
     rate = SPEECH_RATE if all(clip.rate == SPEECH_RATE for clip in clips) else OUTPUT_RATE
     pieces: list[np.ndarray] = []
     spans = []
+    words = []
     position = 0
     for index, clip in enumerate(clips):
         if index:
             gap = gaps[index - 1] * rate // 1000
             pieces.append(np.zeros(gap, np.float32))
             position += gap
-        audio = _at_rate(trim(to_segment(clip)), rate)
+        segment = to_segment(clip)
+        start, end = trim_bounds(segment)
+        audio = _at_rate(segment[start:end], rate)
         pieces.append(audio)
         spans.append((position, position + len(audio)))
+        lead = start * clip.rate // 1000  # samples trimmed from the front, at the clip's rate
+        words.append(
+            tuple(
+                position + min(len(audio), max(0, (word - lead) * rate // clip.rate))
+                for word in clip.words
+            )
+        )
         position += len(audio)
     audio = np.concatenate(pieces) if pieces else np.zeros(0, np.float32)
-    return Joined(audio, rate, spans)
+    return Joined(audio, rate, spans, words)
 
 
 def at_output_rate(turn: Joined) -> tuple[np.ndarray, list[tuple[int, int]]]:
@@ -71,6 +84,12 @@ def at_output_rate(turn: Joined) -> tuple[np.ndarray, list[tuple[int, int]]]:
     if turn.rate == OUTPUT_RATE:
         return turn.audio, turn.spans
     return doubled(turn.audio), [(2 * start, 2 * end) for start, end in turn.spans]
+
+
+def words_at_output_rate(turn: Joined) -> list[tuple[int, ...]]:
+    """The turn's word starts at OUTPUT_RATE."""
+    factor = OUTPUT_RATE // turn.rate
+    return [tuple(factor * word for word in clip) for clip in turn.words]
 
 
 def pcm16(audio: np.ndarray) -> bytes:
@@ -141,8 +160,14 @@ def to_segment(clip: Clip) -> AudioSegment:
 
 def trim(segment: AudioSegment) -> AudioSegment:
     """Cut leading and trailing silence, keeping KEEP_MS of each."""
+    start, end = trim_bounds(segment)
+    return segment[start:end]
+
+
+def trim_bounds(segment: AudioSegment) -> tuple[int, int]:
+    """Where the speech with KEEP_MS of silence either side starts and ends, in ms."""
     start = detect_leading_silence(segment, SILENCE_DBFS, chunk_size=5)
     end = len(segment) - detect_leading_silence(segment.reverse(), SILENCE_DBFS, chunk_size=5)
     if end <= start:
-        return segment
-    return segment[max(0, start - KEEP_MS) : min(len(segment), end + KEEP_MS)]
+        return 0, len(segment)
+    return max(0, start - KEEP_MS), min(len(segment), end + KEEP_MS)

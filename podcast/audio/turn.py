@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from podcast.audio import loudness
-from podcast.audio.clips import Joined, at_output_rate, joined, pcm16, samples
+from podcast.audio.clips import (
+    Joined,
+    at_output_rate,
+    joined,
+    pcm16,
+    samples,
+    words_at_output_rate,
+)
 from podcast.audio.codec import Encoding
 from podcast.audio.music import bed, under
 from podcast.engines import Clip
@@ -36,6 +43,9 @@ class Stored:
     """Its true peak, linear."""
     clips: tuple[tuple[int, int], ...] = ()
     """Where each clip starts and ends in it, in samples."""
+    words: tuple[tuple[int, ...], ...] = ()
+    """Where each clip's words start in it, in samples (empty where the engine gave no
+    word timings)."""
 
 
 def make_turn(job: SegmentJob, clips: Sequence[Clip], encoding: Encoding) -> Stored:
@@ -69,8 +79,9 @@ def _encoded(
     if target is not None:
         turn = level_turn(turn, target, ceiling)
     speech, spans = at_output_rate(turn)
+    words = words_at_output_rate(turn)
     if job.music:
-        speech, spans = _with_music(speech, spans, job.music, target, ceiling)
+        speech, spans, words = _with_music(speech, spans, words, job.music, target, ceiling)
     spoken = len(speech)
     count = spoken + encoding.trailing(spoken, samples(job.after))
     audio = np.zeros(count, dtype=np.float32)
@@ -83,7 +94,8 @@ def _encoded(
     if heard is None:
         heard = audio * 10 ** (encoding.codec_gain / 20)
     power = tuple(float(p) for p in loudness.sub_blocks(heard))
-    return Stored(data, count, spoken, power, loudness.true_peak(heard), tuple(spans))
+    peak = loudness.true_peak(heard)
+    return Stored(data, count, spoken, power, peak, tuple(spans), tuple(words))
 
 
 def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:
@@ -94,23 +106,25 @@ def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:
         audio = loudness.leveled(turn.audio, target, ceiling, doubled=audio)
     else:
         audio = loudness.leveled(audio, target, ceiling)
-    return Joined(audio, loudness.RATE, spans)
+    return Joined(audio, loudness.RATE, spans, words_at_output_rate(turn))
 
 
 def _with_music(
     speech: np.ndarray,
     spans: list[tuple[int, int]],
+    words: list[tuple[int, ...]],
     music: Music,
     target: float | None,
     ceiling: float,
-) -> tuple[np.ndarray, list[tuple[int, int]]]:
+) -> tuple[np.ndarray, list[tuple[int, int]], list[tuple[int, ...]]]:
     """Music on its own, or the turn's speech over a ducked intro (clips shifted)."""
     backing = bed(music, target, ceiling)
     if music.lead is None:
-        return backing, spans
+        return backing, spans, words
     mixed, start = under(speech, backing, music.lead)
     mixed = loudness.limit(mixed, 10 ** (ceiling / 20))
-    return mixed, [(a + start, b + start) for a, b in spans]
+    shifted = [tuple(word + start for word in clip) for clip in words]
+    return mixed, [(a + start, b + start) for a, b in spans], shifted
 
 
 def _panned(audio: np.ndarray, pan: float) -> np.ndarray:

@@ -1,4 +1,5 @@
-// The episode page: marks the cue being spoken, seeks on clicks, #t=SECONDS links.
+// The episode page: marks the cue and the word being spoken, seeks on clicks,
+// #t=SECONDS links.
 // No framework, no network; reads everything from the page's own markup.
 (function () {
   "use strict";
@@ -17,8 +18,24 @@
     return found < 0 ? null : cues[found];
   }
 
+  var word = null;
+
+  function markWord(cue, seconds) {  // the last word of the cue begun by `seconds`
+    var found = null;
+    if (cue) {
+      Array.prototype.forEach.call(cue.querySelectorAll(".w"), function (each) {
+        if (parseFloat(each.dataset.t) <= seconds) { found = each; }
+      });
+    }
+    if (found === word) { return; }
+    if (word) { word.removeAttribute("data-now"); }
+    word = found;
+    if (word) { word.setAttribute("data-now", ""); }
+  }
+
   function mark(seconds, scroll) {
     var cue = spokenAt(seconds);
+    markWord(cue, seconds);
     if (cue === current) { return; }
     if (current) { current.removeAttribute("aria-current"); }
     current = cue;

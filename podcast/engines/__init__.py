@@ -26,6 +26,9 @@ class Clip:
     """The samples."""
     rate: int
     """Samples per second."""
+    words: tuple[int, ...] = ()
+    """Where each word of the text starts, as a sample index: one per whitespace-separated
+    token of the text synthesized; empty when the engine does not tell."""
 
     @property
     def seconds(self) -> float:

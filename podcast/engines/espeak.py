@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import atexit
 import audioop
+import bisect
 import ctypes
 import ctypes.util
 import functools
 import os
+import re
 import weakref
 from pathlib import Path
 from typing import Any
@@ -95,7 +97,7 @@ class EspeakEngine:
         self._espeak = _espeak
         self.rate = _initialize_synchronous(_espeak, driver.EspeakDriver)
         self._tts = pyttsx3.init("espeak")
-        self._spoken = _run_synchronously(self._tts.proxy._driver, _espeak)
+        self._spoken, self._events = _run_synchronously(self._tts.proxy._driver, _espeak)
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
         _live.add(self)
         self.retries = 0
@@ -135,8 +137,14 @@ class EspeakEngine:
         return f"{self.name} {self.version}"
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
-        pcm = b"".join(self._checked(piece, voice) for piece in split_long(text, MAX_WORDS))
-        return Clip(pcm, self._rate_of(voice))
+        pieces, starts, position = [], [], 0
+        for piece in split_long(text, MAX_WORDS):
+            pcm, events = self._checked(piece, voice)
+            starts += [position + sample for sample in word_starts(piece, events)]
+            pieces.append(pcm)
+            position += len(pcm) // 2
+        words = tuple(starts) if len(starts) == len(text.split()) else ()
+        return Clip(b"".join(pieces), self._rate_of(voice), words)
 
     def _rate_of(self, voice: Voice) -> int:
         """The rate eSpeak spoke at: its own, or an MBROLA voice's (16 kHz for most),
@@ -148,11 +156,11 @@ class EspeakEngine:
         except (OSError, AttributeError):
             return self.rate
 
-    def _checked(self, text: str, voice: Voice) -> bytes:
+    def _checked(self, text: str, voice: Voice) -> tuple[bytes, list[tuple[int, int]]]:
         for attempt in range(2):
             pcm = self._once(text, voice)
             if _audible(pcm):
-                return pcm
+                return pcm, list(self._events)
             self.retries += attempt == 0
         raise EngineError(f"eSpeak NG gave no audio twice for: {text[:40]!r}")
 
@@ -187,7 +195,23 @@ def _initialize_synchronous(espeak: Any, driver_class: Any) -> int:
     return rate
 
 
-def _run_synchronously(driver: Any, espeak: Any) -> list[bytes]:
+def word_starts(text: str, events: list[tuple[int, int]]) -> list[int]:
+    """The sample where each whitespace-separated token of ``text`` starts, from eSpeak's
+    word events ((character offset, sample)): a token's first event, else (punctuation,
+    a token eSpeak does not say) where the token before it started."""
+    tokens = [match.start() for match in re.finditer(r"\S+", text)]
+    found: dict[int, int] = {}
+    for offset, sample in events:
+        index = bisect.bisect_right(tokens, offset) - 1
+        found.setdefault(max(index, 0), sample)
+    starts, last = [], 0
+    for index in range(len(tokens)):
+        last = max(last, found.get(index, last))
+        starts.append(last)
+    return starts
+
+
+def _run_synchronously(driver: Any, espeak: Any) -> tuple[list[bytes], list[tuple[int, int]]]:
     """Replace the driver's polling loop with one pass; the list it hands audio to.
 
     In synchronous mode ``Synth`` returns with all the audio delivered (the driver's
@@ -197,11 +221,23 @@ def _run_synchronously(driver: Any, espeak: Any) -> list[bytes]:
     utterance itself. pyttsx3 keeps one driver per process, shared by every engine
     made in it, so the driver is patched once and keeps its list.
     """
-    spoken: list[bytes] | None = getattr(driver, "_podcast_spoken", None)
-    if spoken is not None:
-        return spoken
-    spoken = []
-    driver._podcast_spoken = spoken
+    known: tuple[list[bytes], list[tuple[int, int]]] | None = getattr(driver, "_podcast", None)
+    if known is not None:
+        return known
+    spoken: list[bytes] = []
+    events: list[tuple[int, int]] = []
+    driver._podcast = (spoken, events)
+
+    def on_synth(wav: Any, count: int, found: Any) -> int:
+        """Note each word's (character offset, sample), then the driver's own callback."""
+        index = 0
+        while found[index].type != espeak.EVENT_LIST_TERMINATED:
+            if found[index].type == espeak.EVENT_WORD:
+                events.append((found[index].text_position - 1, found[index].sample))
+            index += 1
+        return int(driver._onSynth(wav, count, found))
+
+    espeak.SetSynthCallback(on_synth)
     flags = espeak.ENDPAUSE | espeak.CHARS_UTF8 | espeak.PHONEMES
 
     def one_pass() -> None:
@@ -212,6 +248,7 @@ def _run_synchronously(driver: Any, espeak: Any) -> list[bytes]:
             driver._proxy.setBusy(True)
             driver._speaking = True
             driver._data_buffer = b""
+            events.clear()
             try:
                 espeak.Synth(str(text).encode("utf-8"), flags=flags)
                 spoken.append(driver._data_buffer)
@@ -223,7 +260,7 @@ def _run_synchronously(driver: Any, espeak: Any) -> list[bytes]:
         driver._looping = False
 
     driver.startLoop = one_pass
-    return spoken
+    return spoken, events
 
 
 MBROLA_DATA = Path("/usr/share/mbrola")

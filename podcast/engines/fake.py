@@ -56,7 +56,10 @@ class FakeEngine:
         count = len(text.split())
         if not count:
             raise EngineError("no audio came out for an empty text")
-        return Clip(tone(count * 60 / voice.rate, 200 + 4 * voice.pitch, voice.volume), RATE)
+        seconds = 60 / voice.rate  # per word
+        starts = tuple(round(index * seconds * RATE) for index in range(count))
+        pcm = tone(count * seconds, 200 + 4 * voice.pitch, voice.volume)
+        return Clip(pcm, RATE, starts)
 
 
 def tone(seconds: float, frequency: int, volume: float = 1.0) -> bytes:

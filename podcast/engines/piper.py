@@ -21,6 +21,7 @@ import importlib.metadata
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -29,7 +30,7 @@ from typing import Any
 from podcast.config.model import Voice
 from podcast.engines import Clip, VoiceInfo
 from podcast.errors import EngineError
-from podcast.text import sentences, split_long
+from podcast.text import aligned, sentences, split_long
 
 VOICES_ENV = "PODCAST_PIPER_VOICES"
 INSTALL = "pip install 'podcast[piper]'"
@@ -288,16 +289,61 @@ class PiperEngine:
             noise_w_scale=voice.timing_variation,
             volume=voice.volume,
         )
-        chunks = [c for piece in pieces(text) for c in loaded.synthesize(piece, syn_config=config)]
+        chunks = [
+            chunk
+            for piece in pieces(text)
+            for chunk in loaded.synthesize(piece, syn_config=config, include_alignments=True)
+        ]
         if not chunks:
             raise EngineError(f"Piper gave no audio for: {text[:40]!r}")
         pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
-        return Clip(pcm, chunks[0].sample_rate)
+        return Clip(pcm, chunks[0].sample_rate, aligned(word_starts(chunks), len(text.split())))
 
     def _load(self, model: Model) -> Any:
         if model.onnx not in self._loaded:
             self._loaded[model.onnx] = _load_voice(model, self.threads)
         return self._loaded[model.onnx]
+
+
+_NOT_SOUNDS = {"^", "$", "_"}  # Piper's begin, end and pad symbols
+
+
+def word_starts(chunks: Sequence[Any]) -> list[int]:
+    """Where each word starts, in samples, from Piper's phoneme alignments (a space
+    phoneme ends a word); empty when a chunk has none (a model that cannot give them)."""
+    starts: list[int] = []
+    position = 0
+    for chunk in chunks:
+        alignments = chunk.phoneme_alignments
+        if alignments is None:
+            return []
+        at, fresh = position, True
+        for alignment in alignments:
+            sound = alignment.phoneme not in _NOT_SOUNDS and alignment.phoneme.strip()
+            if alignment.phoneme == " ":
+                fresh = True
+            elif sound and fresh and any(c.isalpha() for c in alignment.phoneme):
+                starts.append(at)
+                fresh = False
+            at += int(alignment.num_samples)
+        position += len(chunk.audio_int16_bytes) // 2
+    return starts
+
+
+def _model_bytes(model: Model) -> str | bytes:
+    """The model with its phoneme alignments exposed (patched in memory, with the onnx
+    package, as Piper's own loader does), else its path as it is."""
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError:
+        return str(model.onnx)
+    try:
+        loaded = onnx.load(str(model.onnx))
+        add_alignment_output(loaded)
+        return bytes(loaded.SerializeToString())
+    except (ValueError, OSError, onnx.checker.ValidationError):
+        return str(model.onnx)  # already patched, or not a graph it knows: as it is
 
 
 def _load_voice(model: Model, threads: int | None) -> Any:
@@ -314,7 +360,7 @@ def _load_voice(model: Model, threads: int | None) -> Any:
         options.inter_op_num_threads = 1
     try:
         session = onnxruntime.InferenceSession(
-            str(model.onnx), sess_options=options, providers=["CPUExecutionProvider"]
+            _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
         )
     except Exception as error:  # onnxruntime raises its own, unexported, exception types
         raise EngineError(f"{model.onnx}: not a Piper model onnxruntime can load") from error

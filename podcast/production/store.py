@@ -118,8 +118,13 @@ class Store:
             yield from self.root.glob(f"*/*{self.suffix}")
 
 
+WITH_WORDS = 1 << 31
+"""Set in a stored clip's rate when its word starts follow (entries without them, and
+those an older version wrote, are read as before)."""
+
+
 class ClipCache:
-    """Clips (rate and 16-bit PCM) by key."""
+    """Clips (rate, word starts and 16-bit PCM) by key."""
 
     def __init__(self, root: Path) -> None:
         self.store = Store(root / "clips", ".clip")
@@ -129,13 +134,29 @@ class ClipCache:
         if payload is None:
             return None
         rate, pcm = int.from_bytes(payload[:4], "little"), payload[4:]
+        words: tuple[int, ...] = ()
+        if rate & WITH_WORDS:  # the word starts follow: a count, then one uint32 each
+            rate &= ~WITH_WORDS
+            count = int.from_bytes(pcm[:4], "little")
+            packed = pcm[4 : 4 + 4 * count]
+            words = tuple(
+                int.from_bytes(packed[i : i + 4], "little") for i in range(0, len(packed), 4)
+            )
+            pcm = pcm[4 + 4 * count :]
+            if len(words) != count:
+                pcm = b""
         if not rate or not pcm or len(pcm) % 2:
             self.store.discard(key)
             return None
-        return Clip(pcm, rate)
+        return Clip(pcm, rate, words)
 
     def put(self, key: str, clip: Clip) -> None:
-        self.store.put(key, clip.rate.to_bytes(4, "little") + clip.pcm)
+        if not clip.words:
+            self.store.put(key, clip.rate.to_bytes(4, "little") + clip.pcm)
+            return
+        head = (clip.rate | WITH_WORDS).to_bytes(4, "little")
+        words = b"".join(w.to_bytes(4, "little") for w in (len(clip.words), *clip.words))
+        self.store.put(key, head + words + clip.pcm)
 
 
 class SegmentCache:
@@ -161,6 +182,7 @@ class SegmentCache:
                 tuple(map(float, head["blocks"])),
                 float(head["peak"]),
                 tuple((int(a), int(b)) for a, b in head["clips"]),
+                tuple(tuple(map(int, clip)) for clip in head.get("words", ())),
             )
         except (ValueError, KeyError, TypeError):
             self.store.discard(key)
@@ -173,6 +195,7 @@ class SegmentCache:
             "blocks": stored.blocks,
             "peak": stored.peak,
             "clips": stored.clips,
+            "words": stored.words,
         }
         encoded = json.dumps(head).encode()
         self.store.put(key, len(encoded).to_bytes(4, "little") + encoded + stored.data)

@@ -1,6 +1,7 @@
 """The episode page: ``<stem>.html``, one self-contained file (inline CSS and script,
 no network) with the audio, the chapters, a speaker timeline and the transcript, the
-cue being spoken marked as it plays (``aria-current``) and ``#t=SECONDS`` links.
+cue being spoken marked as it plays (``aria-current``), the word being spoken within it
+(``data-now``, from the engine's word timings), and ``#t=SECONDS`` links.
 
 Everything in it that comes from a transcript, a tag, a file name or voices.yaml is
 text escaped for where it stands (element text or a quoted attribute); the script reads
@@ -163,6 +164,17 @@ def _chapters(chapters: Sequence[Chapter]) -> str:
     return f'<nav class="chapters" aria-label="Chapters"><h2>Chapters</h2><ol>{items}</ol></nav>'
 
 
+def _words(cue: Cue) -> str:
+    """The cue's text, each word in a span with its start when the engine gave them."""
+    tokens = cue.text.split()
+    if len(cue.words) != len(tokens):
+        return _text(cue.text)
+    return " ".join(
+        f'<span class="w" data-t="{_seconds(start)}">{_text(token)}</span>'
+        for start, token in zip(cue.words, tokens, strict=True)
+    )
+
+
 def _transcript(cues: Sequence[Cue], classes: dict[str, str]) -> str:
     """The transcript by speaker: a section per turn, a clickable span per cue."""
     sections = []
@@ -178,7 +190,7 @@ def _transcript(cues: Sequence[Cue], classes: dict[str, str]) -> str:
             )
         sections.append(
             f'<span class="cue" tabindex="0" data-start="{_seconds(cue.start)}" '
-            f'data-end="{_seconds(cue.end)}">{_text(cue.text)}</span> '
+            f'data-end="{_seconds(cue.end)}">{_words(cue)}</span> '
         )
     if sections:
         sections.append("</p></section>")

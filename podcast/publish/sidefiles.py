@@ -15,7 +15,7 @@ from podcast.files import same_file, write_text
 from podcast.publish.chapters import Chapter, chapters_json
 from podcast.publish.page import Heading, page_html
 from podcast.publish.timeline import RATE, Cue, Span, clock, milliseconds
-from podcast.text import split_long
+from podcast.text import aligned, split_long
 
 LINE = 65  # characters per caption line
 CUE_CHARACTERS = 2 * LINE  # a cue longer than two lines is split at sentence ends
@@ -25,20 +25,26 @@ MOVED = "episode"  # what a side file that would overwrite an input is named wit
 
 
 def captions(cues: Sequence[Cue]) -> list[Cue]:
-    """Cues short enough to read: a long clip is cut at sentence ends, its time shared
-    out by characters."""
+    """Cues short enough to read: a long clip is cut at sentence ends, each part starting
+    at its first word (by the engine's word timings, else by its share of the characters)."""
     found = []
     for cue in cues:
         text = re.sub(r"\[\[[^\]]*\]\]", "", cue.text).strip()
         parts = _parts(text)
+        words = aligned(cue.words, len(text.split()))
         total = sum(len(p) for p in parts) or 1
-        start = cue.start
-        for part in parts:
-            end = (
-                cue.end if part is parts[-1] else start + (cue.end - cue.start) * len(part) // total
-            )
-            found.append(Cue(cue.turn, cue.speaker, start, end, part))
-            start = end
+        start, first = cue.start, 0
+        for index, part in enumerate(parts):
+            count = len(part.split())
+            following = first + count
+            if index == len(parts) - 1:
+                end = cue.end
+            elif words and following < len(words):
+                end = words[following]
+            else:
+                end = start + (cue.end - cue.start) * len(part) // total
+            found.append(Cue(cue.turn, cue.speaker, start, end, part, words[first:following]))
+            start, first = end, following
     return found
 
 
@@ -79,19 +85,31 @@ def srt(cues: Sequence[Cue]) -> str:
 
 
 def transcript_json(cues: Sequence[Cue]) -> str:
-    """Podcasting 2.0 JSON transcript."""
-    segments = [
-        {
-            "speaker": cue.speaker,
-            "startTime": round(cue.start / RATE, 3),
-            "endTime": round(cue.end / RATE, 3),
-            "body": cue.text,
-        }
-        for cue in cues
-    ]
+    """Podcasting 2.0 JSON transcript: a segment per word where the engine gave word
+    timings, else a segment per cue."""
+    segments = []
+    for cue in cues:
+        tokens = cue.text.split()
+        if len(cue.words) != len(tokens):
+            segments.append(_segment(cue.speaker, cue.start, cue.end, cue.text))
+            continue
+        ends = (*cue.words[1:], cue.end)
+        segments += [
+            _segment(cue.speaker, start, end, token)
+            for start, end, token in zip(cue.words, ends, tokens, strict=True)
+        ]
     return (
         json.dumps({"version": "1.0.0", "segments": segments}, ensure_ascii=False, indent=2) + "\n"
     )
+
+
+def _segment(speaker: str, start: int, end: int, body: str) -> dict[str, object]:
+    return {
+        "speaker": speaker,
+        "startTime": round(start / RATE, 3),
+        "endTime": round(end / RATE, 3),
+        "body": body,
+    }
 
 
 def side_paths(episode: Path, inputs: Sequence[Path] = (), page: bool = True) -> list[Path]:

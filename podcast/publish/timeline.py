@@ -10,6 +10,7 @@ from podcast.audio import loudness
 from podcast.audio.codec import Encoding
 from podcast.audio.turn import Stored
 from podcast.plan import SegmentJob
+from podcast.text import aligned
 from podcast.transcript.model import NARRATOR, Script
 
 RATE = 44100
@@ -44,6 +45,9 @@ class Cue:
     """Sample after the last."""
     text: str
     """What is said, as captions show it."""
+    words: tuple[int, ...] = ()
+    """Where each word of ``text`` starts (samples at RATE), from the engine's word
+    timings; empty when it gave none."""
 
 
 class Timeline:
@@ -96,11 +100,13 @@ class Timeline:
         if self.spans and self.spans[-1].turn == job.turn:  # a long turn's next part
             start = self.spans.pop().start
         self.spans.append(Span(job.turn, speaker, start, base + stored.speech))
-        for clip, (begin, end) in zip(job.clips, stored.clips, strict=False):
+        words = stored.words or ((),) * len(stored.clips)
+        for clip, (begin, end), starts in zip(job.clips, stored.clips, words, strict=False):
             if not clip.bleep:
                 who = NARRATOR if clip.aside else speaker
                 text = clip.caption or clip.text
-                self.cues.append(Cue(job.turn, who, base + begin, base + end, text))
+                found = tuple(base + start for start in aligned(starts, len(text.split())))
+                self.cues.append(Cue(job.turn, who, base + begin, base + end, text, found))
 
 
 def milliseconds(samples: int) -> int:
