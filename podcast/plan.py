@@ -17,7 +17,7 @@ from podcast.text import first_words, split_long
 
 Identify = Callable[[Voice], str]
 """The engine that speaks a voice, and its version, as one string for cache keys."""
-KEY_FORMAT = 3  # bump when the meaning of a key changes
+KEY_FORMAT = 4  # bump when the meaning of a key changes (4: clips carry word starts)
 
 SEGMENT_WORDS = 250  # at most 3 minutes of audio (at 80 words a minute) in a worker at once
 SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
