@@ -100,18 +100,23 @@ def render(
     progress: Progress | None = None,
     style: str | None = None,
     fmt: str | None = None,
+    engines: Engines | None = None,
+    previous_key: str | None = None,
 ) -> RenderResult:
     """Render a transcript into an episode file. ``style``: the transcript's (see
     podcast.transcript.styles.STYLES), detected when None; ``fmt``: the audio format,
     else the output's extension; ``engine``: the engine for voices that name none;
     ``use_cache``: False makes every clip and segment again; ``cache_bound``: bytes the
-    cache may hold (else $PODCAST_CACHE_MAX_MB, else 2 GB)."""
+    cache may hold (else $PODCAST_CACHE_MAX_MB, else 2 GB); ``engines``: this process's
+    engines, kept from one render to the next (a batch worker's), else made afresh;
+    ``previous_key``: the render key of a copy of the episode kept elsewhere (a cluster
+    batch's client has it): when it is this render's, nothing is done (up to date)."""
     if bitrate not in BITRATES:
         raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     loaded = load_transcript(transcript, voices, style)
     output = output or default_output(transcript, fmt)
     encoding = _encoding(loaded.book, format_of(output, fmt), bitrate)
-    engines = Engines(engine)
+    engines = engines or Engines(engine)
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
     segment_jobs = plan(loaded, engines.identify)
     musics = list(dict.fromkeys(job.music for job in segment_jobs if job.music))
@@ -123,8 +128,10 @@ def render(
     tags = _tags(loaded, cover)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
     summary = _summary(loaded, output, [*warnings, *moved])
+    if use_cache and previous_key is not None and previous_key == tags.render_key:
+        return RenderResult(**summary, seconds=0.0, up_to_date=True)
     if use_cache and _up_to_date(output, encoding, tags, side):
-        return RenderResult(**summary, **_stored_summary(output), up_to_date=True)
+        return RenderResult(**summary, **stored_summary(output), up_to_date=True)
     root = (cache_dir or default_dir()) if use_cache else None
     setup = Setup(engine, root, encoding)
     workers = jobs or os.cpu_count() or 1
@@ -264,7 +271,7 @@ def loudness_line(integrated: float, true_peak: float) -> str:
     return f"{integrated:.1f} LUFS, true peak {true_peak:.1f} dBTP"
 
 
-def _stored_summary(output: Path) -> dict:
+def stored_summary(output: Path) -> dict:
     """Length and loudness of an episode that is already up to date, from its tags."""
     line = stored_loudness(output) or ""
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line)]

@@ -17,6 +17,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -177,7 +178,7 @@ class _Crashed(Exception):
     """A worker process died; which turn killed it is not known yet."""
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop(pool: ProcessPoolExecutor, grace: float = 1.0) -> None:
     """Stop at once: drop queued work and end the workers mid-clip. Every clip they
     finished is already in the cache (written atomically), so the next render resumes.
 
@@ -192,8 +193,13 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.terminate()
+    deadline = time.monotonic() + grace
     for process in processes:
-        process.join(timeout=1)
+        process.join(timeout=max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():  # busy where the signal cannot stop it (C code): kill it
+            process.kill()
+            process.join(timeout=1)
     if writer is not None:
         writer.close()
     if manager is not None:
@@ -287,7 +293,7 @@ class Producer:
             yield from self._pooled(pools, jobs, cached, kinds, window)
         except BaseException:
             for pool in pools.values():
-                _stop(pool)
+                stop(pool)
             raise
         finally:
             for pool in pools.values():
