@@ -17,8 +17,10 @@ from tqdm import tqdm
 
 from podcast import __version__
 from podcast.audio.codec import FORMATS
+from podcast.batch.run import BatchResult, run_batch
+from podcast.batch.task import Options, Report
 from podcast.engines import ENGINES, VoiceInfo, catalogue
-from podcast.errors import PodcastError
+from podcast.errors import BatchFailed, PodcastError
 from podcast.production.store import Cache, default_dir
 from podcast.publish.feed import write_feed
 from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats, summary
@@ -308,6 +310,87 @@ def audition_command(
         transcript, speaker=speaker, voices=voices, folder=output, engine=engine
     ):
         click.echo(f"{sample.path}: {sample.speaker}, {sample.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+    help="Folder for the episodes (default: output).",
+)  # fmt: skip
+@VOICES
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 256), help="Worker processes (default: cores)."
+)
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Render on this Dask cluster.")
+@click.option(
+    "--bitrate", type=click.Choice([str(b) for b in BITRATES]), default=str(DEFAULT_BITRATE)
+)
+@click.option("--no-cache", is_flag=True, help="Make every clip and segment again.")
+@click.option("--format", "style", type=click.Choice(STYLES), help="The transcripts' style.")
+@ENGINE
+@friendly
+def batch(
+    source: Path,
+    out_dir: Path,
+    voices: Path | None,
+    jobs: int | None,
+    scheduler: str | None,
+    bitrate: str,
+    no_cache: bool,
+    style: str | None,
+    engine: str,
+) -> None:
+    """Render every transcript in SOURCE (a folder, or a manifest: .yaml or .csv) into
+    the output folder. Exit status 7 when any episode failed (the others are made)."""
+    options = Options(engine, voices, int(bitrate), style, not no_cache)
+    with tqdm(total=0, unit="episode", desc="Batch", leave=False, disable=None) as bar:
+        result = run_batch(
+            source,
+            out_dir,
+            options,
+            jobs=jobs,
+            scheduler=scheduler,
+            started=functools.partial(setattr, bar, "total"),
+            progress=functools.partial(_batch_progress, bar, [0, 0.0]),
+        )
+    click.echo(batch_table(result))
+    if result.failed:
+        raise BatchFailed(
+            f"{len(result.failed)} of {len(result.reports)} episodes failed (listed above); "
+            "fix them and run the batch again: the others are kept"
+        )
+
+
+def _batch_progress(bar: tqdm, totals: list[Any], report: Report) -> None:
+    totals[0] += report.synthesized
+    totals[1] += report.seconds
+    bar.set_postfix_str(f"{totals[0]} clips, {totals[1] / 60:.1f} min of audio", refresh=False)
+    bar.update(1)
+
+
+def batch_table(result: BatchResult) -> str:
+    """The end of a batch: a line per episode, then the totals."""
+    width = max(len(r.name) for r in result.reports)
+    lines = [f"{'episode':<{width}}  duration  loudness   took  status"]
+    for report in result.reports:
+        if report.error:
+            lines.append(f"{report.name:<{width}}  {'':>8}  {'':>8}  {report.took:5.1f}s  "
+                         f"failed: {report.error}")  # fmt: skip
+            continue
+        minutes, seconds = divmod(round(report.seconds), 60)
+        level = f"{report.loudness:.1f} LUFS" if report.loudness is not None else ""
+        status = "up to date" if report.up_to_date else "made"
+        lines.append(f"{report.name:<{width}}  {minutes:5d}:{seconds:02d}  {level:>9}  "
+                     f"{report.took:5.1f}s  {status}")  # fmt: skip
+    made = sum(not r.error and not r.up_to_date for r in result.reports)
+    audio = sum(r.seconds for r in result.reports if not r.error) / 60
+    lines.append(
+        f"{len(result.reports)} episodes: {made} made, "
+        f"{sum(r.up_to_date for r in result.reports)} up to date, {len(result.failed)} failed; "
+        f"{audio:.1f} min of audio in {result.seconds:.1f} s"
+    )
+    return "\n".join(lines)
 
 
 @main.command()

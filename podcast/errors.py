@@ -29,3 +29,9 @@ class OutputError(PodcastError):
     """The episode cannot be written where it was asked to go."""
 
     exit_code = 5
+
+
+class BatchFailed(PodcastError):
+    """Some episodes of a batch failed (the others were made)."""
+
+    exit_code = 7
