@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from podcast.batch.entries import Entry
 from podcast.batch.task import Options, Report, render_entry
@@ -73,23 +74,33 @@ def run_cluster(
             "'dask scheduler' and give its address"
         ) from error
     with client:
-        futures = {}
-        for entry in entries:
-            try:
-                parcel = _parcel(entry, out_dir, options)
-            except PodcastError as error:
-                yield Report(entry.name, entry.transcript, error=" ".join(str(error).split()))
-                continue
-            futures[client.submit(deliver, parcel, pure=False, key=f"podcast-{entry.name}")] = entry
-        for future in as_completed(futures):
-            entry = futures[future]
-            try:
-                returned: Returned = future.result()
-            except Exception as error:  # a worker died or the task was lost
-                reason = f"the cluster lost the task ({type(error).__name__}: {error})"
-                yield Report(entry.name, entry.transcript, error=reason)
-                continue
-            yield _received(returned, entry, out_dir)
+        window = 2 * max(1, sum(client.nthreads().values()))  # parcels in memory, at most
+        queue = list(entries)
+        running = as_completed()
+        futures: dict[Any, Entry] = {}
+        while queue or futures:
+            while queue and len(futures) < window:
+                entry = queue.pop(0)
+                try:
+                    parcel = _parcel(entry, out_dir, options)
+                except PodcastError as error:
+                    yield Report(entry.name, entry.transcript, error=" ".join(str(error).split()))
+                    continue
+                future = client.submit(deliver, parcel, pure=False, key=f"podcast-{entry.name}")
+                futures[future] = entry
+                running.add(future)
+            if futures:
+                future = next(running)
+                yield _outcome(future, futures.pop(future), out_dir)
+
+
+def _outcome(future: Any, entry: Entry, out_dir: Path) -> Report:
+    try:
+        returned: Returned = future.result()
+    except Exception as error:  # a worker died or the task was lost
+        reason = f"the cluster lost the task ({type(error).__name__}: {error})"
+        return Report(entry.name, entry.transcript, error=reason)
+    return _received(returned, entry, out_dir)
 
 
 def _parcel(entry: Entry, out_dir: Path, options: Options) -> Parcel:

@@ -61,7 +61,7 @@ def run_local(
     pool = ProcessPoolExecutor(max(1, jobs), context, _start_worker, (options.engine,))
     window = 2 * max(1, jobs)  # queued ahead: enough to keep every worker busy
     pending: dict[Future[Report], Entry] = {}
-    queue = list(entries)
+    queue = sorted(entries, key=_size, reverse=True)  # longest first: the shortest fill the end
     try:
         while queue or pending:
             while queue and len(pending) < window:
@@ -75,6 +75,13 @@ def run_local(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(entry: Entry) -> int:
+    try:
+        return entry.transcript.stat().st_size
+    except OSError:
+        return 0  # reported when its turn comes
 
 
 def _report(future: Future[Report], entry: Entry) -> Report:
