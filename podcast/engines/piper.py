@@ -21,7 +21,9 @@ import importlib.metadata
 import json
 import os
 import re
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -330,20 +332,33 @@ def word_starts(chunks: Sequence[Any]) -> list[int]:
     return starts
 
 
-def _model_bytes(model: Model) -> str | bytes:
-    """The model with its phoneme alignments exposed (patched in memory, with the onnx
-    package, as Piper's own loader does), else its path as it is."""
+@contextmanager
+def _aligned_model(model: Model) -> Iterator[str]:
+    """The path of the model with its phoneme alignments exposed: patched as Piper's own
+    loader does (with the onnx package), but saved to a temporary file that onnxruntime
+    then reads, so the patched graph is never held twice beside the session (in bytes,
+    as Piper passes it, a worker peaked 106 MB higher); the model as it is when the
+    onnx package is missing or the graph is already patched."""
     try:
         import onnx
         from piper.patch_voice_with_alignment import add_alignment_output
     except ImportError:
-        return str(model.onnx)
+        yield str(model.onnx)
+        return
     try:
-        loaded = onnx.load(str(model.onnx))
-        add_alignment_output(loaded)
-        return bytes(loaded.SerializeToString())
+        graph = onnx.load(str(model.onnx))
+        add_alignment_output(graph)
     except (ValueError, OSError, onnx.checker.ValidationError):
-        return str(model.onnx)  # already patched, or not a graph it knows: as it is
+        yield str(model.onnx)  # already patched, or not a graph it knows: as it is
+        return
+    handle, name = tempfile.mkstemp(suffix=".onnx", prefix="podcast-piper-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(graph.SerializeToString())
+        del graph
+        yield name
+    finally:
+        os.unlink(name)
 
 
 def _load_voice(model: Model, threads: int | None) -> Any:
@@ -359,9 +374,10 @@ def _load_voice(model: Model, threads: int | None) -> Any:
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
     try:
-        session = onnxruntime.InferenceSession(
-            _model_bytes(model), sess_options=options, providers=["CPUExecutionProvider"]
-        )
+        with _aligned_model(model) as path:
+            session = onnxruntime.InferenceSession(
+                path, sess_options=options, providers=["CPUExecutionProvider"]
+            )
     except Exception as error:  # onnxruntime raises its own, unexported, exception types
         raise EngineError(f"{model.onnx}: not a Piper model onnxruntime can load") from error
     return PiperVoice(session=session, config=PiperConfig.from_dict(model.settings()))
