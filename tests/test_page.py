@@ -196,3 +196,17 @@ def test_article_page_marks_the_word_spoken(page: Any, article_page: Path, secon
     now = page.eval_on_selector_all("[data-now]", "found => found.map(e => e.textContent)")
     assert now == [word["body"]]
     assert word["body"] in marked(page)[0].split()
+
+
+def test_readable_on_a_phone(browser: Any, article_page: Path) -> None:
+    """At a phone's width nothing runs off the side, and the player stays in view."""
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    try:
+        open_at(phone, article_page, 333)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+        player = phone.locator("#player").bounding_box()
+        assert player is not None and player["y"] >= 0 and player["width"] <= 375
+        box = phone.locator("[aria-current=true]").bounding_box()
+        assert box is not None and 0 <= box["y"] < 740  # the marked cue was scrolled to
+    finally:
+        phone.close()
