@@ -39,6 +39,19 @@ def read_limited(path: Path, limit: int) -> bytes:
     return data
 
 
+def unreadable(error: OSError, limit: int) -> str:
+    """What stopped ``read_limited``, in a few plain words (the caller adds the fix)."""
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, IsADirectoryError):
+        return "is a folder"
+    if isinstance(error, NotAFile):
+        return "not a regular file (a device, pipe or socket)"
+    if isinstance(error, TooLarge):
+        return f"larger than {limit // 1024} KB"
+    return f"cannot read it ({error.strerror or error})"
+
+
 def same_file(one: Path, other: Path) -> bool:
     """True when both paths name one file (the same path written another way, or a
     link to it), whether or not it exists yet."""

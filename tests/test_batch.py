@@ -218,3 +218,10 @@ def test_piper_voices_on_a_dask_cluster(tmp_path: Path, monkeypatch: pytest.Monk
     assert "DASK_DISTRIBUTED__WORKER__DAEMON=False" in outcomes[True].stdout
     assert outcomes[False].exit_code == 0, outcomes[False].stdout
     assert MP3(str(tmp_path / "outFalse" / "short.mp3")).info.length > 3
+
+
+def test_a_manifest_that_is_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
+    pipe = tmp_path / "list.yaml"
+    os.mkfifo(pipe)  # reading it would wait for a writer forever
+    with pytest.raises(InputError, match="not a regular file .*give a manifest file"):
+        entries_of(pipe)

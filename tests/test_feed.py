@@ -208,3 +208,15 @@ def test_bad_folders_are_one_clear_line(tmp_path: Path) -> None:
     (empty / "show.yaml").write_text("base_url: [1, 2]\n")
     code, _, err = run("feed", str(empty))
     assert code == 3 and "base_url must be text" in err and "Traceback" not in err
+
+
+def test_a_show_file_that_is_a_folder_is_one_clear_line(
+    show: tuple[Path, dict[str, float]],
+) -> None:
+    folder, _ = show
+    (folder / "show.yaml").mkdir()
+    code, _, err = run("feed", str(folder), "--base-url", BASE)
+    assert code == 3
+    assert (
+        err == f"Error: {folder / 'show.yaml'}: is a folder; it holds the show's settings: fix it\n"
+    )

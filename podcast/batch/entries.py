@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from podcast.errors import InputError
-from podcast.files import NotAFile, TooLarge, read_limited
+from podcast.files import read_limited, unreadable
 
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".fountain", ".vtt", ".srt", ".log", ".json")
 """The extensions a folder's transcripts have (what `podcast render` reads)."""
@@ -85,8 +85,11 @@ def _is_transcript(path: Path) -> bool:
 def _manifest(path: Path) -> list[Entry]:
     try:
         text = read_limited(path, MAX_MANIFEST).decode("utf-8-sig")
-    except (OSError, NotAFile, TooLarge, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read the manifest ({error})") from error
+    except OSError as error:
+        reason = unreadable(error, MAX_MANIFEST)
+        raise InputError(f"{path}: {reason}; give a manifest file (.yaml or .csv)") from error
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text; save the manifest as UTF-8") from error
     rows = _csv_rows(path, text) if path.suffix.lower() == ".csv" else _yaml_rows(path, text)
     return [_entry(path, number, row) for number, row in enumerate(rows, start=1)]
 

@@ -31,13 +31,14 @@ from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
 from podcast.errors import ConfigError, InputError, PodcastError
-from podcast.files import NotAFile, TooLarge, read_limited, write_atomically, write_text
+from podcast.files import read_limited, unreadable, write_atomically, write_text
 from podcast.publish.cover import LARGEST as COVER_LARGEST
 from podcast.publish.cover import SMALLEST as COVER_SMALLEST
 from podcast.publish.cover import CoverProblem, Picture, picture, read_cover
 
 FEED = "feed.xml"
 SHOW = "show.yaml"
+SHOW_BYTES = 1024 * 1024
 COVER = "feed-cover"  # + .jpg or .png: never a name the user's own files are likely to have
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -221,9 +222,12 @@ def _load_state(path: Path) -> _State:
     if not path.exists():
         return _State(Show())
     try:
-        data = yaml.safe_load(read_limited(path, 1024 * 1024)) or {}
-    except (OSError, NotAFile, TooLarge, yaml.YAMLError) as error:
-        raise ConfigError(f"{path}: cannot be read ({error}); fix it or delete it") from error
+        data = yaml.safe_load(read_limited(path, SHOW_BYTES)) or {}
+    except OSError as error:
+        reason = unreadable(error, SHOW_BYTES)
+        raise ConfigError(f"{path}: {reason}; it holds the show's settings: fix it") from error
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML ({error}); fix it or delete it") from error
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected settings such as 'base_url: https://...'")
     names = {f.name for f in fields(Show)}
