@@ -223,5 +223,5 @@ def test_piper_voices_on_a_dask_cluster(tmp_path: Path, monkeypatch: pytest.Monk
 def test_a_manifest_that_is_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
     pipe = tmp_path / "list.yaml"
     os.mkfifo(pipe)  # reading it would wait for a writer forever
-    with pytest.raises(InputError, match="not a regular file .*give a manifest file"):
+    with pytest.raises(InputError, match=r"not a regular file .*give a manifest file"):
         entries_of(pipe)
