@@ -225,3 +225,20 @@ def test_a_manifest_that_is_a_pipe_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(pipe)  # reading it would wait for a writer forever
     with pytest.raises(InputError, match=r"not a regular file .*give a manifest file"):
         entries_of(pipe)
+
+
+def test_a_batch_into_the_folder_it_reads(tmp_path: Path) -> None:
+    """Episodes written beside their transcripts: the captions they bring are not taken
+    for transcripts on the next run (talk.vtt beside talk.txt), and a captions file that
+    is itself a transcript keeps its own episode's captions apart (clip.episode.vtt)."""
+    (tmp_path / "talk.txt").write_text(transcript(1), encoding="utf-8")
+    (tmp_path / "clip.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ana>A caption that is a transcript.\n",
+        encoding="utf-8",
+    )
+    first = batch(str(tmp_path), "-o", str(tmp_path))
+    assert first[0] == 0, first
+    assert (tmp_path / "talk.vtt").is_file() and (tmp_path / "clip.episode.vtt").is_file()
+    code, stdout, stderr = batch(str(tmp_path), "-o", str(tmp_path))
+    assert code == 0, stderr
+    assert table(stdout) == {"clip": "date", "talk": "date"}

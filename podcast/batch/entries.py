@@ -28,12 +28,14 @@ import yaml
 
 from podcast.errors import InputError
 from podcast.files import read_limited, unreadable
+from podcast.publish.sidefiles import MOVED
 
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".fountain", ".vtt", ".srt", ".log", ".json")
 """The extensions a folder's transcripts have (what `podcast render` reads)."""
 NOT_TRANSCRIPTS = (".chapters.json", ".transcript.json")
 """Side files a render writes: never taken for transcripts."""
 MANIFESTS = (".yaml", ".yml", ".csv")
+CAPTIONS = (".vtt", ".srt")
 MAX_MANIFEST = 16 * 1024 * 1024
 
 
@@ -52,11 +54,9 @@ class Entry:
 def entries_of(source: Path) -> list[Entry]:
     """The entries of a folder or a manifest, in order; names must not clash."""
     if source.is_dir():
-        found = [
-            Entry(path, path.stem)
-            for path in sorted(source.iterdir())
-            if path.is_file() and _is_transcript(path)
-        ]
+        paths = [p for p in sorted(source.iterdir()) if p.is_file() and _is_transcript(p)]
+        written = _captions_written(paths)
+        found = [Entry(path, path.stem) for path in paths if path not in written]
     elif source.suffix.lower() in MANIFESTS:
         found = _manifest(source)
     elif not source.exists():
@@ -71,6 +71,23 @@ def entries_of(source: Path) -> list[Entry]:
         )
     _check_names(source, found)
     return found
+
+
+def _captions_written(paths: list[Path]) -> set[Path]:
+    """Captions a render wrote beside its episode, when the batch writes into the folder
+    it reads (else the re-run would find two transcripts of one name): ``talk.vtt``
+    beside the transcript ``talk.txt``; for the transcript ``clip.vtt``, its episode's
+    ``clip.episode.vtt`` and ``clip.srt``."""
+    names = {path.name for path in paths}
+    stems = {path.stem for path in paths if path.suffix.lower() not in CAPTIONS}
+
+    def written(path: Path) -> bool:
+        if path.stem in stems or path.stem.endswith(f".{MOVED}"):
+            return True
+        others = [s for s in CAPTIONS if s != path.suffix.lower()]  # the input among them
+        return any(f"{path.stem}.{MOVED}{other}" in names for other in others)
+
+    return {path for path in paths if path.suffix.lower() in CAPTIONS and written(path)}
 
 
 def _is_transcript(path: Path) -> bool:
