@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,12 +82,12 @@ def run_cluster(
         ) from error
     with client:
         window = 2 * max(1, sum(client.nthreads().values()))  # parcels in memory, at most
-        queue = list(entries)
+        queue = deque(entries)
         running = as_completed()
         futures: dict[Any, Entry] = {}
         while queue or futures:
             while queue and len(futures) < window:
-                entry = queue.pop(0)
+                entry = queue.popleft()
                 try:
                     parcel = _parcel(entry, out_dir, options)
                 except PodcastError as error:

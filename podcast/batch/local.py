@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -61,11 +62,13 @@ def run_local(
     pool = ProcessPoolExecutor(max(1, jobs), context, _start_worker, (options.engine,))
     window = 2 * max(1, jobs)  # queued ahead: enough to keep every worker busy
     pending: dict[Future[Report], Entry] = {}
-    queue = sorted(entries, key=_size, reverse=True)  # longest first: the shortest fill the end
+    queue = deque(
+        sorted(entries, key=_size, reverse=True)
+    )  # longest first: short ones fill the end
     try:
         while queue or pending:
             while queue and len(pending) < window:
-                entry = queue.pop(0)
+                entry = queue.popleft()
                 pending[pool.submit(_work, entry, out_dir, options)] = entry
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:

@@ -39,7 +39,7 @@ from typing import Any
 from podcast.config.model import Voice
 from podcast.engines import Clip, VoiceInfo, unknown_voices
 from podcast.errors import EngineError
-from podcast.text import split_long
+from podcast.text import aligned, split_long
 
 MAX_WORDS = 300
 _GENDERS = {0: "unknown", 1: "male", 2: "female"}
@@ -143,7 +143,7 @@ class EspeakEngine:
             starts += [position + sample for sample in word_starts(piece, events)]
             pieces.append(pcm)
             position += len(pcm) // 2
-        words = tuple(starts) if len(starts) == len(text.split()) else ()
+        words = aligned(starts, len(text.split()))  # the same unless a cut moved a token
         return Clip(b"".join(pieces), self._rate_of(voice), words)
 
     def _rate_of(self, voice: Voice) -> int:

@@ -307,9 +307,6 @@ class PiperEngine:
         return self._loaded[model.onnx]
 
 
-_NOT_SOUNDS = {"^", "$", "_"}  # Piper's begin, end and pad symbols
-
-
 def word_starts(chunks: Sequence[Any]) -> list[int]:
     """Where each word starts, in samples, from Piper's phoneme alignments (a space
     phoneme ends a word); empty when a chunk has none (a model that cannot give them)."""
@@ -320,11 +317,10 @@ def word_starts(chunks: Sequence[Any]) -> list[int]:
         if alignments is None:
             return []
         at, fresh = position, True
-        for alignment in alignments:
-            sound = alignment.phoneme not in _NOT_SOUNDS and alignment.phoneme.strip()
+        for alignment in alignments:  # begin, end and pad symbols and stress marks: no letter
             if alignment.phoneme == " ":
                 fresh = True
-            elif sound and fresh and any(c.isalpha() for c in alignment.phoneme):
+            elif fresh and any(c.isalpha() for c in alignment.phoneme):
                 starts.append(at)
                 fresh = False
             at += int(alignment.num_samples)

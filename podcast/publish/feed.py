@@ -35,6 +35,7 @@ from podcast.files import read_limited, unreadable, write_atomically, write_text
 from podcast.publish.cover import LARGEST as COVER_LARGEST
 from podcast.publish.cover import SMALLEST as COVER_SMALLEST
 from podcast.publish.cover import CoverProblem, Picture, picture, read_cover
+from podcast.publish.sidefiles import PAGE, side_paths
 
 FEED = "feed.xml"
 SHOW = "show.yaml"
@@ -276,16 +277,15 @@ def _save_state(path: Path, state: _State) -> None:
 
 
 def _item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> Item:
-    tags = _tags(path)
-    seconds = _duration(path)
+    id3, seconds = _opened(path)
+    tags = _tags(id3)
     if path.name not in remembered:
         first = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
         guid = str(uuid.uuid5(uuid.NAMESPACE_URL, _url(base_url, path.name)))
         remembered[path.name] = Remembered(guid, first.isoformat())
     known = remembered[path.name]
     published = _date(tags.get("TDRC")) or datetime.fromisoformat(known.published)
-    side = [path.with_name(path.stem + suffix) for suffix, _, _ in SIDE_FILES]
-    side += [path.with_name(path.stem + ".chapters.json"), path.with_name(path.stem + ".html")]
+    side = side_paths(path)
     number = tags.get("TRCK", "").split("/")[0]
     return Item(
         path,
@@ -303,10 +303,23 @@ def _item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> Item:
     )
 
 
-def _tags(path: Path) -> dict[str, Any]:
+def _opened(path: Path) -> tuple[ID3 | None, float | None]:
+    """The episode's tags and duration, the file read once (its tags alone when it holds
+    no audio frame a player could find)."""
     try:
-        id3 = ID3(str(path))
-    except (ID3NoHeaderError, MutagenError, OSError, ValueError):
+        audio = MP3(str(path))
+        return audio.tags, float(audio.info.length)
+    except HeaderNotFoundError:
+        try:
+            return ID3(str(path)), None
+        except (ID3NoHeaderError, MutagenError, OSError, ValueError):
+            return None, None
+    except (MutagenError, OSError, ValueError):
+        return None, None
+
+
+def _tags(id3: ID3 | None) -> dict[str, Any]:
+    if id3 is None:
         return {}
     found: dict[str, Any] = {}
     for key in ("TIT2", "TPE1", "TALB", "TRCK", "TDRC"):
@@ -320,13 +333,6 @@ def _tags(path: Path) -> dict[str, Any]:
     if pictures:
         found["APIC"] = pictures[0].data
     return found
-
-
-def _duration(path: Path) -> float | None:
-    try:
-        return float(MP3(str(path)).info.length)
-    except (HeaderNotFoundError, MutagenError, OSError, ValueError):
-        return None
 
 
 def _date(value: str | None) -> datetime | None:
@@ -460,7 +466,7 @@ def _item_xml(channel: ET.Element, item: Item, show: Show) -> None:
     element = ET.SubElement(channel, "item")
     _text(element, "title", item.title or item.path.stem)
     _text(element, "description", item.description)
-    page = item.path.with_name(item.path.stem + ".html")
+    page = item.path.with_name(item.path.stem + PAGE)
     if page in item.side_files:
         _text(element, "link", _url(base, page.name))
     enclosure = {"url": _url(base, item.path.name), "length": str(item.length)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,13 +135,18 @@ def write_side_files(
 ) -> None:
     """Write every side file (at ``paths``, from side_paths) atomically."""
     shown = captions(cues)
-    texts = [vtt(shown), srt(shown), chapters_json(found, heading.title), transcript_json(shown)]
-    if len(paths) > len(SUFFIXES):
-        texts.append(
-            page_html(heading, episode.path.name, episode.seconds, shown, episode.spans, found)
-        )
-    for path, text in zip(paths, texts, strict=True):
-        write_text(path, text)
+    makers: dict[str, Callable[[], str]] = {
+        ".vtt": lambda: vtt(shown),
+        ".srt": lambda: srt(shown),
+        ".chapters.json": lambda: chapters_json(found, heading.title),
+        ".transcript.json": lambda: transcript_json(shown),
+        PAGE: lambda: page_html(
+            heading, episode.path.name, episode.seconds, shown, episode.spans, found
+        ),
+    }
+    for path in paths:
+        suffix = next(s for s in makers if path.name.endswith(s))
+        write_text(path, makers[suffix]())
 
 
 @dataclass(frozen=True)
