@@ -242,3 +242,24 @@ def test_a_batch_into_the_folder_it_reads(tmp_path: Path) -> None:
     code, stdout, stderr = batch(str(tmp_path), "-o", str(tmp_path))
     assert code == 0, stderr
     assert table(stdout) == {"clip": "date", "talk": "date"}
+
+
+def test_a_cluster_parcel_keeps_music_beside_its_voices_file(tmp_path: Path) -> None:
+    """voices.yaml naming ``../music/intro.wav`` travels with the music inside the parcel,
+    where the name still finds it."""
+    from podcast.batch.cluster import _parcel
+    from podcast.batch.entries import Entry
+    from podcast.batch.task import Options
+
+    (tmp_path / "music").mkdir()
+    (tmp_path / "music" / "intro.wav").write_bytes(b"RIFF-not-really")
+    (tmp_path / "show").mkdir()
+    voices = tmp_path / "show" / "voices.yaml"
+    voices.write_text("music:\n  intro: ../music/intro.wav\n", encoding="utf-8")
+    (tmp_path / "show" / "talk.txt").write_text(transcript(1), encoding="utf-8")
+    entry = Entry(tmp_path / "show" / "talk.txt", "talk", voices)
+    parcel = _parcel(entry, tmp_path / "out", Options(engine="fake"))
+    assert parcel.previous_key is None
+    assert set(parcel.files) == {"transcript.txt", "voices/voices.yaml", "music/intro.wav"}
+    assert parcel.entry.voices is not None
+    assert os.path.normpath(parcel.entry.voices.parent / "../music/intro.wav") in parcel.files

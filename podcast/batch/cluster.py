@@ -14,6 +14,7 @@ a task that finds nothing changed sends no files back: a re-run only does new wo
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 from collections import deque
@@ -111,19 +112,24 @@ def _outcome(future: Any, entry: Entry, out_dir: Path) -> Report:
 
 
 def _parcel(entry: Entry, out_dir: Path, options: Options) -> Parcel:
-    """The entry's inputs as bytes, laid out relative to its voices.yaml's folder (or
-    the transcript's), with the episode's render key when it is already in ``out_dir``."""
+    """The entry's inputs as bytes, laid out as they lie relative to its voices.yaml
+    (music in ``../music/`` included: voices.yaml goes as deep in the parcel as its names
+    climb), with the episode's render key when it is already complete in ``out_dir``."""
     voices = find_voices_file(entry.voices or options.voices, entry.transcript)
-    files = {"transcript" + entry.transcript.suffix: _read(entry.transcript)}
-    local_voices = Path("voices.yaml")  # always one: a worker's own folder may hold another
-    files[str(local_voices)] = b""
-    if voices is not None:
-        files[str(local_voices)] = _read(voices)
-        book = load(voices)
-        for name in _named_files(book):
-            files[name] = _read(book.path_of(name))
+    book = load(voices)
+    names = _named_files(book)
+    depth = max((Path(name).parts.count("..") for name in names), default=0)
+    folder = Path(*["voices"] * depth)
+    local_voices = folder / "voices.yaml"  # always one: a worker's own folder may hold another
+    files = {
+        "transcript" + entry.transcript.suffix: _read(entry.transcript),
+        str(local_voices): _read(voices) if voices else b"",
+    }
+    for name in names:
+        files[os.path.normpath(folder / name)] = _read(book.path_of(name))
     episode = out_dir / f"{entry.name}.mp3"
-    complete = episode.is_file() and all(p.is_file() for p in side_paths(episode))
+    wanted = side_paths(episode, page=book.output.page) if book.output.side_files else []
+    complete = episode.is_file() and all(path.is_file() for path in wanted)
     moved = Entry(Path("transcript" + entry.transcript.suffix), entry.name, local_voices)
     return Parcel(
         moved,
@@ -169,8 +175,11 @@ def deliver(parcel: Parcel) -> Returned:
     with lock, tempfile.TemporaryDirectory(prefix="podcast-") as folder:
         root = Path(folder)
         for name, data in parcel.files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(data)
+            path = root / name
+            if name.startswith("..") or Path(name).is_absolute():
+                raise ValueError(f"{name}: outside the parcel")  # never from our own client
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
         entry = Entry(
             root / parcel.entry.transcript,
             parcel.entry.name,
