@@ -207,10 +207,10 @@ def write_feed(folder: Path, given: dict[str, Any], check: bool = False) -> Feed
     items.sort(key=lambda item: (item.published, item.number or 0, item.path.name), reverse=True)
     cover, picture_found = _cover(folder, show, items)
     url = _url(show.base_url, FEED)
-    xml = feed_xml(show, items, url, cover and _url(show.base_url, cover.name), picture_found)
+    xml = feed_xml(show, items, url, cover and _url(show.base_url, cover.name))
     write_text(folder / FEED, xml)
     _save_state(folder / SHOW, state)
-    problems = tuple(rules(show, items, picture_found, folder))
+    problems = tuple(rules(show, items, picture_found))
     if check and problems:
         raise FeedProblems("\n".join(problems))
     return FeedResult(folder / FEED, url, tuple(items), problems, cover)
@@ -390,7 +390,6 @@ def feed_xml(
     items: Sequence[Item],
     url: str,
     cover_url: str | None,
-    cover: Picture | None = None,
 ) -> str:
     """The RSS document."""
     for prefix, namespace in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM)):
@@ -501,7 +500,7 @@ def _duration_text(seconds: float) -> str:
 # ---------------------------------------------------------------- the rules
 
 
-def rules(show: Show, items: Sequence[Item], cover: Picture | None, folder: Path) -> list[str]:
+def rules(show: Show, items: Sequence[Item], cover: Picture | None) -> list[str]:
     """Every rule of Apple Podcasts, Spotify and Podcasting 2.0 the feed breaks, one line
     each, naming the rule and the fix."""
     found = []
