@@ -19,7 +19,7 @@ from podcast import __version__
 from podcast.audio.codec import FORMATS
 from podcast.batch.run import BatchResult, run_batch
 from podcast.batch.task import Options, Report
-from podcast.engines import ENGINES, VoiceInfo, catalogue
+from podcast.engines import DEFAULT, VoiceInfo, catalogue, kind_of, kinds, listed
 from podcast.errors import BatchFailed, PodcastError
 from podcast.production.store import Cache, default_dir
 from podcast.publish.feed import write_feed
@@ -42,7 +42,7 @@ STYLE = click.option(
     help="Transcript style (default: detected).",
 )
 ENGINE = click.option(
-    "--engine", type=click.Choice(ENGINES), default="espeak", show_default=True, hidden=True
+    "--engine", type=click.Choice(tuple(kinds())), default=DEFAULT, hidden=True
 )
 
 
@@ -206,13 +206,13 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
 @click.option("--gender", type=click.Choice(["female", "male"]), help="Only this gender.")
 @click.option("--json", "as_json", is_flag=True, help="Print voices and variants as JSON.")
 @click.option(
-    "--engine", type=click.Choice(ENGINES), help="Only this engine (default: eSpeak NG and Piper)."
+    "--engine", type=click.Choice(tuple(kinds())), help="Only this engine (default: every one)."
 )
 @friendly
 def voices(lang: str | None, gender: str | None, as_json: bool, engine: str | None) -> None:
     """List the voices to paste into voices.yaml: eSpeak NG's (with variants after +:
     en-us+f3, and MBROLA's where installed) and Piper's (piper:NAME)."""
-    found = catalogue([engine] if engine else ["espeak", "piper"], lang, gender)
+    found = catalogue([engine] if engine else listed(), lang, gender)
     if as_json:
         rows = {
             "voices": [asdict(v) for v in found.voices],
@@ -231,7 +231,7 @@ def voices(lang: str | None, gender: str | None, as_json: bool, engine: str | No
 
 def voice_line(voice: VoiceInfo) -> str:
     """One voice as `podcast voices` lists it."""
-    if voice.engine != "piper":
+    if not kind_of(voice.engine).models:
         licence = f" (licence: {voice.licence})" if voice.licence else ""
         return f"{voice.name:<20} {voice.gender:<8} {voice.description}{licence}"
     speakers = (
@@ -261,10 +261,10 @@ def voice_line(voice: VoiceInfo) -> str:
 @click.option("--force", is_flag=True, help="Replace an existing file (kept as .bak).")
 @click.option(
     "--engine",
-    type=click.Choice(["espeak", "piper"]),
-    default="espeak",
+    type=click.Choice(listed()),
+    default=DEFAULT,
     show_default=True,
-    help="piper: give the speakers heard most the Piper voices installed.",
+    help="A natural engine (piper): give the speakers heard most its voices installed.",
 )
 @friendly
 def init(
@@ -280,12 +280,11 @@ def init(
     done = init_voices(transcript, output, genders, force, engine)
     kept = f"; the old one is kept as {done.backup}" if done.backup else ""
     click.echo(f"Wrote {done.path}: {len(done.speakers)} speakers{kept}")
-    if engine == "piper":
+    kind = kind_of(engine)
+    if kind.natural:
         rest = len(done.speakers) - len(done.natural)
-        click.echo(
-            f"Piper voices for {len(done.natural)} of them"
-            + (f"; {rest} keep eSpeak NG voices (fewer Piper voices than speakers)" if rest else "")
-        )
+        fewer = f"; {rest} keep eSpeak NG voices (fewer {kind.label} voices than speakers)"
+        click.echo(f"{kind.label} voices for {len(done.natural)} of them" + (fewer if rest else ""))
 
 
 @main.command(name="audition")

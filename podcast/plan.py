@@ -107,7 +107,8 @@ class SegmentJob:
 def clip_key(engine: str, voice: Voice, text: str) -> str:
     """A key of the engine (name and version), the voice settings and the final text."""
     settings = asdict(voice)
-    settings.pop("pan")  # where a voice sits in stereo does not change what it says
+    for name in ("pan", "given", "origin"):  # none changes what the voice says
+        settings.pop(name)
     payload = json.dumps([KEY_FORMAT, engine, settings, text], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -17,7 +17,7 @@ from podcast import __version__
 from podcast.audio.codec import FORMATS, Encoding, format_of
 from podcast.audio.music import check as check_music
 from podcast.config.model import Output, VoiceBook
-from podcast.engines import Engines
+from podcast.engines import DEFAULT, Engines
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
 from podcast.plan import SegmentJob, plan
@@ -92,7 +92,7 @@ def render(
     output: Path | None = None,
     voices: Path | None = None,
     bitrate: int = DEFAULT_BITRATE,
-    engine: str = "espeak",
+    engine: str = DEFAULT,
     jobs: int | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from podcast.audio.clips import OUTPUT_RATE, at_output_rate, joined, samples, speech
+from podcast.audio import SAMPLE_RATE as OUTPUT_RATE
+from podcast.audio.clips import at_output_rate, joined, samples, speech
 from podcast.audio.codec import MP3_DELAY, MP3_FRAME, Encoding
 from podcast.config.model import Pauses, Voice
 from podcast.engines import Clip
@@ -81,7 +82,7 @@ def test_clips_at_other_rates_are_joined_at_the_output_rate() -> None:
     one = Clip(sine_pcm(1.0, 16000), 16000)
     two = Clip(sine_pcm(0.5, OUTPUT_RATE), OUTPUT_RATE)
     turn = joined([one, two], [200])
-    assert turn.rate == OUTPUT_RATE
+    assert turn.sample_rate == OUTPUT_RATE
     assert abs(len(turn.audio) / OUTPUT_RATE - (1.0 + 0.2 + 0.5)) < 0.01  # nothing to trim
     (_, end), (second, _) = turn.spans
     assert second - end == samples(200)
@@ -90,7 +91,7 @@ def test_clips_at_other_rates_are_joined_at_the_output_rate() -> None:
 def test_espeak_rate_clips_are_joined_at_their_rate_then_doubled() -> None:
     clip = FakeEngine().synthesize("one two three", Voice())
     turn = joined([clip, clip], [300])
-    assert turn.rate == RATE == OUTPUT_RATE // 2
+    assert turn.sample_rate == RATE == OUTPUT_RATE // 2
     audio, spans = at_output_rate(turn)
     assert len(audio) == 2 * len(turn.audio)
     assert spans == [(2 * a, 2 * b) for a, b in turn.spans]

@@ -32,7 +32,7 @@ def speech_seconds(clip: Clip, threshold: int = 300) -> float:
     """Seconds from the first to the last sample louder than the threshold."""
     samples = array("h", clip.pcm)
     loud = [i for i in range(0, len(samples), 50) if abs(samples[i]) > threshold]
-    return (loud[-1] - loud[0]) / clip.rate if loud else 0.0
+    return (loud[-1] - loud[0]) / clip.sample_rate if loud else 0.0
 
 
 def words(count: int, offset: int = 0) -> str:
@@ -42,7 +42,7 @@ def words(count: int, offset: int = 0) -> str:
 
 def test_bundled_library_loads_and_speaks(espeak) -> None:
     clip = espeak.synthesize("The bridge is the color of rust.", Voice())
-    assert clip.rate == 22050
+    assert clip.sample_rate == 22050
     assert 1.0 < speech_seconds(clip) < 4.0
 
 
@@ -236,7 +236,7 @@ def test_mbrola_first_utterance_of_a_fresh_process(espeak) -> None:
         "from podcast.engines import create\n"
         "from podcast.config.model import Voice\n"
         f"c = create('espeak').synthesize('Good morning to you.', Voice('{name}'))\n"
-        "print(c.rate, round(c.seconds, 2))\n"
+        "print(c.sample_rate, round(c.seconds, 2))\n"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
@@ -254,7 +254,7 @@ def test_word_timings_fall_on_the_words(espeak) -> None:
     assert len(clip.words) == len(text.split())
     assert list(clip.words) == sorted(clip.words)
     audio = np.frombuffer(clip.pcm, "<i2").astype(float)
-    frame = clip.rate // 100  # 10 ms
+    frame = clip.sample_rate // 100  # 10 ms
     level = [np.sqrt(np.mean(audio[i : i + frame] ** 2)) for i in range(0, len(audio), frame)]
     for start in clip.words[1:]:
         at = start // frame
@@ -273,5 +273,5 @@ def test_word_timings_survive_long_texts_and_the_cache(espeak, tmp_path: Path) -
     cache = ClipCache(tmp_path)
     cache.put("k" * 64, clip)
     assert cache.get("k" * 64) == clip
-    cache.put("j" * 64, Clip(clip.pcm, clip.rate))  # without words: as before
-    assert cache.get("j" * 64) == Clip(clip.pcm, clip.rate)
+    cache.put("j" * 64, Clip(clip.pcm, clip.sample_rate))  # without words: as before
+    assert cache.get("j" * 64) == Clip(clip.pcm, clip.sample_rate)

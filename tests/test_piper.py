@@ -60,9 +60,9 @@ def voices_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_voice_names_its_engine() -> None:
     assert Voice(JOE).engine == "piper" and Voice("en-us+f3").engine is None
-    assert piper_engine.parse("piper:en_GB-vctk-x_low#12") == ("en_GB-vctk-x_low", 12)
+    assert piper_engine.parse_voice("piper:en_GB-vctk-x_low#12") == ("en_GB-vctk-x_low", 12)
     with pytest.raises(EngineError, match="after # comes a speaker number"):
-        piper_engine.parse("piper:x#one")
+        piper_engine.parse_voice("piper:x#one")
 
 
 def test_models_in_the_voices_folder_are_found_and_listed(voices_folder: Path) -> None:
@@ -112,13 +112,15 @@ def test_a_missing_or_broken_configuration_is_one_line_naming_the_file(tmp_path:
 
 
 def test_settings_each_engine_has() -> None:
+    """The engines' registry says which settings each kind has; voices.yaml names none."""
+    book = loads(
+        "speakers:\n"
+        f"  ANA: {{voice: '{JOE}', pitch: 60}}\n"
+        "  BO: {voice: en-us, variation: 0.5}\n"
+        "  CY: {voice: 'opera:x'}\n"
+    )
     with pytest.raises(ConfigError) as caught:
-        loads(
-            "speakers:\n"
-            f"  ANA: {{voice: '{JOE}', pitch: 60}}\n"
-            "  BO: {voice: en-us, variation: 0.5}\n"
-            "  CY: {voice: 'opera:x'}\n"
-        )
+        Engines().check({s.name: s.voice for s in book.speakers}, book.where)
     assert str(caught.value).splitlines() == [
         "voices.yaml: speakers.ANA.pitch: piper voices have no pitch; they have rate, volume, "
         "pan, speaker, variation, timing_variation",
@@ -177,7 +179,7 @@ def joe():
 
 
 def seconds(clip) -> float:
-    return len(clip.pcm) / 2 / clip.rate
+    return len(clip.pcm) / 2 / clip.sample_rate
 
 
 def peak(clip) -> int:
@@ -191,7 +193,7 @@ def test_joe_speaks_at_its_rate_and_the_rate_setting_paces_it(joe) -> None:
     natural = joe(text, Voice(JOE, rate=170))
     slow = joe(text, Voice(JOE, rate=85))
     quiet = joe(text, Voice(JOE, rate=170, volume=0.25))
-    assert natural.rate == 22050 and 2 < seconds(natural) < 6
+    assert natural.sample_rate == 22050 and 2 < seconds(natural) < 6
     assert 1.6 < seconds(slow) / seconds(natural) < 2.4
     assert peak(quiet) < 0.4 * peak(natural)
 
@@ -249,7 +251,7 @@ def test_long_sentences_are_spoken_in_pieces_at_their_clauses() -> None:
     commas where a sentence has them, nothing lost."""
     long = "We walked on, " * 12 + "and then we stopped."
     text = f"Short one. {long} " + " ".join(["word"] * 70) + "."
-    found = piper_engine.pieces(text)
+    found = piper_engine.spoken_pieces(text)
     assert found[0] == "Short one."
     assert all(len(piece.split()) <= piper_engine.MAX_WORDS for piece in found)
     assert all(piece.endswith((",", ".")) for piece in found[1:3])
@@ -267,7 +269,7 @@ def test_joe_says_where_each_word_starts(joe) -> None:
     assert len(clip.words) == len(text.split())
     assert list(clip.words) == sorted(set(clip.words))
     audio = np.frombuffer(clip.pcm, "<i2").astype(float)
-    frame = clip.rate // 100  # 10 ms
+    frame = clip.sample_rate // 100  # 10 ms
     level = [np.sqrt(np.mean(audio[i : i + frame] ** 2)) for i in range(0, len(audio), frame)]
     for start in clip.words:
         at = start // frame

@@ -14,7 +14,7 @@ import pytest
 import soundfile
 from mutagen.id3 import ID3
 
-from podcast.audio import loudness, turn
+from podcast.audio import SAMPLE_RATE, loudness, turn
 from podcast.audio.clips import Joined, at_output_rate
 from podcast.audio.clips import doubled as doubled_rate
 from podcast.audio.codec import LAME_GAIN, Encoding
@@ -25,7 +25,7 @@ from podcast.publish import episode
 from podcast.render import render
 from tests.helpers import FIXTURES, ebur128, ffmpeg, picture
 
-RATE = loudness.RATE
+RATE = SAMPLE_RATE
 MAGAZINE = FIXTURES / "magazine.txt"
 SHOW = FIXTURES / "styles" / "show.md"
 
@@ -427,7 +427,7 @@ def test_workers_keep_freed_memory_where_the_c_library_is_glibc() -> None:
 def test_a_turn_comes_back_levelled_at_the_output_rate(rate: int) -> None:
     speech = speech_like(10, rate, seed=6)
     levelled = turn.level_turn(Joined(speech, rate, [(0, len(speech))]), -16.0, -1.5)
-    assert levelled.rate == RATE and levelled.spans == [(0, len(speech) * RATE // rate)]
+    assert levelled.sample_rate == RATE and levelled.spans == [(0, len(speech) * RATE // rate)]
     audio, _ = at_output_rate(levelled)
     assert lufs(audio) == pytest.approx(-16.0, abs=0.3)
     assert exact_peak(audio) <= -1.45

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from podcast.transcript.model import INTERVIEWER, NARRATOR, Script
-from podcast.transcript.qa import parse, split_label
+from podcast.transcript.qa import parse_qa, split_label
 from tests.helpers import fixture_text, nothing_lost
 
 
@@ -12,7 +12,7 @@ def table(script: Script) -> list[tuple[str, str]]:
 
 
 def test_magazine_fixture_speakers_and_how() -> None:
-    script = parse(fixture_text("magazine.txt"))
+    script = parse_qa(fixture_text("magazine.txt"))
     review, dana, priya = "THE HARBOR REVIEW", "DANA OKAFOR", "PRIYA LINDQVIST"
     assert table(script) == [
         (NARRATOR, "title"),
@@ -36,13 +36,13 @@ def test_magazine_fixture_speakers_and_how() -> None:
 
 
 def test_intro_paragraphs_form_one_narration_turn() -> None:
-    intro = parse(fixture_text("magazine.txt")).turns[1]
+    intro = parse_qa(fixture_text("magazine.txt")).turns[1]
     assert len(intro.paragraphs) == 2
     assert intro.paragraphs[1].startswith("Is it a ghost story?")
 
 
 def test_photo_credits_and_related_content_are_skipped() -> None:
-    script = parse(fixture_text("magazine.txt"))
+    script = parse_qa(fixture_text("magazine.txt"))
     assert [(u.text, u.why) for u in script.skipped] == [
         ("Marine Studios", "photo credit"),
         ("Marine Studios", "photo credit"),
@@ -51,7 +51,7 @@ def test_photo_credits_and_related_content_are_skipped() -> None:
 
 
 def test_unlabeled_paragraph_after_an_answer_continues_it() -> None:
-    turn = parse(fixture_text("magazine.txt")).turns[8]
+    turn = parse_qa(fixture_text("magazine.txt")).turns[8]
     assert turn.paragraphs == (
         "She is not exaggerating. I cried real tears over a sandwich.",
         "There was a storm scene we shot twice because the real storm was better than "
@@ -61,7 +61,7 @@ def test_unlabeled_paragraph_after_an_answer_continues_it() -> None:
 
 
 def test_label_alone_on_its_line_takes_the_lines_below() -> None:
-    script = parse(fixture_text("magazine.txt"))
+    script = parse_qa(fixture_text("magazine.txt"))
     assert script.turns[7].text == (
         "It made the fights easier too. By week three we knew exactly which buttons to press."
     )
@@ -69,33 +69,33 @@ def test_label_alone_on_its_line_takes_the_lines_below() -> None:
 
 
 def test_closing_line_after_two_blank_lines_is_narration() -> None:
-    last = parse(fixture_text("magazine.txt")).turns[-1]
+    last = parse_qa(fixture_text("magazine.txt")).turns[-1]
     assert (last.speaker, last.text) == (NARRATOR, "Salt and Signal opens nationwide March 3.")
 
 
 def test_labels_are_never_in_the_text() -> None:
-    script = parse(fixture_text("magazine.txt"))
+    script = parse_qa(fixture_text("magazine.txt"))
     for turn in script.turns:
         assert "OKAFOR:" not in turn.text and "LINDQVIST:" not in turn.text
     assert script.labels.count("OKAFOR") == 4
 
 
 def test_no_labeled_interviewer_means_interviewer() -> None:
-    script = parse(fixture_text("no_interviewer_label.txt"))
+    script = parse_qa(fixture_text("no_interviewer_label.txt"))
     assert script.interviewer == INTERVIEWER
     assert [t.speaker for t in script.turns if t.how == "question"] == [INTERVIEWER] * 2
     assert script.turns[-1].speaker == NARRATOR  # "This interview has been edited..."
 
 
 def test_title_case_labels_need_two_uses() -> None:
-    script = parse(fixture_text("title_case.txt"))
+    script = parse_qa(fixture_text("title_case.txt"))
     assert [t.speaker for t in script.turns] == [NARRATOR, "Host", "Ben Ortiz", "Host", "Ben Ortiz"]
     assert "Note" not in script.labels
 
 
 def test_given_interviewer_and_aliases_win() -> None:
     text = "Q1?\nBOB: yes.\n\nQ2?\nROBERT: no.\n"
-    script = parse(text, interviewer="Jan", aliases={"ROBERT": "BOB"})
+    script = parse_qa(text, interviewer="Jan", aliases={"ROBERT": "BOB"})
     assert table(script) == [
         ("Jan", "question"),
         ("BOB", "label"),
@@ -106,7 +106,7 @@ def test_given_interviewer_and_aliases_win() -> None:
 
 def test_windows_line_endings_and_bom() -> None:
     text = "\ufeffTitle line\r\n\r\nAMY LEE: Hi.\r\nLEE: Again.\r"
-    script = parse(text)
+    script = parse_qa(text)
     assert [(t.speaker, t.text) for t in script.turns] == [
         (NARRATOR, "Title line"),
         ("AMY LEE", "Hi."),
@@ -133,7 +133,7 @@ def test_split_label(line: str, expected: tuple[str, str, str] | None) -> None:
 @pytest.mark.parametrize("name", ["magazine.txt", "no_interviewer_label.txt", "title_case.txt"])
 def test_nothing_lost_in_fixtures(name: str) -> None:
     text = fixture_text(name)
-    assert nothing_lost(text, parse(text))
+    assert nothing_lost(text, parse_qa(text))
 
 
 _line = st.one_of(
@@ -148,11 +148,11 @@ _line = st.one_of(
 @given(st.lists(_line, max_size=30))
 def test_nothing_lost_property(lines: list[str]) -> None:
     text = "\n".join(lines)
-    assert nothing_lost(text, parse(text))
+    assert nothing_lost(text, parse_qa(text))
 
 
 def test_article_attribution(article: str) -> None:
-    script = parse(article)
+    script = parse_qa(article)
     assert script.interviewer == "ENTERTAINMENT WEEKLY"
     assert script.speakers == (
         NARRATOR,
@@ -174,13 +174,13 @@ def test_article_attribution(article: str) -> None:
 
 def test_configured_surname_alias_joins_the_full_name() -> None:
     text = "DANA OKAFOR: One.\nOKAFOR: Two.\nDANNY: Three.\n"
-    script = parse(text, aliases={"OKAFOR": "OKAFOR", "DANNY": "OKAFOR"})
+    script = parse_qa(text, aliases={"OKAFOR": "OKAFOR", "DANNY": "OKAFOR"})
     assert [t.speaker for t in script.turns] == ["DANA OKAFOR"] * 3
 
 
 def test_title_case_labels_in_any_script() -> None:
     """A Title Case label may begin with a capital outside ASCII, as ALL CAPS ones could."""
-    script = parse(
+    script = parse_qa(
         "Ángel Ruiz: The first light was the best.\n\n"
         "Łukasz Nowak: Why?\n\n"
         "Ángel Ruiz: Because the water was still.\n\n"
@@ -194,12 +194,12 @@ def test_title_case_labels_in_any_script() -> None:
         ("Łukasz Nowak", "label"),
         ("ÉMILE ZOLA", "label"),
     ]
-    assert parse("ángel ruiz: lower case is no label.\n").turns[0].speaker == NARRATOR
+    assert parse_qa("ángel ruiz: lower case is no label.\n").turns[0].speaker == NARRATOR
 
 
 def test_closing_matter_after_the_copyright_line_is_not_the_last_answer() -> None:
     """A network's disclaimer after its copyright line was read in the guest's voice."""
-    script = parse(
+    script = parse_qa(
         "HOST: What comes next for the ferry?\n\n"
         "CAPTAIN: A museum, they tell me.\n\n"
         "Copyright 2026 Harbor Radio. All rights reserved.\n\n"

@@ -255,12 +255,12 @@ def test_old_mac_and_windows_line_endings(name: str) -> None:
 
 
 def test_production_cues_leave_a_pause_before_the_next_turn() -> None:
-    from podcast.transcript.qa import CUE_PAUSE
+    from podcast.transcript.qa import CUE_LINE_PAUSE
 
     script = parse_transcript(read("broadcast.txt"))
     paused = [(t.speaker, t.text.split()[0]) for t in script.turns if t.pause_before]
     assert paused == [("MAYA COLLINS", "Tom"), ("TOM BECKER", "I"), ("MAYA COLLINS", "For")]
-    assert {t.pause_before for t in script.turns} == {0, CUE_PAUSE}
+    assert {t.pause_before for t in script.turns} == {0, CUE_LINE_PAUSE}
 
 
 def test_label_typos_are_warned_about_and_one_off_voices_are_not() -> None:

@@ -15,21 +15,21 @@ import numpy as np
 from pydub import AudioSegment
 from pydub.silence import detect_leading_silence
 
+from podcast.audio import SAMPLE_RATE
 from podcast.engines import Clip
 
-OUTPUT_RATE = 44100
-SPEECH_RATE = OUTPUT_RATE // 2  # eSpeak's
+SPEECH_RATE = SAMPLE_RATE // 2  # eSpeak's
 SILENCE_DBFS = -50.0
 KEEP_MS = 15  # of the silence around speech, so soft consonants are not clipped
 
 
 def samples(milliseconds: int) -> int:
-    """Milliseconds as a number of samples at OUTPUT_RATE."""
-    return milliseconds * OUTPUT_RATE // 1000
+    """Milliseconds as a number of samples at SAMPLE_RATE."""
+    return milliseconds * SAMPLE_RATE // 1000
 
 
 def speech(clips: Sequence[Clip], gaps: Sequence[int]) -> bytes:
-    """One turn's speech as 16-bit PCM at OUTPUT_RATE: trimmed clips, ``gaps`` ms apart."""
+    """One turn's speech as 16-bit PCM at SAMPLE_RATE: trimmed clips, ``gaps`` ms apart."""
     audio, _ = at_output_rate(joined(clips, gaps))
     return pcm16(audio)
 
@@ -40,19 +40,19 @@ class Joined:
 
     audio: np.ndarray
     """float32 samples, full scale 1.0."""
-    rate: int
-    """Samples per second: SPEECH_RATE or OUTPUT_RATE."""
+    sample_rate: int
+    """Samples per second: SPEECH_RATE or SAMPLE_RATE."""
     spans: list[tuple[int, int]]
-    """Where each clip starts and ends (samples at ``rate``)."""
+    """Where each clip starts and ends (samples at ``sample_rate``)."""
     words: list[tuple[int, ...]] = field(default_factory=list)
-    """Where each clip's words start (samples at ``rate``; empty for a clip whose engine
+    """Where each clip's words start (samples at ``sample_rate``; empty for a clip whose engine
     gave no word timings)."""
 
 
 def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> Joined:
     """Trimmed clips with ``gaps`` ms between them, at SPEECH_RATE when every clip is
-    (eSpeak's rate; bleeps are made at it), else at OUTPUT_RATE."""
-    rate = SPEECH_RATE if all(clip.rate == SPEECH_RATE for clip in clips) else OUTPUT_RATE
+    (eSpeak's rate; bleeps are made at it), else at SAMPLE_RATE."""
+    rate = SPEECH_RATE if all(clip.sample_rate == SPEECH_RATE for clip in clips) else SAMPLE_RATE
     pieces: list[np.ndarray] = []
     spans = []
     words = []
@@ -67,10 +67,10 @@ def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> Joined:
         audio = _at_rate(segment[start:end], rate)
         pieces.append(audio)
         spans.append((position, position + len(audio)))
-        lead = start * clip.rate // 1000  # samples trimmed from the front, at the clip's rate
+        lead = start * clip.sample_rate // 1000  # samples trimmed from the front
         words.append(
             tuple(
-                position + min(len(audio), max(0, (word - lead) * rate // clip.rate))
+                position + min(len(audio), max(0, (word - lead) * rate // clip.sample_rate))
                 for word in clip.words
             )
         )
@@ -80,15 +80,15 @@ def joined(clips: Sequence[Clip], gaps: Sequence[int]) -> Joined:
 
 
 def at_output_rate(turn: Joined) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """The turn's audio and clip spans at OUTPUT_RATE."""
-    if turn.rate == OUTPUT_RATE:
+    """The turn's audio and clip spans at SAMPLE_RATE."""
+    if turn.sample_rate == SAMPLE_RATE:
         return turn.audio, turn.spans
     return doubled(turn.audio), [(2 * start, 2 * end) for start, end in turn.spans]
 
 
 def words_at_output_rate(turn: Joined) -> list[tuple[int, ...]]:
-    """The turn's word starts at OUTPUT_RATE."""
-    factor = OUTPUT_RATE // turn.rate
+    """The turn's word starts at SAMPLE_RATE."""
+    factor = SAMPLE_RATE // turn.sample_rate
     return [tuple(factor * word for word in clip) for clip in turn.words]
 
 
@@ -135,7 +135,7 @@ def doubled(audio: np.ndarray) -> np.ndarray:
 
 
 def _at_rate(segment: AudioSegment, rate: int) -> np.ndarray:
-    """The segment's samples at ``rate`` (SPEECH_RATE or OUTPUT_RATE), as float32: at
+    """The segment's samples at ``rate`` (SPEECH_RATE or SAMPLE_RATE), as float32: at
     half the rate by the half-band interpolator, at any other by soxr (very high
     quality; pydub's own resampling is close to linear and leaves images)."""
     audio = np.frombuffer(segment.raw_data, "<i2").astype(np.float32) / np.float32(32768)
@@ -155,7 +155,7 @@ def resampled(audio: np.ndarray, rate: int, wanted: int) -> np.ndarray:
 
 def to_segment(clip: Clip) -> AudioSegment:
     """A clip as a pydub segment."""
-    return AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.rate, channels=1)
+    return AudioSegment(data=clip.pcm, sample_width=2, frame_rate=clip.sample_rate, channels=1)
 
 
 def trim(segment: AudioSegment) -> AudioSegment:

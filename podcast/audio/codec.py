@@ -14,6 +14,7 @@ import lameenc
 import numpy as np
 import soundfile
 
+from podcast.audio import SAMPLE_RATE
 from podcast.errors import OutputError
 
 FORMATS = ("mp3", "wav", "flac", "ogg", "opus", "m4a")
@@ -40,8 +41,8 @@ class Encoding:
     """One of FORMATS."""
     bitrate: int = 96
     """MP3 bitrate in kbit/s (CBR)."""
-    rate: int = 44100
-    """Sample rate."""
+    sample_rate: int = SAMPLE_RATE
+    """Samples per second."""
     channels: int = 1
     """1 (mono) or 2 (stereo, speakers panned)."""
     loudness: float | None = -16.0
@@ -90,7 +91,7 @@ class Encoding:
         if self.fmt != "mp3":
             return pcm
         lame = lameenc.Encoder()
-        lame.set_in_sample_rate(self.rate)
+        lame.set_in_sample_rate(self.sample_rate)
         lame.set_channels(self.channels)
         lame.set_bit_rate(self.bitrate)
         lame.set_quality(MP3_QUALITY)

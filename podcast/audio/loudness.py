@@ -15,7 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
-RATE = 44100
+from podcast.audio import SAMPLE_RATE
+
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 OVERSAMPLE = 4
@@ -27,9 +28,9 @@ SILENCE = -120.0
 def _k_weight(size: int, rate: int) -> np.ndarray:
     """|H(f)|^2 of the BS.1770 K-weighting filter at the rfft bins of ``size`` samples.
 
-    Below RATE, the filter is the one for RATE: a turn levelled at eSpeak's 22050 Hz
+    Below SAMPLE_RATE, the filter is the one for SAMPLE_RATE: a turn levelled at eSpeak's 22050 Hz
     then measures as it will once doubled to 44100 Hz (the same content, no more)."""
-    design = max(rate, RATE)
+    design = max(rate, SAMPLE_RATE)
     freqs = np.fft.rfftfreq(size, 1 / rate)
     z = np.exp(-2j * np.pi * freqs / design)  # z^-1 on the unit circle
     shelf = _biquad_response(z, *_high_shelf(design))
@@ -61,14 +62,14 @@ def _high_pass(rate: int) -> tuple[list[float], list[float]]:
     return [1.0, -2.0, 1.0], [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
 
 
-def sub_blocks(samples: np.ndarray, rate: int = RATE) -> np.ndarray:
+def sub_blocks(samples: np.ndarray, rate: int = SAMPLE_RATE) -> np.ndarray:
     """K-weighted mean square of every whole 100 ms sub-block (a trailing part is dropped)."""
     size = rate // 10
     count = len(samples) // size
     return _powers(samples[: count * size].reshape(count, size), rate)
 
 
-def _powers(frames: np.ndarray, rate: int = RATE, batch: int = 64) -> np.ndarray:
+def _powers(frames: np.ndarray, rate: int = SAMPLE_RATE, batch: int = 64) -> np.ndarray:
     """K-weighted mean square of each row (Parseval: the rfft's power, both halves),
     a batch of rows at a time, few enough to stay in the CPU's cache (twice as fast as
     256), in float64 (numpy's FFT of 4410 points is slower in float32)."""
@@ -157,9 +158,10 @@ LIMITER_SLOPE = 2.5  # dB of gain per dB of loudness, when the limiter is workin
 
 
 def limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
-    """A look-ahead true-peak limiter at ``ceiling`` (linear), at RATE; see ``_plan``."""
+    """A look-ahead true-peak limiter at ``ceiling`` (linear), at SAMPLE_RATE; see ``_plan``."""
     peaks = _oversampled_peaks(samples, NEAR * ceiling)
-    return _applied(samples, 1.0, _plan(peaks, 1.0, ceiling, RATE // 200), RATE // 200)
+    block = SAMPLE_RATE // 200
+    return _applied(samples, 1.0, _plan(peaks, 1.0, ceiling, block), block)
 
 
 def _plan(peaks: np.ndarray, scale: float, ceiling: float, block: int) -> np.ndarray | None:
@@ -237,8 +239,8 @@ def _moving_average(values: np.ndarray, width: int) -> np.ndarray:
 def leveled(
     samples: np.ndarray, target: float, ceiling: float, doubled: np.ndarray | None = None
 ) -> np.ndarray:
-    """Gain to ``target`` LUFS, then the limiter at ``ceiling`` dBTP; at RATE. When
-    ``doubled`` is the same audio at RATE (from eSpeak's 22050 Hz), loudness is measured
+    """Gain to ``target`` LUFS, then the limiter at ``ceiling`` dBTP; at SAMPLE_RATE. When
+    ``doubled`` is the same audio at SAMPLE_RATE (from eSpeak's 22050 Hz), loudness is measured
     and the limiter planned on ``samples`` (half the samples), peaks are found on
     ``doubled`` (at 22050 Hz a short interpolator misses peaks of speech near 11 kHz by
     a quarter of a dB), and the gain is applied to ``doubled``, which is returned.
@@ -248,7 +250,7 @@ def leveled(
     limiter, each dB of gain brings well under a dB of loudness). Two passes land
     within about 0.3 LU of the target.
     """
-    rate = RATE if doubled is None else RATE // 2
+    rate = SAMPLE_RATE if doubled is None else SAMPLE_RATE // 2
     source = samples if doubled is None else doubled  # where peaks are found, and the result
     powers = sub_blocks(samples, rate)
     level = _level(powers)

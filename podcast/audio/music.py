@@ -10,12 +10,11 @@ from functools import lru_cache
 import numpy as np
 import soundfile
 
-from podcast.audio import loudness
+from podcast.audio import SAMPLE_RATE, loudness
 from podcast.errors import ConfigError
 from podcast.ffmpeg import INSTALL, find_ffmpeg
 from podcast.plan import Music
 
-RATE = loudness.RATE
 BELOW_SPEECH = 4.0  # LU: music sits this far under the speech's loudness
 DUCK = -15.0  # dB: the intro's level under the first words
 DUCK_RAMP = 0.4  # seconds
@@ -32,10 +31,10 @@ def read(path: str, where: str = "music") -> np.ndarray:
     try:
         audio, rate = soundfile.read(path, dtype="float64", always_2d=True)
     except (RuntimeError, soundfile.LibsndfileError):
-        audio, rate = _through_ffmpeg(path, where), RATE
+        audio, rate = _through_ffmpeg(path, where), SAMPLE_RATE
     mono = audio.mean(axis=1)
-    if rate != RATE:
-        positions = np.arange(int(len(mono) * RATE / rate)) * rate / RATE
+    if rate != SAMPLE_RATE:
+        positions = np.arange(int(len(mono) * SAMPLE_RATE / rate)) * rate / SAMPLE_RATE
         mono = np.interp(positions, np.arange(len(mono)), mono)
     return mono
 
@@ -45,7 +44,8 @@ def _through_ffmpeg(path: str, where: str) -> np.ndarray:
     if ffmpeg is None:
         raise ConfigError(f"{where}: {path}: reading this format needs ffmpeg: {INSTALL}; "
                           "or convert it to WAV")  # fmt: skip
-    command = [ffmpeg, "-loglevel", "error", "-i", path, "-f", "f64le", "-ac", "1", "-ar", "44100"]
+    command = [ffmpeg, "-loglevel", "error", "-i", path, "-f", "f64le", "-ac", "1"]
+    command += ["-ar", str(SAMPLE_RATE)]
     run = subprocess.run([*command, "-"], capture_output=True)
     if run.returncode:
         raise ConfigError(f"{where}: {path}: cannot read it ({run.stderr.decode()[:120].strip()})")
@@ -62,8 +62,8 @@ def bed(music: Music, speech_loudness: float | None, ceiling: float) -> np.ndarr
 
 def _faded(audio: np.ndarray, fade_in: float, fade_out: float) -> np.ndarray:
     envelope = np.ones(len(audio))
-    rise = min(len(audio) // 4, int(fade_in * RATE))  # a short sting keeps its middle
-    fall = min(len(audio) // 3, int(fade_out * RATE))
+    rise = min(len(audio) // 4, int(fade_in * SAMPLE_RATE))  # a short sting keeps its middle
+    fall = min(len(audio) // 3, int(fade_out * SAMPLE_RATE))
     if rise:
         envelope[:rise] = np.linspace(0, 1, rise)
     if fall:
@@ -74,10 +74,10 @@ def _faded(audio: np.ndarray, fade_in: float, fade_out: float) -> np.ndarray:
 def under(speech: np.ndarray, music: np.ndarray, lead: float) -> tuple[np.ndarray, int]:
     """``speech`` starting ``lead`` seconds into ``music``, the music ducked under it;
     and where the speech starts (samples)."""
-    start = min(len(music), int(lead * RATE))
+    start = min(len(music), int(lead * SAMPLE_RATE))
     total = max(len(music), start + len(speech))
     envelope = np.ones(total)
-    ramp = int(DUCK_RAMP * RATE)
+    ramp = int(DUCK_RAMP * SAMPLE_RATE)
     down = 10 ** (DUCK / 20)
     envelope[max(0, start - ramp) : start] = np.linspace(1, down, start - max(0, start - ramp))
     envelope[start:] = down

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from podcast.audio import loudness
+from podcast.audio import SAMPLE_RATE, loudness
 from podcast.audio.clips import (
     Joined,
     at_output_rate,
@@ -102,11 +102,11 @@ def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:
     """The turn levelled, at the output rate. A turn made at half that rate (eSpeak's)
     is measured and limited at its own rate: half the samples."""
     audio, spans = at_output_rate(turn)
-    if turn.rate * 2 == loudness.RATE:
+    if turn.sample_rate * 2 == SAMPLE_RATE:
         audio = loudness.leveled(turn.audio, target, ceiling, doubled=audio)
     else:
         audio = loudness.leveled(audio, target, ceiling)
-    return Joined(audio, loudness.RATE, spans, words_at_output_rate(turn))
+    return Joined(audio, SAMPLE_RATE, spans, words_at_output_rate(turn))
 
 
 def _with_music(

@@ -27,10 +27,10 @@ from podcast.batch.entries import Entry
 from podcast.batch.task import Options, Report, render_entry
 from podcast.config.load import find_voices_file, load
 from podcast.config.model import VoiceBook
-from podcast.engines import Engines
+from podcast.engines import Engines, kind_of
 from podcast.errors import ConfigError, InputError, PodcastError
 from podcast.files import write_atomically
-from podcast.production.pool import MODEL_ENGINES, keep_freed_memory
+from podcast.production.pool import keep_freed_memory
 from podcast.publish.sidefiles import side_paths
 from podcast.publish.tags import stored_render_key
 from podcast.render import stored_summary
@@ -169,7 +169,7 @@ def deliver(parcel: Parcel) -> Returned:
     if state is None:
         state = (Engines(parcel.options.engine), threading.Lock())
         worker._podcast = state  # type: ignore[attr-defined]
-        if parcel.options.engine not in MODEL_ENGINES:
+        if not kind_of(parcel.options.engine).models:
             keep_freed_memory()
     engines, lock = state
     with lock, tempfile.TemporaryDirectory(prefix="podcast-") as folder:

@@ -22,8 +22,8 @@ from typing import Any
 
 from podcast.batch.entries import Entry
 from podcast.batch.task import Options, Report, render_entry
-from podcast.engines import Engines
-from podcast.production.pool import MODEL_ENGINES, keep_freed_memory, stop
+from podcast.engines import Engines, kind_of
+from podcast.production.pool import keep_freed_memory, stop
 
 GRACE = 0.4  # seconds the workers have to end by themselves once told to
 
@@ -43,7 +43,7 @@ def _end(signum: int, frame: Any) -> None:
 def _start_worker(engine: str) -> None:
     global _engines
     _engines = Engines(engine)
-    if engine not in MODEL_ENGINES:
+    if not kind_of(engine).models:
         keep_freed_memory()  # as a render's workers do: a sixth of their time
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the batch
     signal.signal(signal.SIGTERM, _end)

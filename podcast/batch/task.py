@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.batch.entries import Entry
-from podcast.engines import Engines
+from podcast.engines import DEFAULT, Engines
 from podcast.errors import PodcastError
 from podcast.render import render
 
@@ -17,7 +17,7 @@ from podcast.render import render
 class Options:
     """How every episode of the batch is rendered."""
 
-    engine: str = "espeak"
+    engine: str = DEFAULT
     """The engine for voices that name none."""
     voices: Path | None = None
     """One voices.yaml for every entry that names none (None: the usual lookup)."""

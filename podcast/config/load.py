@@ -17,7 +17,6 @@ import yaml
 from podcast.config.model import (
     GENDERS,
     NARRATOR_VOICE,
-    SETTINGS,
     VOICES_FILE,
     Episode,
     MusicSettings,
@@ -37,7 +36,6 @@ MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
 MAX_VALUES = 100_000  # values the file may expand to through YAML aliases
 MAX_DEPTH = 64  # levels of nesting
 SHOWN = 60  # characters of a bad value quoted in a message
-SETTINGS_OF_ANY = {name for names in SETTINGS.values() for name in names}
 
 
 def find_voices_file(explicit: Path | None, transcript: Path | None) -> Path | None:
@@ -346,24 +344,16 @@ class _Checker:
         return str(value)
 
     def voice(self, value: Any, key: str, base: Voice) -> Voice:
+        """The voice of one entry; which settings it gives itself is kept, so that the
+        engine that speaks it can say which of them it has not (engines/)."""
         voice = self.dataclass(Voice, value, key, self.voice_field, base)
         data = self.mapping(value, key) if isinstance(value, dict) else {}
-        kind = voice.engine or "espeak"
-        allowed = SETTINGS.get(kind)
-        if allowed is None:
-            self.problem(f"{key}.voice", f"unknown engine '{kind}'; use espeak or piper voices")
-            return voice
-        for name in data:
-            if name in SETTINGS_OF_ANY and name not in allowed:
-                self.problem(
-                    f"{key}.{name}",
-                    f"{kind} voices have no {name}; they have {', '.join(allowed)}",
-                )
-        return voice
+        given = frozenset(name for name in data if name != "voice")
+        return replace(voice, given=given, origin=key)
 
     def dataclass(self, cls: type, value: Any, key: str, check: Callable, base: Any = None) -> Any:
         data = self.mapping(value, key)
-        names = [f.name for f in fields(cls)]
+        names = [f.name for f in fields(cls) if f.compare]
         self.unknown_keys(data, names, key)
         base = base if base is not None else cls()
         changes = {}

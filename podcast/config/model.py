@@ -11,11 +11,9 @@ from podcast.transcript.model import Pattern, find_speaker
 
 VOICES_FILE = "voices.yaml"
 GENDERS = ("female", "male")
-SETTINGS = {
-    "espeak": ("rate", "pitch", "volume", "pan"),
-    "piper": ("rate", "volume", "pan", "speaker", "variation", "timing_variation"),
-}
-"""The settings each engine's voices have (``voice`` aside)."""
+NATURAL_PACE = 170
+"""Words a minute: eSpeak NG's default rate, and the ``rate`` that asks a neural voice
+(Piper's, Kokoro's) for its own pace; 85 is half as fast."""
 
 
 @dataclass(frozen=True)
@@ -25,7 +23,7 @@ class Voice:
     voice: str = "en-us"
     """eSpeak NG voice, optionally with a variant: ``en-us``, ``en-gb-x-rp``, ``en-us+f3``;
     a voice of another engine is named with its engine first (``engine:name``)."""
-    rate: int = 170
+    rate: int = NATURAL_PACE
     """Speaking rate in words per minute (80-450)."""
     pitch: int = 50
     """Base pitch, 0-99 (50 is the voice's normal pitch)."""
@@ -39,6 +37,11 @@ class Voice:
     """Piper: how much the voice varies (its noise scale; the model's own when unset)."""
     timing_variation: float | None = None
     """Piper: how much the length of sounds varies (its noise width scale)."""
+    given: frozenset[str] = field(default=frozenset(), compare=False)
+    """The settings voices.yaml gave this entry itself (not inherited from defaults):
+    the engine checks it has each of them. Not part of how it sounds."""
+    origin: str = field(default="defaults", compare=False)
+    """Where voices.yaml sets it, for messages: ``speakers.ANA``, ``narrator``."""
 
     @property
     def engine(self) -> str | None:

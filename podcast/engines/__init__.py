@@ -1,6 +1,13 @@
-"""Speech engines: a small protocol, the eSpeak NG adapter (via pyttsx3) and a fake for tests.
+"""Speech engines: a small protocol, one registry of the kinds of engine, and the
+``Engines`` of one process.
 
 Engines synthesize, nothing else: text and a Voice in, a Clip of 16-bit mono PCM out.
+Each engine lives in a module of this package that declares its kind as ``KIND``, an
+``EngineKind`` (its name, its settings, how it runs, how to install it); the registry
+finds them all, so a new engine is a new module here and an extra in pyproject.toml,
+nothing else. Today: ``espeak`` (eSpeak NG through pyttsx3, the default), ``piper``
+(Piper's neural voices) and ``fake`` (tones, for tests).
+
 A voice names its engine (``kind:name``; a plain name is the default engine's), and
 ``Engines`` holds one engine of each kind, made when first needed, for one process.
 """
@@ -8,14 +15,18 @@ A voice names its engine (``kind:name``; a plain name is the default engine's), 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Protocol
 
 from podcast.config.model import Voice
 from podcast.errors import ConfigError, EngineError
 
-ENGINES = ("espeak", "piper", "fake")
+DEFAULT = "espeak"
+"""The kind that speaks voices naming no engine, unless a render says otherwise."""
 
 
 @dataclass(frozen=True)
@@ -24,7 +35,7 @@ class Clip:
 
     pcm: bytes
     """The samples."""
-    rate: int
+    sample_rate: int
     """Samples per second."""
     words: tuple[int, ...] = ()
     """Where each word of the text starts, as a sample index: one per whitespace-separated
@@ -33,7 +44,7 @@ class Clip:
     @property
     def seconds(self) -> float:
         """Length in seconds."""
-        return len(self.pcm) / 2 / self.rate
+        return len(self.pcm) / 2 / self.sample_rate
 
 
 @dataclass(frozen=True)
@@ -48,7 +59,7 @@ class VoiceInfo:
     """The engine's own description (``English (America)``)."""
     gender: str
     """male, female or unknown."""
-    engine: str = "espeak"
+    engine: str = DEFAULT
     """The engine that speaks it."""
     quality: str = ""
     """The model's quality (Piper: x_low, low, medium, high)."""
@@ -96,22 +107,87 @@ class Engine(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class EngineKind:
+    """What the rest of the program knows of a kind of engine: declared once, as
+    ``KIND``, by the module that holds the engine."""
+
+    name: str
+    """The kind, as voices name it (``piper`` in ``piper:en_US-joe-medium``)."""
+    make: Callable[[int | None], Engine]
+    """Makes the engine; its argument is the threads a model may use (None: its own
+    choice). Raises EngineError saying what to install when the engine is missing."""
+    settings: tuple[str, ...]
+    """The voice settings this kind has beside ``voice`` (rate, pitch, ...)."""
+    models: bool = False
+    """Runs a neural model: speaks in worker processes of its own (never beside
+    another kind's engine), its threads bounded by the cores, and its workers give
+    freed memory back (a model's activations would otherwise stay pinned)."""
+    natural: bool = False
+    """Its voices sound like people: preferred for speakers without a voice of their
+    own whenever it is installed."""
+    listed: bool = True
+    """Shown by ``podcast voices`` and offered by ``--engine`` (the fake is not)."""
+    install: str = ""
+    """How to get it, for messages: ``pip install 'podcast[piper]'``."""
+    label: str = ""
+    """Its name for people: ``eSpeak NG``."""
+
+    def unsupported(self, voice: Voice) -> list[str]:
+        """Settings given for ``voice`` that this kind has not, a line each."""
+        extra = [n for n in voice.given if n in all_settings() and n not in self.settings]
+        return [
+            f"{voice.origin}.{name}: {self.name} voices have no {name}; they have "
+            f"{', '.join(self.settings)}"
+            for name in extra
+        ]
+
+
+@cache
+def kinds() -> dict[str, EngineKind]:
+    """Every kind of engine, by name: the ``KIND`` of each module of this package,
+    imported once (an engine module imports nothing heavy until it is made)."""
+    found: dict[str, EngineKind] = {}
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        kind = getattr(importlib.import_module(f"{__name__}.{module.name}"), "KIND", None)
+        if isinstance(kind, EngineKind):
+            found[kind.name] = kind
+    return dict(sorted(found.items(), key=lambda item: (item[0] != DEFAULT, item[0])))
+
+
+def listed() -> tuple[str, ...]:
+    """The kinds a user chooses among (``--engine``), the default first."""
+    return tuple(name for name, kind in kinds().items() if kind.listed)
+
+
+def natural() -> tuple[str, ...]:
+    """The kinds whose voices sound like people."""
+    return tuple(name for name, kind in kinds().items() if kind.natural)
+
+
+@cache
+def all_settings() -> frozenset[str]:
+    """Every voice setting some kind has."""
+    return frozenset(name for kind in kinds().values() for name in kind.settings)
+
+
+def either(names: Iterable[str]) -> str:
+    """``espeak or piper``; ``espeak, kokoro or piper``."""
+    *head, last = names
+    return f"{', '.join(head)} or {last}" if head else last
+
+
+def kind_of(name: str) -> EngineKind:
+    """The kind named ``name``; EngineError listing the kinds there are otherwise."""
+    found = kinds().get(name)
+    if found is None:
+        raise EngineError(f"unknown engine '{name}'; use one of: {', '.join(listed())}")
+    return found
+
+
 def create(name: str, threads: int | None = None) -> Engine:
-    """An engine by name: ``espeak``, ``piper`` (``threads``: onnxruntime's per model) or
-    ``fake`` (fast tones, for tests)."""
-    if name == "espeak":
-        from podcast.engines.espeak import EspeakEngine
-
-        return EspeakEngine()
-    if name == "piper":
-        from podcast.engines.piper import PiperEngine
-
-        return PiperEngine(threads)
-    if name == "fake":
-        from podcast.engines.fake import FakeEngine
-
-        return FakeEngine()
-    raise EngineError(f"unknown engine '{name}'; use one of: {', '.join(ENGINES)}")
+    """An engine of the kind ``name`` (``threads``: what a model may use)."""
+    return kind_of(name).make(threads)
 
 
 def unknown_voices(engine: Engine, wanted: Iterable[str]) -> list[str]:
@@ -136,7 +212,7 @@ class Engines:
     """One engine of each kind, made when first asked for, for this process only: the
     render's process has its own, and so does every worker."""
 
-    def __init__(self, default: str = "espeak", threads: int | None = None) -> None:
+    def __init__(self, default: str = DEFAULT, threads: int | None = None) -> None:
         self.default = default
         """The kind that speaks voices that name no engine."""
         self.threads = threads
@@ -164,7 +240,9 @@ class Engines:
     def check(self, voices: Mapping[str, Voice], where: str) -> None:
         """Every voice must exist before anything is synthesized (a typo would keep the
         previous voice); all problems at once, each naming the speaker."""
-        problems = []
+        problems = [f"{where}: {line}" for line in settings_problems(voices.values(), self)]
+        if problems:
+            raise ConfigError("\n".join(dict.fromkeys(problems)))
         for speaker, voice in voices.items():
             try:
                 found = self.speaking(voice).check(voice)
@@ -173,6 +251,22 @@ class Engines:
             problems += [f"{where}: {speaker}: {problem}" for problem in found]
         if problems:
             raise ConfigError("\n".join(dict.fromkeys(problems)))
+
+
+def settings_problems(voices: Iterable[Voice], engines: Engines) -> list[str]:
+    """Settings given to a voice that its kind has not, and voices of no known kind; a
+    line each, naming the key in voices.yaml."""
+    problems: list[str] = []
+    for voice in voices:
+        kind = kinds().get(engines.kind(voice))
+        if kind is None:
+            problems.append(
+                f"{voice.origin}.voice: unknown engine '{engines.kind(voice)}'; use "
+                f"{either(listed())} voices"
+            )
+        else:
+            problems += kind.unsupported(voice)
+    return list(dict.fromkeys(problems))
 
 
 @dataclass(frozen=True)

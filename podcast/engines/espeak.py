@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.config.model import Voice
-from podcast.engines import Clip, VoiceInfo, unknown_voices
+from podcast.engines import Clip, EngineKind, VoiceInfo, unknown_voices
 from podcast.errors import EngineError
 from podcast.text import aligned, split_long
 
@@ -83,9 +83,9 @@ class EspeakEngine:
     """eSpeak NG through pyttsx3."""
 
     name = "espeak-ng"
-    rate = 22050
+    sample_rate = 22050
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         self.library = load_library()
         try:
             import pyttsx3
@@ -95,7 +95,7 @@ class EspeakEngine:
             raise EngineError(f"cannot load eSpeak NG through pyttsx3: {error}") from error
         driver.print = _quiet  # type: ignore[attr-defined]
         self._espeak = _espeak
-        self.rate = _initialize_synchronous(_espeak, driver.EspeakDriver)
+        self.sample_rate = _initialize_synchronous(_espeak, driver.EspeakDriver)
         self._tts = pyttsx3.init("espeak")
         self._spoken, self._events = _run_synchronously(self._tts.proxy._driver, _espeak)
         self.version = f"{_espeak.Info(None).decode()}-{self.library}"
@@ -150,11 +150,11 @@ class EspeakEngine:
         """The rate eSpeak spoke at: its own, or an MBROLA voice's (16 kHz for most),
         which pyttsx3's driver would have written over with 22,050 Hz."""
         if not voice.voice.startswith("mb-"):
-            return self.rate
+            return self.sample_rate
         try:
-            return int(_library().espeak_ng_GetSampleRate()) or self.rate
+            return int(_library().espeak_ng_GetSampleRate()) or self.sample_rate
         except (OSError, AttributeError):
-            return self.rate
+            return self.sample_rate
 
     def _checked(self, text: str, voice: Voice) -> tuple[bytes, list[tuple[int, int]]]:
         for attempt in range(2):
@@ -323,3 +323,12 @@ def data_path() -> Path:
     path = ctypes.c_char_p()
     lib.espeak_Info(ctypes.byref(path))
     return Path(path.value.decode()) if path.value else Path("/usr/share/espeak-ng-data")
+
+
+KIND = EngineKind(
+    "espeak",
+    EspeakEngine,
+    settings=("rate", "pitch", "volume", "pan"),
+    install="pip install espeakng-loader",
+    label="eSpeak NG",
+)

@@ -9,7 +9,7 @@ from array import array
 from functools import lru_cache
 
 from podcast.config.model import Voice
-from podcast.engines import Clip, VoiceInfo, unknown_voices
+from podcast.engines import Clip, EngineKind, VoiceInfo, unknown_voices
 from podcast.errors import EngineError
 
 RATE = 22050
@@ -28,7 +28,7 @@ class FakeEngine:
     name = "fake"
     version = "1"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         self.calls: list[str] = []
         self.delay = float(os.environ.get("PODCAST_FAKE_DELAY", "0"))
         self.crash = os.environ.get("PODCAST_FAKE_CRASH")
@@ -75,3 +75,8 @@ def _one_second(frequency: int, volume: float) -> bytes:
     amplitude = 12000 * volume
     step = 2 * math.pi * frequency / RATE
     return array("h", (int(amplitude * math.sin(i * step)) for i in range(RATE))).tobytes()
+
+
+KIND = EngineKind(
+    "fake", FakeEngine, settings=("rate", "pitch", "volume", "pan"), listed=False, label="fake"
+)

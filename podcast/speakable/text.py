@@ -32,7 +32,7 @@ _NON_SPEECH = re.compile(  # never spoken, wherever they stand; a short pause in
     rf"{_STAMP}\s*[\])]",
     re.IGNORECASE,
 )
-CUE_PAUSE = 300  # ms where a non-speech cue stood
+INLINE_CUE_PAUSE = 300  # ms where a non-speech cue stood inside the text ([laughs])
 _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
 )
@@ -105,7 +105,7 @@ class Notes:
     def cue(self, match: re.Match[str]) -> str:
         """A non-speech cue (``[laughs]``, ``(Speaking Ukrainian)``): a short pause."""
         self.dropped.append(Unspoken(match[0], "non-speech cue", self.line))
-        return f" [pause {CUE_PAUSE}ms] "
+        return f" [pause {INLINE_CUE_PAUSE}ms] "
 
     def pause(self, match: re.Match[str]) -> str:
         """A transcript's ``[pause 2s]`` as a marker, at most MAX_PAUSE long."""

@@ -11,7 +11,7 @@ from podcast.audio.codec import Encoding
 from podcast.config.cast import cast
 from podcast.config.load import find_voices_file, load
 from podcast.config.model import Voice, VoiceBook
-from podcast.engines import Engines
+from podcast.engines import DEFAULT, Engines
 from podcast.errors import InputError
 from podcast.plan import ClipJob, SegmentJob, clip_key
 from podcast.production.pool import Producer, Setup
@@ -44,7 +44,7 @@ def audition(
     speaker: str | None = None,
     voices: Path | None = None,
     folder: Path = FOLDER,
-    engine: str = "espeak",
+    engine: str = DEFAULT,
 ) -> list[Sample]:
     """Render every speaker's first line (a fixed sentence without a transcript)."""
     book, lines = _lines(transcript, voices)
@@ -62,7 +62,7 @@ def audition(
     for job, stored in zip(jobs, producer.made(jobs), strict=True):
         path = folder / f"{slug(job.label)}.mp3"
         write_episode([stored.data], path, encoding, Tags(f"{job.label}: audition"))
-        samples.append(Sample(job.label, path, stored.speech / encoding.rate))
+        samples.append(Sample(job.label, path, stored.speech / encoding.sample_rate))
     return samples
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from podcast.config.cast import cast
 from podcast.config.load import load
 from podcast.config.model import Speaker, Voice, VoiceBook
-from podcast.engines import create
+from podcast.engines import DEFAULT, create, kind_of
 from podcast.errors import ConfigError, InputError, OutputError
 from podcast.files import write_text
 from podcast.transcript.model import NARRATOR, Script, find_speaker, is_part_of
@@ -39,12 +39,12 @@ def init_voices(
     path: Path,
     genders: dict[str, str] | None = None,
     force: bool = False,
-    engine: str = "espeak",
+    engine: str = DEFAULT,
 ) -> Initialized:
     """Write a starter voices file at ``path`` for ``transcript``.
 
-    ``genders`` maps speaker names (or surnames) to female or male; ``engine``
-    ``piper`` gives the speakers heard most the Piper voices installed, one each.
+    ``genders`` maps speaker names (or surnames) to female or male; a natural
+    ``engine`` (piper) gives the speakers heard most its voices installed, one each.
     """
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
@@ -57,18 +57,18 @@ def init_voices(
         narration=old.narration,
     )
     resolved = {_speaker_named(script, name): gender for name, gender in (genders or {}).items()}
-    natural = _natural_voices(script, piper_voices() if engine == "piper" else [])
+    natural = _natural_voices(script, installed_voices(engine) if kind_of(engine).natural else [])
     text = starter(script, transcript.name, resolved, old, natural)
     backup = write_voices_file(path, text, force)
     speakers = tuple(s for s in script.speakers if s != NARRATOR)
     return Initialized(path, speakers, backup, tuple(natural))
 
 
-def piper_voices() -> list[str]:
-    """Every Piper voice installed, as voices.yaml names them (each speaker of a
+def installed_voices(engine: str) -> list[str]:
+    """Every voice of ``engine`` installed, as voices.yaml names them (each speaker of a
     multi-speaker model its own voice)."""
     found = []
-    for info in create("piper").voices():
+    for info in create(engine).voices():
         count = info.speakers
         found += [info.name] if count == 1 else [f"{info.name}#{n}" for n in range(count)]
     return found

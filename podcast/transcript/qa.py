@@ -43,7 +43,7 @@ _PARTICLES = {"de", "da", "di", "del", "der", "van", "von", "la", "le", "du", "d
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|(?:\*\s*){3,}|#{1,6})\s*$")
 _TERMINAL = tuple('.!?;:,"”’)]…')
 _CUE = re.compile(r"^\((?=[^()]*[A-Z]{2})[^a-z()]+\)$")  # (SOUNDBITE OF MUSIC), (LAUGHTER)
-CUE_PAUSE = 600  # ms of silence where a production cue was
+CUE_LINE_PAUSE = 600  # ms of silence before a turn where a production cue line was
 _SKIP_LINES = (
     re.compile(r"^related (?:content|stories|articles|reading|links|posts|videos)\b", re.I),
     re.compile(r"^(?:photos?|photograph|image|illustration|credit)s?(?:\s+by\b|\s*:)", re.I),
@@ -93,7 +93,7 @@ class _Open:
             self.paragraphs.append(text)
 
 
-def parse(
+def parse_qa(
     text: str,
     *,
     interviewer: str | None = None,
@@ -290,7 +290,7 @@ class _Walk:
     def _open(self, turn: _Open) -> None:
         """Start a turn; a production cue just before it leaves a pause."""
         if self.cue:
-            turn.pause_before = CUE_PAUSE
+            turn.pause_before = CUE_LINE_PAUSE
             self.cue = False
         self.turns.append(turn)
 

@@ -25,7 +25,7 @@ from podcast.transcript.captions import TIMING, captions
 from podcast.transcript.exports import export, looks_like_export
 from podcast.transcript.lines import CLOCK, normalize_newlines
 from podcast.transcript.model import NARRATOR, Pattern, Script, Unspoken
-from podcast.transcript.qa import parse
+from podcast.transcript.qa import parse_qa
 from podcast.transcript.structured import json_transcript, segments_of
 
 STYLES = ("qa", "markdown", "screenplay", "captions", "chat", "tagged", "export", "json")
@@ -105,7 +105,7 @@ def _parse(
     narration: bool,
 ) -> Script:
     if style == "qa":
-        return parse(text, interviewer=interviewer, aliases=aliases, skip=skip)
+        return parse_qa(text, interviewer=interviewer, aliases=aliases, skip=skip)
     if style == "markdown":
         return markdown(text, interviewer, aliases, skip)
     if style not in _PARSERS:
@@ -149,7 +149,7 @@ def markdown(
             lines.append(line)  # kept, so the blank lines around it still count the same
         else:
             lines.append(_markdown_line(line, trusted, removed, number))
-    script = parse(
+    script = parse_qa(
         "\n".join(lines),
         interviewer=interviewer,
         aliases=trusted,
