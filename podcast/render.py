@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -14,10 +13,10 @@ from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
 from podcast import __version__
-from podcast.audio.codec import FORMATS, Encoding, format_of
+from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
 from podcast.config.model import Output, VoiceBook
-from podcast.engines import DEFAULT, Engines
+from podcast.engines import DEFAULT, Engines, kind_of
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
 from podcast.plan import SegmentJob, plan
@@ -28,7 +27,7 @@ from podcast.publish.cover import CoverProblem, read_cover
 from podcast.publish.episode import write_episode
 from podcast.publish.page import Heading
 from podcast.publish.sidefiles import EpisodeFile, side_paths, write_side_files
-from podcast.publish.tags import Tags, stored_loudness, stored_render_key
+from podcast.publish.tags import Tags, stored_levels, stored_render_key
 from podcast.publish.timeline import Cue, Span, Timeline
 from podcast.source import Loaded, load_transcript
 from podcast.transcript.model import NARRATOR
@@ -125,7 +124,7 @@ def render(
     cover, warnings = _cover(loaded.book)
     inputs = _inputs(loaded, [Path(m.path) for m in musics], cover)
     side, moved = _outputs(output, inputs, loaded.book.output)
-    tags = _tags(loaded, cover)
+    tags = _tags(loaded, cover, engines)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
     summary = _summary(loaded, output, [*warnings, *moved])
     if use_cache and previous_key is not None and previous_key == tags.render_key:
@@ -140,8 +139,8 @@ def render(
     segments = timeline.place(segment_jobs, producer.made(segment_jobs))
 
     def final_tags() -> Tags:  # called once every segment is written
-        level = loudness_line(timeline.loudness, timeline.true_peak)
-        return replace(tags, chapters=_chapters(loaded, timeline), loudness=level)
+        levels = {"loudness": timeline.loudness, "true_peak": timeline.true_peak}
+        return replace(tags, chapters=_chapters(loaded, timeline), **levels)
 
     write_episode(segments, output, encoding, final_tags)
     found = _chapters(loaded, timeline)
@@ -211,7 +210,7 @@ def _cache_warning(root: Path | None, reason: str) -> str:
     )
 
 
-def _encoding(book: VoiceBook, fmt: str, bitrate: int) -> Encoding:
+def _encoding(book: VoiceBook, fmt: Format, bitrate: int) -> Encoding:
     out = book.output
     return Encoding(
         fmt, bitrate, channels=out.channels, loudness=out.loudness, true_peak=out.true_peak
@@ -219,7 +218,7 @@ def _encoding(book: VoiceBook, fmt: str, bitrate: int) -> Encoding:
 
 
 def _up_to_date(output: Path, encoding: Encoding, tags: Tags, side: list[Path]) -> bool:
-    if encoding.fmt != "mp3" or stored_render_key(output) != tags.render_key:
+    if encoding.fmt.tag_style is not TagStyle.ID3 or stored_render_key(output) != tags.render_key:
         return False
     return all(path.is_file() for path in side)
 
@@ -267,17 +266,16 @@ def split_formats(formats: Iterable[str]) -> tuple[str | None, str | None]:
 
 
 def loudness_line(integrated: float, true_peak: float) -> str:
-    """How the summary line and the episode's tag say the loudness."""
+    """How the summary line says the loudness."""
     return f"{integrated:.1f} LUFS, true peak {true_peak:.1f} dBTP"
 
 
 def stored_summary(output: Path) -> dict:
     """Length and loudness of an episode that is already up to date, from its tags."""
-    line = stored_loudness(output) or ""
-    numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", line)]
+    levels = stored_levels(output)
     found = {"seconds": _mp3_seconds(output)}
-    if len(numbers) == 2:
-        found |= {"loudness": numbers[0], "true_peak": numbers[1]}
+    if levels is not None:
+        found |= {"loudness": levels[0], "true_peak": levels[1]}
     return found
 
 
@@ -291,10 +289,12 @@ def _summary(loaded: Loaded, output: Path, warnings: list[str]) -> dict:
     }
 
 
-def _tags(loaded: Loaded, cover: Path | None) -> Tags:
+def _tags(loaded: Loaded, cover: Path | None, engines: Engines) -> Tags:
     episode = loaded.book.episode
     title = episode.title or loaded.script.title or loaded.path.stem
-    return Tags(title, episode, cover)
+    voices = [*loaded.cast.values(), loaded.book.narrator]
+    made_with = tuple(dict.fromkeys(kind_of(engines.kind(v)).label for v in voices))
+    return Tags(title, episode, cover, made_with=made_with)
 
 
 def _cover(book: VoiceBook) -> tuple[Path | None, list[str]]:

@@ -2,6 +2,7 @@ import wave
 from pathlib import Path
 
 import pytest
+from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from podcast.errors import ConfigError, InputError, OutputError
@@ -143,3 +144,18 @@ def test_a_missing_side_file_means_not_up_to_date() -> None:
     again = fake_render()
     assert not again.up_to_date and Path("output/magazine.vtt").is_file()
     assert again.synthesized == 0  # everything else came from the caches
+
+
+def test_loudness_is_tagged_as_numbers_and_read_back_as_numbers() -> None:
+    """The measured loudness and true peak are tags of their own, numbers both ways: an
+    up-to-date render reports what the first one measured, and the encoder tag names the
+    engines that spoke (the fake here), not eSpeak NG whatever spoke."""
+    first = fake_render()
+    id3 = ID3(str(first.output))
+    lufs = float(id3.getall("TXXX:podcast-loudness-lufs")[0].text[0])
+    peak = float(id3.getall("TXXX:podcast-true-peak-dbtp")[0].text[0])
+    assert abs(lufs - first.loudness) < 0.01 and abs(peak - first.true_peak) < 0.01
+    assert str(id3.getall("TSSE")[0].text[0]) == "podcast (fake, LAME)"
+    again = fake_render()
+    assert again.up_to_date
+    assert (again.loudness, again.true_peak) == (round(lufs, 2), round(peak, 2))

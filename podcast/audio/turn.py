@@ -90,7 +90,7 @@ def _encoded(
     frames = pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
     data = encoding.encode(frames)
     del frames
-    heard = encoding.decode(data) if encoding.fmt == "mp3" else None
+    heard = encoding.decode(data) if encoding.fmt.encoded_per_turn else None
     if heard is None:
         heard = audio * 10 ** (encoding.codec_gain / 20)
     power = tuple(float(p) for p in loudness.sub_blocks(heard))

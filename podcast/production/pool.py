@@ -327,7 +327,7 @@ class Producer:
             yield self._finish(*pending.popleft(), pools)
 
     def _has(self, job: SegmentJob) -> bool:
-        if not self.segments or self.setup.encoding.fmt != "mp3":
+        if not self.segments or not self.setup.encoding.fmt.encoded_per_turn:
             return False  # WAV segments are as large as the audio: not worth keeping
         return self.segments.has(job.key(self._key))
 
@@ -366,7 +366,7 @@ class Producer:
                 if self.pool_size > 1:
                     raise _Crashed from error
                 raise EngineError(f"{job.label}: the speech engine crashed") from error
-        if self.segments and not result.reused and self.setup.encoding.fmt == "mp3":
+        if self.segments and not result.reused and self.setup.encoding.fmt.encoded_per_turn:
             self.segments.put(job.key(self._key), result.stored)
         self.synthesized += result.synthesized
         self.cached += result.cached

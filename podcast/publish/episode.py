@@ -16,17 +16,17 @@ from typing import BinaryIO
 
 import soundfile
 
-from podcast.audio.codec import Encoding
+from podcast.audio.codec import Encoding, Format, Writer
 from podcast.errors import OutputError
 from podcast.ffmpeg import INSTALL, find_ffmpeg
 from podcast.files import write_atomically
 from podcast.publish.cover import CoverProblem
 from podcast.publish.tags import Tags, tag_file
 
-_SOUNDFILE = {"flac": ("FLAC", "PCM_16"), "ogg": ("OGG", "VORBIS")}
-_FFMPEG = {
-    "opus": ["-c:a", "libopus", "-b:a", "{bitrate}k"],
-    "m4a": ["-c:a", "aac", "-b:a", "{bitrate}k"],
+_SOUNDFILE = {Format.FLAC: ("FLAC", "PCM_16"), Format.OGG: ("OGG", "VORBIS")}
+_FFMPEG = {  # codec, then container
+    Format.OPUS: (["-c:a", "libopus", "-b:a", "{bitrate}k"], "ogg"),
+    Format.M4A: (["-c:a", "aac", "-b:a", "{bitrate}k"], "ipod"),
 }
 
 
@@ -40,11 +40,11 @@ def write_episode(
     function, called once every segment is written (chapters and loudness are known
     only then)."""
     _prepare_folder(path)
-    piped = encoding.fmt in _FFMPEG
+    piped = encoding.fmt.writer is Writer.FFMPEG
 
     def write(out: BinaryIO) -> None:
         if not piped:
-            _WRITERS[encoding.fmt](out, segments, encoding)
+            _WRITERS[encoding.fmt.writer](out, segments, encoding)
 
     def finish(temp: Path) -> None:
         if piped:
@@ -82,7 +82,11 @@ def _write_soundfile(out: BinaryIO, segments: Iterable[bytes], encoding: Encodin
             file.buffer_write(pcm, dtype="int16")
 
 
-_WRITERS = {"mp3": _write_mp3, "wav": _write_wav, "flac": _write_soundfile, "ogg": _write_soundfile}
+_WRITERS = {
+    Writer.SEGMENTS: _write_mp3,
+    Writer.WAVE: _write_wav,
+    Writer.SOUNDFILE: _write_soundfile,
+}
 
 
 def _through_ffmpeg(temp: Path, segments: Iterable[bytes], encoding: Encoding) -> None:
@@ -93,10 +97,11 @@ def _through_ffmpeg(temp: Path, segments: Iterable[bytes], encoding: Encoding) -
             f"writing .{encoding.fmt} needs ffmpeg: {INSTALL}; .mp3, .wav, .flac and .ogg "
             "need nothing"
         )
-    codec = [part.format(bitrate=encoding.bitrate) for part in _FFMPEG[encoding.fmt]]
+    options, container = _FFMPEG[encoding.fmt]
+    codec = [part.format(bitrate=encoding.bitrate) for part in options]
     command = [ffmpeg, "-loglevel", "error", "-y", "-f", "s16le", "-ar", str(encoding.sample_rate)]
     command += ["-ac", str(encoding.channels), "-i", "-", *codec]
-    command += ["-f", "ipod" if encoding.fmt == "m4a" else "ogg", str(temp)]
+    command += ["-f", container, str(temp)]
     with subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdin is not None
         try:

@@ -23,12 +23,14 @@ from mutagen.id3 import (
     ID3NoHeaderError,
 )
 
+from podcast.audio.codec import Format, TagStyle
 from podcast.config.model import Episode
 from podcast.publish.chapters import Chapter, add_to_tag, order_chapters
 from podcast.publish.cover import read_cover
 from podcast.publish.timeline import clock
 
-LOUDNESS_TAG = "podcast-loudness"
+LOUDNESS_TAG = "podcast-loudness-lufs"
+PEAK_TAG = "podcast-true-peak-dbtp"
 KEY_TAG = "podcast-render-key"
 
 
@@ -44,8 +46,12 @@ class Tags:
     """The cover picture, found (relative to voices.yaml) and checked."""
     render_key: str | None = None
     """Fingerprint of everything that shaped the audio; an equal one means up to date."""
-    loudness: str | None = None
-    """The measured loudness and true peak, as the summary line says them."""
+    loudness: float | None = None
+    """The measured integrated loudness, LUFS."""
+    true_peak: float | None = None
+    """The measured true peak, dBTP."""
+    made_with: tuple[str, ...] = ()
+    """The engines that spoke it, by their names for people (``eSpeak NG``, ``Piper``)."""
     chapters: tuple[Chapter, ...] = ()
     """The chapters, in time order."""
 
@@ -60,13 +66,14 @@ class Tags:
         return self.episode.show or self.episode.album
 
 
-def tag_file(path: Path, fmt: str, tags: Tags) -> None:
+def tag_file(path: Path, fmt: Format, tags: Tags) -> None:
     """Write ``tags`` into the finished (not yet renamed) file at ``path``."""
-    if fmt == "mp3":
+    style = fmt.tag_style
+    if style is TagStyle.ID3:
         _id3(tags).save(str(path), v2_version=3)
         order_chapters(path)
-    elif fmt != "wav":
-        _plain_tags(path, tags, chapters=fmt != "m4a")
+    elif style is not TagStyle.NONE:
+        _plain_tags(path, tags, chapters=style is TagStyle.VORBIS)
 
 
 def _id3(tags: Tags) -> ID3:
@@ -81,12 +88,18 @@ def _id3(tags: Tags) -> ID3:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=episode.description))
     if tags.cover:
         id3.add(_cover(tags.cover))
-    id3.add(TSSE(encoding=3, text="podcast (eSpeak NG, LAME)"))
-    for desc, value in ((KEY_TAG, tags.render_key), (LOUDNESS_TAG, tags.loudness)):
+    id3.add(TSSE(encoding=3, text=f"podcast ({', '.join((*tags.made_with, 'LAME'))})"))
+    levels = {LOUDNESS_TAG: tags.loudness, PEAK_TAG: tags.true_peak}
+    texts = {KEY_TAG: tags.render_key} | {k: _number(v) for k, v in levels.items()}
+    for desc, value in texts.items():
         if value:
             id3.add(TXXX(encoding=3, desc=desc, text=value))
     add_to_tag(id3, tags.chapters)
     return id3
+
+
+def _number(value: float | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
 
 
 def _cover(path: Path) -> APIC:
@@ -116,9 +129,12 @@ def stored_render_key(path: Path) -> str | None:
     return _stored(path, KEY_TAG)
 
 
-def stored_loudness(path: Path) -> str | None:
-    """The loudness line tagged in an existing episode, if any."""
-    return _stored(path, LOUDNESS_TAG)
+def stored_levels(path: Path) -> tuple[float, float] | None:
+    """The loudness (LUFS) and true peak (dBTP) tagged in an existing episode, if any."""
+    try:
+        return float(_stored(path, LOUDNESS_TAG) or ""), float(_stored(path, PEAK_TAG) or "")
+    except ValueError:
+        return None
 
 
 def _stored(path: Path, desc: str) -> str | None:
