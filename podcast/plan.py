@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
+from enum import StrEnum
 
 from podcast.config.model import Pauses, Voice, VoiceBook
 from podcast.errors import ConfigError
@@ -25,6 +26,17 @@ ASIDE_PAUSE = 200  # ms around an aside read by the narrator
 BLEEP_MS = 350
 
 
+class PieceKind(StrEnum):
+    """Whose voice a piece of a turn is in."""
+
+    SPEECH = "speech"
+    """The speaker's."""
+    NARRATOR = "narrator"
+    """The narrator's: an aside."""
+    BLEEP = "bleep"
+    """No voice: a censored word's bleep."""
+
+
 @dataclass(frozen=True)
 class Piece:
     """One clip of a turn: what to say (or a bleep), and the silence before it."""
@@ -33,8 +45,8 @@ class Piece:
     """What to say (empty for a bleep)."""
     gap: int
     """Milliseconds of silence before the piece."""
-    kind: str = "speech"
-    """speech (the speaker's voice), narrator (an aside) or bleep."""
+    kind: PieceKind = PieceKind.SPEECH
+    """Whose voice it is in."""
     caption: str = ""
     """The text as captions show it, when it differs (a pronunciation respelled)."""
 
@@ -132,7 +144,7 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
     turns = loaded.script.turns
     jobs = []
     for number, turn in enumerate(turns):
-        voices = {"speech": cast[turn.speaker], "narrator": book.narrator}
+        voices = {PieceKind.SPEECH: cast[turn.speaker], PieceKind.NARRATOR: book.narrator}
         following = turns[number + 1].speaker if number + 1 < len(turns) else None
         label = f'turn {number + 1} ("{first_words(turn.text, 6)}")'
         said = pieces(turn.paragraphs, book.pauses.paragraph)
@@ -146,7 +158,7 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
             if index + 1 < len(groups):  # the next part of the same turn
                 after = groups[index + 1][0].gap
             gaps = tuple(piece.gap for piece in group[1:])
-            pan = voices["speech"].pan
+            pan = voices[PieceKind.SPEECH].pan
             jobs.append(SegmentJob(clips, gaps, after, label, number, pan))
     return jobs
 
@@ -195,11 +207,12 @@ def _music(book: VoiceBook, name: str) -> Music | None:
 
 
 def _clip(piece: Piece, voices: dict[str, Voice], identify: Identify) -> ClipJob:
-    if piece.kind == "bleep":
-        return ClipJob(f"bleep-{BLEEP_MS}", "", voices["speech"], bleep=BLEEP_MS)
+    if piece.kind == PieceKind.BLEEP:
+        return ClipJob(f"bleep-{BLEEP_MS}", "", voices[PieceKind.SPEECH], bleep=BLEEP_MS)
     voice = voices[piece.kind]
     key = clip_key(identify(voice), voice, piece.text)
-    return ClipJob(key, piece.text, voice, aside=piece.kind == "narrator", caption=piece.caption)
+    aside = piece.kind == PieceKind.NARRATOR
+    return ClipJob(key, piece.text, voice, aside=aside, caption=piece.caption)
 
 
 def _with_captions(said: list[Piece], captions: tuple[str, ...], pause: int) -> list[Piece]:
@@ -226,10 +239,10 @@ def pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[Piece]:
             if match[1]:  # a run of pauses is one pause, as long as one may be
                 gap = min(MAX_PAUSE, gap + int(match[1]))
             elif match[2]:
-                found.append(Piece("", gap, "bleep"))
+                found.append(Piece("", gap, PieceKind.BLEEP))
                 gap = 0
             else:
-                found.append(Piece(match[3].strip(), gap + ASIDE_PAUSE, "narrator"))
+                found.append(Piece(match[3].strip(), gap + ASIDE_PAUSE, PieceKind.NARRATOR))
                 gap = ASIDE_PAUSE
             position = match.end()
         _speech(found, paragraph[position:], gap)
@@ -256,7 +269,7 @@ def _groups(found: list[Piece], engines: dict[str, str | None]) -> list[list[Pie
     engine: str | None = None
     for piece in found:
         size = len(piece.text.split())
-        speaker = engines.get(piece.kind, engine) if piece.kind != "bleep" else engine
+        speaker = engines.get(piece.kind, engine) if piece.kind != PieceKind.BLEEP else engine
         if (
             not groups
             or count + size > SEGMENT_WORDS

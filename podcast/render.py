@@ -15,7 +15,7 @@ from mutagen.mp3 import MP3
 from podcast import __version__
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
-from podcast.config.model import Output, VoiceBook
+from podcast.config.model import ChapterMode, Output, VoiceBook
 from podcast.engines import DEFAULT, Engines, kind_of
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
@@ -225,7 +225,7 @@ def _up_to_date(output: Path, encoding: Encoding, tags: Tags, side: list[Path]) 
 
 def _chapters(loaded: Loaded, timeline: Timeline) -> tuple[Chapter, ...]:
     mode = loaded.book.output.chapters
-    if mode == "none":
+    if mode == ChapterMode.NONE:
         return ()
     return chapters(loaded.script, timeline.spans, mode, timeline.samples, timeline.music_before)
 

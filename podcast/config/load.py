@@ -8,6 +8,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from podcast.config.model import (
     GENDERS,
     NARRATOR_VOICE,
     VOICES_FILE,
+    ChapterMode,
     Episode,
     MusicSettings,
     Output,
@@ -29,7 +31,7 @@ from podcast.config.model import (
 from podcast.errors import ConfigError
 from podcast.files import NotAFile, TooLarge, read_limited
 from podcast.speakable.pronounce import Pronunciation
-from podcast.speakable.text import MAX_PAUSE
+from podcast.speakable.text import MAX_PAUSE, Asides, Censor
 from podcast.transcript.model import Pattern
 
 MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
@@ -184,10 +186,10 @@ _TOP_KEYS = (
     "output",
     "music",
 )
-_CHOICES = {
-    "censor": ("bleep", "skip", "read"),
-    "asides": ("narrator", "read"),
-    "output.chapters": ("auto", "sections", "questions", "none"),
+_CHOICES: dict[str, type[StrEnum]] = {
+    "censor": Censor,
+    "asides": Asides,
+    "output.chapters": ChapterMode,
 }
 
 
@@ -336,12 +338,12 @@ class _Checker:
             return True
         return value
 
-    def choice(self, value: Any, key: str) -> str:
+    def choice(self, value: Any, key: str) -> StrEnum:
         allowed = _CHOICES[key]
-        if value not in allowed:
+        if value not in [member.value for member in allowed]:
             self.problem(key, f"expected one of {', '.join(allowed)}, got {_shown(value)}")
-            return allowed[0]
-        return str(value)
+            return next(iter(allowed))
+        return allowed(value)
 
     def voice(self, value: Any, key: str, base: Voice) -> Voice:
         """The voice of one entry; which settings it gives itself is kept, so that the

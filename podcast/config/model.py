@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from podcast.speakable.pronounce import Pronunciation
-from podcast.speakable.text import Reading
+from podcast.speakable.text import Asides, Censor, Reading
 from podcast.transcript.model import Pattern, find_speaker
 
 VOICES_FILE = "voices.yaml"
@@ -128,6 +129,19 @@ class MusicSettings:
     """Seconds."""
 
 
+class ChapterMode(StrEnum):
+    """Where chapters start."""
+
+    AUTO = "auto"
+    """Sections when the transcript has them, else questions."""
+    SECTIONS = "sections"
+    """At every section heading (Markdown headings, screenplay scenes)."""
+    QUESTIONS = "questions"
+    """At every interviewer question of a Q&A."""
+    NONE = "none"
+    """No chapters."""
+
+
 @dataclass(frozen=True)
 class Output:
     """How the episode file is made."""
@@ -138,7 +152,7 @@ class Output:
     """Highest true peak, in dBTP."""
     channels: int = 1
     """1 (mono) or 2 (stereo, each speaker at their pan)."""
-    chapters: str = "auto"
+    chapters: ChapterMode = ChapterMode.AUTO
     """sections, questions, none, or auto (sections when the transcript has them)."""
     side_files: bool = True
     """Write .vtt, .srt, .chapters.json and .transcript.json beside the episode."""
@@ -171,9 +185,9 @@ class VoiceBook:
     """Lines never to speak (regular expressions searched in each line)."""
     narration: bool = True
     """Read scene headings and action lines of a screenplay (false: skip them)."""
-    censor: str = "bleep"
+    censor: Censor = Censor.BLEEP
     """Censored words (``f***``, ``s—``): bleep, skip or read."""
-    asides: str = "narrator"
+    asides: Asides = Asides.NARRATOR
     """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
     output: Output = Output()
     """Loudness, channels, chapters and side files."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags
 
+from podcast.config.model import ChapterMode
 from podcast.publish.timeline import Span, milliseconds
 from podcast.transcript.model import Script
 
@@ -40,8 +41,8 @@ def chapters(
     """Chapters by section heading or by question (``auto``: sections when there are
     any); the first starts at 0, and one that music leads into starts with the music.
     ``total`` is the episode's length in samples."""
-    if mode == "auto":
-        mode = "sections" if script.sections else "questions"
+    if mode == ChapterMode.AUTO:
+        mode = ChapterMode.SECTIONS if script.sections else ChapterMode.QUESTIONS
     first: dict[int, int] = dict(music_before or {})
     for span in spans:
         first.setdefault(span.turn, span.start)
@@ -59,9 +60,9 @@ def chapters(
 
 
 def _marks(script: Script, mode: str) -> list[tuple[int, str]]:
-    if mode == "sections":
+    if mode == ChapterMode.SECTIONS:
         return list(script.sections)
-    if mode == "questions" and script.interviewer:
+    if mode == ChapterMode.QUESTIONS and script.interviewer:
         return [
             (index, _title(turn.text))
             for index, turn in enumerate(script.turns)

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from podcast.speakable.pronounce import Pronunciation, apply_pronunciations
 from podcast.speakable.written import say_written_forms
@@ -46,16 +47,33 @@ _EMOJI = re.compile(  # pictographs, flags, dingbats and what joins them: never 
 )
 
 
+class Censor(StrEnum):
+    """What becomes of a censored word (``f***``, ``s—``)."""
+
+    BLEEP = "bleep"
+    SKIP = "skip"
+    READ = "read"
+
+
+class Asides(StrEnum):
+    """Who reads a whole bracketed sentence in an answer."""
+
+    NARRATOR = "narrator"
+    """The narrator, in its own voice."""
+    READ = "read"
+    """The speaker, as part of the answer."""
+
+
 @dataclass(frozen=True)
 class Reading:
     """How to read text aloud (from voices.yaml)."""
 
     pronunciations: tuple[Pronunciation, ...] = ()
     """Whole words said another way, applied last."""
-    censor: str = "bleep"
-    """bleep, skip or read."""
-    asides: str = "narrator"
-    """narrator or read."""
+    censor: Censor = Censor.BLEEP
+    """What becomes of a censored word."""
+    asides: Asides = Asides.NARRATOR
+    """Who reads a bracketed sentence."""
     dash: int = 250
     """Pause for an em dash, in ms."""
     ellipsis: int = 450
@@ -78,7 +96,7 @@ def speakable(
     text = text.replace("[[", "[").replace("]]", "]")  # phonemes come only from voices.yaml
     text = _USER_PAUSE.sub(notes.pause, text)
     text = _NON_SPEECH.sub(notes.cue, text)
-    if reading.asides == "narrator":
+    if reading.asides == Asides.NARRATOR:
         text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
     text = _BRACKETED.sub(lambda m: m[0] if MARKER.fullmatch(m[0]) else m[1], text)
     text = _censor(text, reading.censor)
@@ -144,9 +162,9 @@ def _readable(text: str, notes: Notes) -> str:
 
 
 def _censor(text: str, mode: str) -> str:
-    if mode == "read":
+    if mode == Censor.READ:
         return text
-    return _CENSORED.sub("[bleep]" if mode == "bleep" else " ", text)
+    return _CENSORED.sub("[bleep]" if mode == Censor.BLEEP else " ", text)
 
 
 def _tidy(text: str) -> str:

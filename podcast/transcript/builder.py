@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from podcast.transcript.lines import blocks
-from podcast.transcript.model import NARRATOR, Pattern, Script, Turn, Unspoken
+from podcast.transcript.model import NARRATOR, Pattern, Script, Turn, TurnKind, Unspoken
 
 UNKNOWN_SPEAKER = "Speaker"
 
@@ -49,7 +49,7 @@ class Builder:
             return True
         return False
 
-    def say(self, speaker: str, text: str, how: str, line: int, merge: bool = True) -> None:
+    def say(self, speaker: str, text: str, how: TurnKind, line: int, merge: bool = True) -> None:
         """Add text to the speaker's turn: the last one when it is theirs (and ``merge``)."""
         text = " ".join(text.split())
         if not text:
@@ -60,7 +60,7 @@ class Builder:
         else:
             self.turns.append(Turn(speaker, (text,), how, line))
 
-    def extend(self, speaker: str, text: str, how: str, line: int) -> None:
+    def extend(self, speaker: str, text: str, how: TurnKind, line: int) -> None:
         """Add text to the speaker's running paragraph (a new turn when another spoke)."""
         text = " ".join(text.split())
         last = self.turns[-1] if self.turns else None
@@ -71,7 +71,7 @@ class Builder:
         self.turns[-1] = Turn(speaker, (*last.paragraphs[:-1], joined), how, last.line)
 
     def script(self) -> Script:
-        title = self.turns[0].text if self.turns and self.turns[0].how == "title" else None
+        title = self.turns[0].text if self.turns and self.turns[0].how == TurnKind.TITLE else None
         decisions = tuple(
             f"{_count(len(found), 'label')} from {why}, such as '{found[0]}'"
             for why, found in self.kinds.items()
@@ -96,8 +96,8 @@ def text_blocks(text: str) -> Iterator[list[tuple[int, str]]]:
     return (block.lines for block in blocks(text.split("\n")))
 
 
-def narrate(out: Builder, text: str, how: str, number: int, narration: bool) -> None:
+def narrate(out: Builder, text: str, how: TurnKind, number: int, narration: bool) -> None:
     if narration:
-        out.say(NARRATOR, text, how, number, merge=how == "narration")
+        out.say(NARRATOR, text, how, number, merge=how == TurnKind.NARRATION)
     else:
         out.drop(text, "narration: false", number)

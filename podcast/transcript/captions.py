@@ -9,6 +9,7 @@ import itertools
 import re
 
 from podcast.transcript.builder import UNKNOWN_SPEAKER, Builder, text_blocks
+from podcast.transcript.model import TurnKind
 from podcast.transcript.qa import split_label
 
 _TIMESTAMP = r"(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}"
@@ -104,5 +105,5 @@ def _caption_line(out: Builder, number: int, line: str, speaker: str | None) -> 
     if line.startswith(("- ", "– ")):
         out.drop(line[0], "caption markup", number)
         line = line[2:]
-    out.extend(speaker or UNKNOWN_SPEAKER, line, "caption", number)
+    out.extend(speaker or UNKNOWN_SPEAKER, line, TurnKind.CAPTION, number)
     return speaker

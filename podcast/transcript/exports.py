@@ -17,6 +17,7 @@ import re
 
 from podcast.transcript.builder import Builder, narrate
 from podcast.transcript.lines import CLOCK
+from podcast.transcript.model import TurnKind
 from podcast.transcript.qa import split_label
 
 _NAME_LINE = re.compile(
@@ -56,7 +57,7 @@ def export(text: str, out: Builder, narration: bool) -> None:
     if not starts:  # --format export on a text without name lines: all narration
         for number, line in lines:
             if line and not out.skips(line, number):
-                narrate(out, line, "narration", number, narration)
+                narrate(out, line, TurnKind.NARRATION, number, narration)
         return
     _header(out, lines[: starts[0]])
     end = _footer_start(lines)
@@ -69,7 +70,7 @@ def export(text: str, out: Builder, narration: bool) -> None:
         found = name_line(line)
         if found or not line:
             if speaker and paragraph:
-                out.say(speaker, " ".join(paragraph), "export", first)
+                out.say(speaker, " ".join(paragraph), TurnKind.EXPORT, first)
             paragraph = []
         if found:
             speaker, stamp = found
@@ -79,7 +80,7 @@ def export(text: str, out: Builder, narration: bool) -> None:
         elif line and not out.skips(line, number):
             paragraph.append(line)
     if speaker and paragraph:
-        out.say(speaker, " ".join(paragraph), "export", first)
+        out.say(speaker, " ".join(paragraph), TurnKind.EXPORT, first)
 
 
 def _header(out: Builder, lines: list[tuple[int, str]]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 NARRATOR = "Narrator"
@@ -18,6 +19,37 @@ class Pattern(Protocol):
         ...
 
 
+class TurnKind(StrEnum):
+    """How a turn's speaker was decided (``podcast turns`` shows it)."""
+
+    LABEL = "label"
+    """A label in the transcript (``WILLIAMS:``)."""
+    ALIAS = "alias"
+    """A label that voices.yaml or the transcript names as another's."""
+    QUESTION = "question"
+    """An unlabeled question: the interviewer's."""
+    NARRATION = "narration"
+    """Intro, scene headings, action: the narrator's."""
+    TITLE = "title"
+    """The transcript's title: the narrator's."""
+    HEADING = "heading"
+    """A section heading: the narrator's."""
+    CLOSING = "closing"
+    """Credits and closing lines after the last answer: the narrator's."""
+    CUE = "cue"
+    """A screenplay's character cue."""
+    TAG = "tag"
+    """A speaker tag (``<Person1>``, ``[S1]``, ``Speaker 1:``)."""
+    CAPTION = "caption"
+    """A caption's voice (``<v Name>``) or name."""
+    CHAT = "chat"
+    """A chat message's sender."""
+    EXPORT = "export"
+    """A transcription service's name-and-timestamp line."""
+    SEGMENT = "segment"
+    """A JSON transcript's segment speaker."""
+
+
 @dataclass(frozen=True)
 class Turn:
     """One stretch of speech by one speaker."""
@@ -26,9 +58,8 @@ class Turn:
     """Canonical speaker name: the full label as first written, ``Narrator`` or the interviewer."""
     paragraphs: tuple[str, ...]
     """The turn's text as written, one entry per paragraph; labels removed."""
-    how: str
-    """How the speaker was decided: label, alias, question, narration, title or heading
-    (and for other styles: cue, tag, caption, chat)."""
+    how: TurnKind
+    """How the speaker was decided."""
     line: int
     """1-based line of the transcript where the turn starts."""
     continued: int = 0
@@ -80,7 +111,8 @@ class Script:
     @property
     def sections(self) -> tuple[tuple[int, str], ...]:
         """Where sections start: (index of the heading's turn, the heading)."""
-        return tuple((i, t.paragraphs[0]) for i, t in enumerate(self.turns) if t.how == "heading")
+        turns = enumerate(self.turns)
+        return tuple((i, t.paragraphs[0]) for i, t in turns if t.how == TurnKind.HEADING)
 
     @property
     def speakers(self) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ import difflib
 import re
 from collections import Counter
 
-from podcast.transcript.model import NARRATOR, Script
+from podcast.transcript.model import NARRATOR, Script, TurnKind
 
 
 def label_warnings(script: Script) -> list[str]:
@@ -41,7 +41,7 @@ def _near_name(name: str, others: list[str]) -> str | None:
 
 def guesses(script: Script) -> list[str]:
     """Attributions the parser inferred rather than read off a label."""
-    questions = [i for i, t in enumerate(script.turns, 1) if t.how == "question"]
+    questions = [i for i, t in enumerate(script.turns, 1) if t.how == TurnKind.QUESTION]
     continued = [i for i, t in enumerate(script.turns, 1) if t.continued]
     found = []
     if questions:
@@ -49,7 +49,7 @@ def guesses(script: Script) -> list[str]:
         found.append(f"{_numbers(questions)}: no label; read as {what} from {script.interviewer}")
     if continued:
         found.append(f"{_numbers(continued)}: unlabeled paragraphs read as the answer going on")
-    closing = [i for i, t in enumerate(script.turns, 1) if t.how == "closing"]
+    closing = [i for i, t in enumerate(script.turns, 1) if t.how == TurnKind.CLOSING]
     if closing:
         found.append(
             f"{_numbers(closing)}: closing matter (credits, an editor's note), "

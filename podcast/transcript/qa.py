@@ -28,6 +28,7 @@ from podcast.transcript.model import (
     Pattern,
     Script,
     Turn,
+    TurnKind,
     Unspoken,
     is_part_of,
 )
@@ -72,7 +73,7 @@ class _Open:
 
     speaker: str
     """The speaker, or a placeholder until the interviewer is known."""
-    how: str
+    how: TurnKind
     """How the speaker was decided."""
     line: int
     """Where the turn starts."""
@@ -165,7 +166,8 @@ def _letter_guest(turns: list[_Open], names: Mapping[str, str]) -> str | None:
     most, else ``Guest``. None when the transcript is not one."""
     if "q" not in names or "a" not in names:
         return None
-    intro = " ".join(p for t in turns if t.how in ("title", "narration") for p in t.paragraphs)
+    opening = (TurnKind.TITLE, TurnKind.NARRATION)
+    intro = " ".join(p for t in turns if t.how in opening for p in t.paragraphs)
     found = Counter(_FULL_NAME.findall(intro.split(" Q:")[0]))
     return found.most_common(1)[0][0] if found else "Guest"
 
@@ -315,7 +317,7 @@ class _Walk:
             if at:
                 self.block(Block(lines[:at], block.gap))
             number = lines[at][0]
-            self._open(_Open(NARRATOR, "heading", number, [self.headings[number]]))
+            self._open(_Open(NARRATOR, TurnKind.HEADING, number, [self.headings[number]]))
             self.section_break = True
             if at + 1 < len(lines):
                 self.block(Block(lines[at + 1 :], 2))
@@ -373,29 +375,29 @@ class _Walk:
         if self._awaiting_text():
             self.turns[-1].add_paragraph(text)
         elif labeled_next and (self.dialogue or _is_question(text)):
-            self._open(_Open(_ASKER, "question", number, [text]))
+            self._open(_Open(_ASKER, TurnKind.QUESTION, number, [text]))
         elif not self.turns and len(lines) == 1 and _looks_like_title(text):
             self.title = text
-            self._open(_Open(NARRATOR, "title", number, [text]))
+            self._open(_Open(NARRATOR, TurnKind.TITLE, number, [text]))
         elif self.dialogue and _CLOSING.match(text) and not self._in_narration():
-            self._open(_Open(NARRATOR, "closing", number, [text]))
+            self._open(_Open(NARRATOR, TurnKind.CLOSING, number, [text]))
         elif not self.dialogue or brk or self._in_narration():
             self._narrate(number, text)
         else:
             self._continue(number, text)
 
     def _in_narration(self) -> bool:
-        return bool(self.turns) and self.turns[-1].how in ("narration", "closing")
+        return bool(self.turns) and self.turns[-1].how in (TurnKind.NARRATION, TurnKind.CLOSING)
 
     def _narrate(self, number: int, text: str) -> None:
         if self._in_narration():
             self.turns[-1].add_paragraph(text)
         else:
-            self._open(_Open(NARRATOR, "narration", number, [text]))
+            self._open(_Open(NARRATOR, TurnKind.NARRATION, number, [text]))
 
     def _continue(self, number: int, text: str) -> None:
         last = self.turns[-1]
-        if last.how in ("question", "title", "heading"):
+        if last.how in (TurnKind.QUESTION, TurnKind.TITLE, TurnKind.HEADING):
             self._narrate(number, text)
             return
         last.add_paragraph(text)
@@ -407,8 +409,12 @@ class _Walk:
                 self._open_labeled(number, hit)
             elif self._awaiting_text():
                 self.turns[-1].add_line(text)
-            elif any(hits[i + 1 :]) and _is_question(text) and self.turns[-1].how != "question":
-                self._open(_Open(_ASKER, "question", number, [text]))
+            elif (
+                any(hits[i + 1 :])
+                and _is_question(text)
+                and self.turns[-1].how != TurnKind.QUESTION
+            ):
+                self._open(_Open(_ASKER, TurnKind.QUESTION, number, [text]))
             else:
                 self.turns[-1].add_line(text)
 
@@ -417,7 +423,7 @@ class _Walk:
         self.dialogue = True
         self.labels.append(label)
         speaker = self.names[name.casefold()]
-        how = "label" if speaker.casefold() == name.casefold() else "alias"
+        how = TurnKind.LABEL if speaker.casefold() == name.casefold() else TurnKind.ALIAS
         if self._awaiting_text():
             self.turns.pop()  # a label with no text at all: nothing to say
         self._open(_Open(speaker, how, number, [rest] if rest else []))
@@ -444,7 +450,7 @@ def _find_interviewer(turns: list[_Open], given: str | None, names: Mapping[str,
     """The labeled speaker who asks questions; ``Interviewer`` when none is labeled."""
     if given:
         return names.get(given.casefold(), given)
-    labeled = [t for t in turns if t.how in ("label", "alias")]
+    labeled = [t for t in turns if t.how in (TurnKind.LABEL, TurnKind.ALIAS)]
     for turn in labeled:
         if turn.speaker.casefold() in _INTERVIEWER_NAMES:
             return turn.speaker

@@ -12,6 +12,7 @@ from typing import Any
 
 from podcast.errors import InputError
 from podcast.transcript.builder import UNKNOWN_SPEAKER, Builder
+from podcast.transcript.model import TurnKind
 
 PARAGRAPH_GAP = 2.0
 """Seconds of silence between two segments of one speaker that start a new paragraph."""
@@ -50,9 +51,9 @@ def json_transcript(text: str, out: Builder, narration: bool) -> None:
         name = _speaker(segment, speaker, out)
         start = _seconds(segment, "startTime", "start")
         if name != speaker or start is None or start - end < PARAGRAPH_GAP:
-            out.extend(name, words, "segment", index + 1)
+            out.extend(name, words, TurnKind.SEGMENT, index + 1)
         else:
-            out.say(name, words, "segment", index + 1)
+            out.say(name, words, TurnKind.SEGMENT, index + 1)
         speaker, end = name, _seconds(segment, "endTime", "end") or start or end
 
 

@@ -24,7 +24,7 @@ from podcast.transcript.builder import Builder, narrate, text_blocks
 from podcast.transcript.captions import TIMING, captions
 from podcast.transcript.exports import export, looks_like_export
 from podcast.transcript.lines import CLOCK, normalize_newlines
-from podcast.transcript.model import NARRATOR, Pattern, Script, Unspoken
+from podcast.transcript.model import NARRATOR, Pattern, Script, TurnKind, Unspoken
 from podcast.transcript.qa import parse_qa
 from podcast.transcript.structured import json_transcript, segments_of
 
@@ -158,7 +158,7 @@ def markdown(
         directions=(_DIRECTION, _ITALIC_LINE),  # stage directions are never spoken
     )
     first = script.turns[0] if script.turns else None
-    title = first.paragraphs[0] if first and first.how == "heading" else script.title
+    title = first.paragraphs[0] if first and first.how == TurnKind.HEADING else script.title
     return Script(
         script.turns,
         title,
@@ -241,7 +241,7 @@ def screenplay(text: str, out: Builder, narration: bool) -> None:
             for line_number, line in block[1:]:
                 out.drop(line, "skip rule", line_number)
         elif _SCENE.match(first):
-            narrate(out, first.lstrip("."), "heading", number, narration)
+            narrate(out, first.lstrip("."), TurnKind.HEADING, number, narration)
             _action(out, block[1:], narration)
         elif _TRANSITION.match(first):
             out.drop(first, "transition", number)
@@ -258,7 +258,7 @@ def _title_page(out: Builder, block: list[tuple[int, str]]) -> None:
         field = _TITLE_PAGE.match(line.strip())
         if field and field[1].casefold() == "title":
             out.label(field[1], "a title page field")
-            out.say(NARRATOR, field[2], "title", number)
+            out.say(NARRATOR, field[2], TurnKind.TITLE, number)
         elif field:
             out.label(field[1], "a title page field")
             out.drop(field[2], "title page", number)
@@ -278,13 +278,13 @@ def _dialogue(out: Builder, block: list[tuple[int, str]]) -> None:
             out.drop(line, "parenthetical", number)  # (quietly): how to say it, not what
         else:
             spoken.append(line.strip())
-    out.say(speaker, " ".join(spoken), "cue", block[0][0])
+    out.say(speaker, " ".join(spoken), TurnKind.CUE, block[0][0])
 
 
 def _action(out: Builder, lines: list[tuple[int, str]], narration: bool) -> None:
     if lines:
         text = " ".join(line.strip() for _, line in lines)
-        narrate(out, text, "narration", lines[0][0], narration)
+        narrate(out, text, TurnKind.NARRATION, lines[0][0], narration)
 
 
 # ---------------------------------------------------------------- captions
@@ -334,11 +334,11 @@ def chat(text: str, out: Builder, narration: bool) -> None:
             out.label(speaker, "a chat name" if not match["stamp"] else "a timestamped name")
             if match["stamp"]:
                 out.drop(match["stamp"], "timestamp", number)
-            out.say(speaker, match["text"], "chat", number)
+            out.say(speaker, match["text"], TurnKind.CHAT, number)
         elif speaker is None:
-            narrate(out, line, "narration", number, narration)
+            narrate(out, line, TurnKind.NARRATION, number, narration)
         else:
-            out.say(speaker, line, "chat", number)
+            out.say(speaker, line, TurnKind.CHAT, number)
 
 
 # ---------------------------------------------------------------- tagged
@@ -368,7 +368,7 @@ def _tag_pairs(text: str, out: Builder, narration: bool) -> None:
         out.label(match[1], "an opening tag")
         out.label(match[1], "a closing tag")
         for paragraph in re.split(r"\n\s*\n", match[2]):
-            out.say(match[1], paragraph, "tag", _line_of(text, match.start()))
+            out.say(match[1], paragraph, TurnKind.TAG, _line_of(text, match.start()))
         position = match.end()
     _between(out, text[position:], _line_of(text, position), narration)
 
@@ -381,7 +381,7 @@ def _markers(text: str, out: Builder, narration: bool) -> None:
         out.label(speaker, "a speaker marker")
         line = _line_of(text, offset)
         for paragraph in re.split(r"\n\s*\n", body):
-            out.say(speaker, paragraph, "tag", line, merge=False)
+            out.say(speaker, paragraph, TurnKind.TAG, line, merge=False)
         offset += len(speaker) + 2 + len(body)
 
 
@@ -393,20 +393,20 @@ def _numbered(text: str, out: Builder, narration: bool) -> None:
             if match:
                 speaker = match[1]
                 out.label(speaker, "a numbered speaker")
-                out.say(speaker, line.strip()[match.end() :], "tag", number, merge=False)
+                out.say(speaker, line.strip()[match.end() :], TurnKind.TAG, number, merge=False)
             elif speaker and index == 0:  # a new paragraph of the same speaker
-                out.say(speaker, line, "tag", number)
+                out.say(speaker, line, TurnKind.TAG, number)
             elif speaker:
                 out.extend(speaker, line, "tag", number)
             else:
-                narrate(out, line, "narration", number, narration)
+                narrate(out, line, TurnKind.NARRATION, number, narration)
 
 
 def _between(out: Builder, text: str, line: int, narration: bool) -> None:
     """Text outside any speaker's tags: narration (a title or an intro), if anything."""
     for paragraph in re.split(r"\n\s*\n", text):
         if paragraph.strip() and not out.skips(paragraph.strip(), line):
-            narrate(out, paragraph, "narration", line, narration)
+            narrate(out, paragraph, TurnKind.NARRATION, line, narration)
 
 
 _PARSERS: dict[str, Callable[[str, Builder, bool], None]] = {
