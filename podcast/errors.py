@@ -31,6 +31,12 @@ class OutputError(PodcastError):
     exit_code = 5
 
 
+class FeedProblems(PodcastError):
+    """The feed breaks rules that podcast directories apply (``feed --check``)."""
+
+    exit_code = 6
+
+
 class BatchFailed(PodcastError):
     """Some episodes of a batch failed (the others were made)."""
 

@@ -30,7 +30,7 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3, HeaderNotFoundError
 
-from podcast.errors import ConfigError, InputError, PodcastError
+from podcast.errors import ConfigError, FeedProblems, InputError
 from podcast.files import read_limited, unreadable, write_atomically, write_text
 from podcast.publish.cover import LARGEST as COVER_LARGEST
 from podcast.publish.cover import SMALLEST as COVER_SMALLEST
@@ -83,12 +83,6 @@ CATEGORIES: dict[str, tuple[str, ...]] = {  # Apple Podcasts' categories and sub
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews",
                   "TV Reviews"),
 }  # fmt: skip
-
-
-class FeedProblems(PodcastError):
-    """The feed breaks rules that podcast directories apply (``--check``)."""
-
-    exit_code = 6
 
 
 @dataclass(frozen=True)
