@@ -201,17 +201,23 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
             click.echo(f"  {line}")
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--lang", help="Only voices of this language (a prefix: en matches en-us).")
 @click.option("--gender", type=click.Choice(["female", "male"]), help="Only this gender.")
 @click.option("--json", "as_json", is_flag=True, help="Print voices and variants as JSON.")
 @click.option(
     "--engine", type=click.Choice(tuple(kinds())), help="Only this engine (default: every one)."
 )
+@click.pass_context
 @friendly
-def voices(lang: str | None, gender: str | None, as_json: bool, engine: str | None) -> None:
+def voices(
+    context: click.Context, lang: str | None, gender: str | None, as_json: bool, engine: str | None
+) -> None:
     """List the voices to paste into voices.yaml: eSpeak NG's (with variants after +:
-    en-us+f3, and MBROLA's where installed) and Piper's (piper:NAME)."""
+    en-us+f3, and MBROLA's where installed), Piper's (piper:NAME) and Kokoro's
+    (kokoro:NAME). `podcast voices add kokoro` installs Kokoro's."""
+    if context.invoked_subcommand is not None:
+        return
     found = catalogue([engine] if engine else listed(), lang, gender)
     if as_json:
         rows = {
@@ -227,6 +233,18 @@ def voices(lang: str | None, gender: str | None, as_json: bool, engine: str | No
         click.echo(f"variants (add as voice+variant): {' '.join(v.name for v in found.variants)}")
     for kind, reason in found.missing.items():
         click.echo(f"({kind}: {reason})")
+
+
+@voices.command(name="add")
+@click.argument("engine", type=click.Choice(tuple(k for k in kinds() if kinds()[k].add_voices)))
+@click.argument("source", type=click.Path(path_type=Path, exists=True), required=False)
+@friendly
+def voices_add(engine: str, source: Path | None) -> None:
+    """Install ENGINE's voices: fetched (kokoro: with npm), or from SOURCE (a tarball,
+    a folder of voice packs, or the engine's own voices file)."""
+    add = kind_of(engine).add_voices
+    assert add is not None, "only engines that add voices are offered"
+    click.echo(add(source))
 
 
 def voice_line(voice: VoiceInfo) -> str:

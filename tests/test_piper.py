@@ -126,7 +126,8 @@ def test_settings_each_engine_has() -> None:
         "pan, speaker, variation, timing_variation",
         "voices.yaml: speakers.BO.variation: espeak voices have no variation; they have "
         "rate, pitch, volume, pan",
-        "voices.yaml: speakers.CY.voice: unknown engine 'opera'; use espeak or piper voices",
+        "voices.yaml: speakers.CY.voice: unknown engine 'opera'; use espeak, kokoro or piper "
+        "voices",
     ]
     book = loads(f"speakers:\n  ANA: {{voice: '{JOE}', rate: 200, variation: 0.3, speaker: 0}}\n")
     assert book.speakers[0].voice.variation == 0.3

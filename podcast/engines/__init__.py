@@ -20,6 +20,7 @@ import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 from podcast.config.model import Voice
@@ -132,6 +133,9 @@ class EngineKind:
     """How to get it, for messages: ``pip install 'podcast[piper]'``."""
     label: str = ""
     """Its name for people: ``eSpeak NG``."""
+    add_voices: Callable[[Path | None], str] | None = None
+    """Installs its voices (``podcast voices add KIND [SOURCE]``) from SOURCE, or from
+    where it fetches them by itself when None; says what it did in a line."""
 
     def unsupported(self, voice: Voice) -> list[str]:
         """Settings given for ``voice`` that this kind has not, a line each."""
