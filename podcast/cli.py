@@ -15,19 +15,28 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from podcast import __version__
+from podcast import (
+    BatchFailed,
+    BatchResult,
+    Options,
+    PodcastError,
+    Report,
+    VoiceInfo,
+    __version__,
+    audition,
+    catalogue,
+    init_voices,
+    load_transcript,
+    run_batch,
+    summary,
+    write_feed,
+)
 from podcast.audio.codec import FORMATS
-from podcast.batch.run import BatchResult, run_batch
-from podcast.batch.task import Options, Report
-from podcast.engines import DEFAULT, VoiceInfo, catalogue, kind_of, kinds, listed
-from podcast.errors import BatchFailed, PodcastError
+from podcast.engines import DEFAULT, kind_of, kinds, listed
 from podcast.production.store import Cache, default_dir
-from podcast.publish.feed import write_feed
-from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats, summary
-from podcast.source import load_transcript
+from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats
 from podcast.text import first_words
-from podcast.tools.audition import FOLDER, audition
-from podcast.tools.init import init_voices
+from podcast.tools.audition import FOLDER
 from podcast.transcript.notes import guesses, not_spoken
 from podcast.transcript.styles import NAMES, STYLES
 
@@ -143,19 +152,17 @@ def render_command(
     """Render TRANSCRIPT to output/<name>.mp3."""
     style, fmt = split_formats(formats)
     with tqdm(total=0, unit="turn", desc="Rendering", leave=False, disable=None) as bar:
-        result = render(
-            transcript,
-            output=output,
+        options = Options(
             voices=voices,
-            bitrate=int(bitrate),
             engine=engine,
+            bitrate=int(bitrate),
             jobs=jobs,
-            use_cache=not no_cache,
-            cache_bound=None if cache_max is None else cache_max * 2**20,
-            progress=functools.partial(_advance, bar),
             style=style,
             fmt=fmt,
+            use_cache=not no_cache,
+            cache_bound=None if cache_max is None else cache_max * 2**20,
         )
+        result = render(transcript, output, options, progress=functools.partial(_advance, bar))
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     click.echo(summary(result))
@@ -360,7 +367,9 @@ def batch(
 ) -> None:
     """Render every transcript in SOURCE (a folder, or a manifest: .yaml or .csv) into
     the output folder. Exit status 7 when any episode failed (the others are made)."""
-    options = Options(engine, voices, int(bitrate), style, not no_cache)
+    options = Options(
+        voices=voices, engine=engine, bitrate=int(bitrate), style=style, use_cache=not no_cache
+    )
     with tqdm(total=0, unit="episode", desc="Batch", leave=False, disable=None) as bar:
         result = run_batch(
             source,

@@ -12,7 +12,6 @@ from pathlib import Path
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
 
-from podcast import __version__
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
 from podcast.config.model import ChapterMode, Output, VoiceBook
@@ -32,6 +31,7 @@ from podcast.publish.timeline import Cue, Span, Timeline
 from podcast.source import Loaded, load_transcript
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import STYLES
+from podcast.version import __version__
 
 Progress = Callable[[int, int], None]
 DEFAULT_BITRATE = 96
@@ -85,37 +85,82 @@ def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Options:
+    """How an episode is rendered: one small value that the command line, a batch and
+    a library caller share."""
+
+    voices: Path | None = None
+    """voices.yaml (None: ./voices.yaml, else one beside the transcript, else defaults)."""
+    engine: str = DEFAULT
+    """The engine that speaks voices naming none."""
+    bitrate: int = DEFAULT_BITRATE
+    """MP3 bitrate in kbit/s (CBR)."""
+    jobs: int | None = None
+    """Engine processes (None: one per core)."""
+    style: str | None = None
+    """The transcript's style (see podcast.transcript.styles.STYLES); None: detected."""
+    fmt: str | None = None
+    """The audio format; None: the output's extension."""
+    use_cache: bool = True
+    """False makes every clip and segment again."""
+    cache_dir: Path | None = None
+    """The cache folder (None: $PODCAST_CACHE_DIR, else the user cache folder)."""
+    cache_bound: int | None = None
+    """Bytes the cache may hold (None: $PODCAST_CACHE_MAX_MB, else 2 GB)."""
+
+
 def render(
     transcript: Path,
-    *,
     output: Path | None = None,
-    voices: Path | None = None,
-    bitrate: int = DEFAULT_BITRATE,
-    engine: str = DEFAULT,
-    jobs: int | None = None,
-    cache_dir: Path | None = None,
-    use_cache: bool = True,
-    cache_bound: int | None = None,
-    progress: Progress | None = None,
-    style: str | None = None,
-    fmt: str | None = None,
+    options: Options = Options(),
+    *,
     engines: Engines | None = None,
+    progress: Progress | None = None,
     previous_key: str | None = None,
 ) -> RenderResult:
-    """Render a transcript into an episode file. ``style``: the transcript's (see
-    podcast.transcript.styles.STYLES), detected when None; ``fmt``: the audio format,
-    else the output's extension; ``engine``: the engine for voices that name none;
-    ``use_cache``: False makes every clip and segment again; ``cache_bound``: bytes the
-    cache may hold (else $PODCAST_CACHE_MAX_MB, else 2 GB); ``engines``: this process's
-    engines, kept from one render to the next (a batch worker's), else made afresh;
-    ``previous_key``: the render key of a copy of the episode kept elsewhere (a cluster
-    batch's client has it): when it is this render's, nothing is done (up to date)."""
-    if bitrate not in BITRATES:
-        raise ConfigError(f"bitrate {bitrate} is not an MP3 bitrate; use one of {BITRATES}")
-    loaded = load_transcript(transcript, voices, style)
-    output = output or default_output(transcript, fmt)
-    encoding = _encoding(loaded.book, format_of(output, fmt), bitrate)
-    engines = engines or Engines(engine)
+    """Render a transcript into an episode file (``output``, else output/<stem>.mp3).
+    ``engines``: this process's engines, kept from one render to the next (a batch
+    worker's), else made afresh; ``previous_key``: the render key of a copy of the
+    episode kept elsewhere (a cluster batch's client has it): when it is this
+    render's, nothing is done (up to date)."""
+    if options.bitrate not in BITRATES:
+        raise ConfigError(f"bitrate {options.bitrate} is not an MP3 bitrate; use one of {BITRATES}")
+    engines = engines or Engines(options.engine)
+    work = _prepare(transcript, output, options, engines)
+    summary = _summary(work.loaded, work.output, work.warnings)
+    if options.use_cache and previous_key is not None and previous_key == work.tags.render_key:
+        return RenderResult(**summary, seconds=0.0, up_to_date=True)
+    if options.use_cache and _up_to_date(work.output, work.encoding, work.tags, work.side):
+        return RenderResult(**summary, **stored_summary(work.output), up_to_date=True)
+    return _produce(work, options, engines, progress, summary)
+
+
+@dataclass(frozen=True)
+class _Work:
+    """A render planned, before any audio is made."""
+
+    loaded: Loaded
+    """The transcript, read, parsed, spoken and cast."""
+    output: Path
+    """The episode file."""
+    encoding: Encoding
+    """How its audio is encoded."""
+    jobs: list[SegmentJob]
+    """Every segment to make, in order."""
+    tags: Tags
+    """Its tags, the render key among them."""
+    side: list[Path]
+    """The side files to write beside it."""
+    warnings: list[str]
+    """What the user should know (a cover's size, a side file kept under another name)."""
+
+
+def _prepare(transcript: Path, output: Path | None, options: Options, engines: Engines) -> _Work:
+    """Read, check and plan everything, so that bad input fails before any work."""
+    loaded = load_transcript(transcript, options.voices, options.style)
+    output = output or default_output(transcript, options.fmt)
+    encoding = _encoding(loaded.book, format_of(output, options.fmt), options.bitrate)
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
     segment_jobs = plan(loaded, engines.identify)
     musics = list(dict.fromkeys(job.music for job in segment_jobs if job.music))
@@ -126,30 +171,32 @@ def render(
     side, moved = _outputs(output, inputs, loaded.book.output)
     tags = _tags(loaded, cover, engines)
     tags = replace(tags, render_key=render_key(segment_jobs, encoding, tags))
-    summary = _summary(loaded, output, [*warnings, *moved])
-    if use_cache and previous_key is not None and previous_key == tags.render_key:
-        return RenderResult(**summary, seconds=0.0, up_to_date=True)
-    if use_cache and _up_to_date(output, encoding, tags, side):
-        return RenderResult(**summary, **stored_summary(output), up_to_date=True)
-    root = (cache_dir or default_dir()) if use_cache else None
-    setup = Setup(engine, root, encoding)
-    workers = jobs or os.cpu_count() or 1
-    producer = Producer(setup, engines, workers, _counter(progress, segment_jobs))
-    timeline = Timeline(loaded.script, encoding)
-    segments = timeline.place(segment_jobs, producer.made(segment_jobs))
+    return _Work(loaded, output, encoding, segment_jobs, tags, side, [*warnings, *moved])
+
+
+def _produce(
+    work: _Work, options: Options, engines: Engines, progress: Progress | None, summary: dict
+) -> RenderResult:
+    """Make the audio, write the episode and its side files."""
+    root = (options.cache_dir or default_dir()) if options.use_cache else None
+    setup = Setup(options.engine, root, work.encoding)
+    workers = options.jobs or os.cpu_count() or 1
+    producer = Producer(setup, engines, workers, _counter(progress, work.jobs))
+    timeline = Timeline(work.loaded.script, work.encoding)
+    segments = timeline.place(work.jobs, producer.made(work.jobs))
 
     def final_tags() -> Tags:  # called once every segment is written
         levels = {"loudness": timeline.loudness, "true_peak": timeline.true_peak}
-        return replace(tags, chapters=_chapters(loaded, timeline), **levels)
+        return replace(work.tags, chapters=_chapters(work.loaded, timeline), **levels)
 
-    write_episode(segments, output, encoding, final_tags)
-    found = _chapters(loaded, timeline)
-    if side:
-        episode = EpisodeFile(output, timeline.seconds, timeline.spans)
-        write_side_files(side, timeline.cues, found, _heading(tags), episode)
+    write_episode(segments, work.output, work.encoding, final_tags)
+    found = _chapters(work.loaded, timeline)
+    if work.side:
+        episode = EpisodeFile(work.output, timeline.seconds, timeline.spans)
+        write_side_files(work.side, timeline.cues, found, _heading(work.tags), episode)
     repaired, trouble = producer.cache_report()
     if root is not None:
-        Cache(root, cache_bound).trim()
+        Cache(root, options.cache_bound).trim()
     if trouble:
         summary["warnings"] += (_cache_warning(root, trouble),)
     return RenderResult(
@@ -162,7 +209,7 @@ def render(
         loudness=timeline.loudness,
         true_peak=timeline.true_peak,
         chapters=found,
-        side_files=tuple(side),
+        side_files=tuple(work.side),
         cues=tuple(timeline.cues),
     )
 

@@ -8,13 +8,34 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from podcast.cli import main
+from podcast.render import Options, RenderResult, render
 from podcast.transcript.lines import words
 from podcast.transcript.model import Script
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-ARTICLE = Path(__file__).resolve().parents[1].parent / "shared" / "article.txt"
-SAMPLE = Path(__file__).resolve().parents[1] / "podcast" / "data" / "sample.txt"
+MAGAZINE = FIXTURES / "magazine.txt"
+ARTICLE = ROOT.parent / "shared" / "article.txt"
+SAMPLE = ROOT / "podcast" / "data" / "sample.txt"
+_LIBRARY = ("engines", "progress", "previous_key")  # render()'s own arguments, not Options
+
+
+def run(*args: str) -> Result:
+    """The podcast command, in this process (click's runner): exit code, stdout, stderr."""
+    return CliRunner().invoke(main, list(args))
+
+
+def fake_render(
+    transcript: Path = MAGAZINE, output: Path | None = None, **settings: object
+) -> RenderResult:
+    """A render with the fake engine in this process (``settings``: Options' fields, and
+    render's own engines, progress and previous_key)."""
+    library = {name: settings.pop(name) for name in _LIBRARY if name in settings}
+    options = Options(**{"engine": "fake", "jobs": 1, **settings})  # type: ignore[arg-type]
+    return render(transcript, output, options, **library)  # type: ignore[arg-type]
 
 
 def fixture_text(name: str) -> str:

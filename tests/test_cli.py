@@ -3,16 +3,10 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from podcast.cli import main
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, run
 
 MAGAZINE = str(FIXTURES / "magazine.txt")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_turns_table() -> None:

@@ -17,7 +17,7 @@ from podcast.config.model import Voice
 from podcast.engines import Clip, Engines, create, unknown_voices
 from podcast.plan import ClipJob, SegmentJob
 from podcast.production.pool import Producer, Setup
-from podcast.render import render
+from podcast.render import Options, render
 from tests.helpers import FIXTURES, ebur128
 
 pytestmark = pytest.mark.engine
@@ -123,7 +123,7 @@ def test_parallel_turns_stay_in_order_under_load(tmp_path: Path) -> None:
 
 def test_real_render_to_wav_has_speech_and_pauses(tmp_path: Path) -> None:
     out = tmp_path / "ep.wav"
-    result = render(FIXTURES / "no_interviewer_label.txt", output=out, jobs=2)
+    result = render(FIXTURES / "no_interviewer_label.txt", out, Options(jobs=2))
     with wave.open(str(out)) as file:
         assert (file.getframerate(), file.getnchannels()) == (44100, 1)
         pcm = file.readframes(file.getnframes())
@@ -146,7 +146,7 @@ def test_real_render_mp3_of_the_article(article: str, tmp_path: Path) -> None:
 
     source = tmp_path / "article.txt"
     source.write_text(article, encoding="utf-8")
-    result = render(source, output=tmp_path / "article.mp3")
+    result = render(source, tmp_path / "article.mp3", Options())
     info = MP3(str(result.output)).info
     assert info.sample_rate == 44100
     assert 7 * 60 < info.length < 14 * 60  # about 1,850 words

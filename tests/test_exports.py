@@ -19,7 +19,7 @@ from podcast.source import load_transcript
 from podcast.transcript.lines import words
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import detect, parse_transcript
-from tests.helpers import ARTICLE, FIXTURES, nothing_lost
+from tests.helpers import ARTICLE, FIXTURES, fake_render, nothing_lost
 
 STYLES = FIXTURES / "styles"
 _CLOCKS = re.compile(r"\d{1,2}:\d{2}")
@@ -132,7 +132,6 @@ def test_podcasting_json_transcript_renders_again() -> None:
 
 
 def test_an_episodes_own_transcript_json_gives_its_turns_back(tmp_path: Path) -> None:
-    from podcast.render import render
 
     source = tmp_path / "talk.txt"
     source.write_text(
@@ -140,7 +139,7 @@ def test_an_episodes_own_transcript_json_gives_its_turns_back(tmp_path: Path) ->
         "HOST: Tell us about the river.\n\nGUEST: It floods every spring.\n",
         encoding="utf-8",
     )
-    result = render(source, output=tmp_path / "talk.mp3", engine="fake", jobs=1)
+    result = fake_render(source, tmp_path / "talk.mp3")
     assert result.output == tmp_path / "talk.mp3"
     again = load_transcript(tmp_path / "talk.transcript.json").script
     first = load_transcript(source).script

@@ -24,11 +24,9 @@ from podcast.engines.fake import FakeEngine
 from podcast.errors import EngineError, InputError, OutputError
 from podcast.plan import SEGMENT_WORDS, SegmentJob, plan
 from podcast.production.pool import _submit
-from podcast.render import render
 from podcast.source import load_transcript
 from podcast.speakable.text import MAX_WORD, speakable
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import fake_render
 
 
 def dialogue(turns: int, words: int = 6) -> str:
@@ -124,7 +122,7 @@ def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
     for process in (first, second):
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 0, stderr
-    render(tmp_path / "talk.txt", output=tmp_path / "one.mp3", engine="fake", jobs=1)
+    fake_render(tmp_path / "talk.txt", tmp_path / "one.mp3")
     both = MP3(str(tmp_path / "out" / "talk.mp3")).info.length
     assert both == MP3(str(tmp_path / "one.mp3")).info.length > 40
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -141,7 +139,7 @@ def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
 def test_missing_output_folders_are_created(tmp_path: Path) -> None:
     (tmp_path / "talk.txt").write_text(dialogue(2), encoding="utf-8")
     out = tmp_path / "a" / "b" / "talk.mp3"
-    render(tmp_path / "talk.txt", output=out, engine="fake", jobs=1)
+    fake_render(tmp_path / "talk.txt", out)
     assert MP3(str(out)).info.sample_rate == 44100
 
 
@@ -153,7 +151,7 @@ def test_folder_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(files, "temporary_file", refuse)
     with pytest.raises(OutputError, match=r"cannot write there \(Permission denied\)"):
-        render(tmp_path / "talk.txt", output=tmp_path / "talk.mp3", engine="fake", jobs=1)
+        fake_render(tmp_path / "talk.txt", tmp_path / "talk.mp3")
 
 
 def test_disk_full_leaves_nothing_half_written(
@@ -190,7 +188,7 @@ def test_disk_full_leaves_nothing_half_written(
 
     monkeypatch.setattr(files, "temporary_file", filling)
     with pytest.raises(OutputError) as caught:
-        render(tmp_path / "talk.txt", output=out, engine="fake", jobs=1, use_cache=False)
+        fake_render(tmp_path / "talk.txt", out, use_cache=False)
     assert str(caught.value) == f"{out}: cannot write the episode (No space left on device)"
     assert out.read_bytes() == b"the previous episode"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.mp3", "talk.txt", "work"]
@@ -220,7 +218,7 @@ def test_engine_exception_names_the_turn(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(FakeEngine, "synthesize", fails_on_turn_two)
     with pytest.raises(EngineError) as caught:
-        render(tmp_path / "talk.txt", output=tmp_path / "t.mp3", engine="fake", jobs=1)
+        fake_render(tmp_path / "talk.txt", tmp_path / "t.mp3")
     assert str(caught.value) == (
         'turn 2 ("Turn 1 says word1x0 word1x1 word1x2 …"): '
         "the speech engine failed (RuntimeError: segmentation trouble)"
@@ -277,7 +275,7 @@ def test_long_turn_in_several_segments_keeps_one_span(tmp_path: Path) -> None:
     words = " ".join(f"w{i}" for i in range(2 * SEGMENT_WORDS + 50))
     (tmp_path / "long.txt").write_text(f"HOST: Hi.\n\nGUEST: {words}.\n", encoding="utf-8")
     out = tmp_path / "long.wav"
-    result = render(tmp_path / "long.txt", output=out, engine="fake", jobs=1)
+    result = fake_render(tmp_path / "long.txt", out)
     assert [span.turn for span in result.timeline] == [0, 1]
     fake_rate = 170 / 60  # words per second
     guest = result.timeline[1]
@@ -301,7 +299,7 @@ def test_odd_characters_render(tmp_path: Path) -> None:
         "A long word ends here.",
     ]
     out = tmp_path / "odd.mp3"
-    assert render(tmp_path / "odd.txt", output=out, engine="fake", jobs=1).turns == 3
+    assert fake_render(tmp_path / "odd.txt", out).turns == 3
 
 
 def test_twenty_thousand_turns(tmp_path: Path) -> None:

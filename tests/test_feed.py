@@ -13,8 +13,7 @@ from mutagen.id3 import ID3
 
 from podcast.cli import main
 from podcast.publish.feed import PODCAST, channel_guid
-from podcast.render import render
-from tests.helpers import FIXTURES, picture
+from tests.helpers import FIXTURES, fake_render, picture
 
 feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")
 podcastparser = pytest.importorskip("podcastparser", reason="podcastparser is in the test extra")
@@ -56,7 +55,7 @@ def episode(folder: Path, name: str, number: int, cover: Path | None = None) -> 
         text = (FIXTURES / "magazine.txt").read_text() if number == 1 else TALK
         source.write_text(text, encoding="utf-8")
     config = voices(folder.parent, number, f"Episode {number}: {name}", cover)
-    result = render(source, output=folder / f"{name}.mp3", voices=config, engine="fake", jobs=1)
+    result = fake_render(source, folder / f"{name}.mp3", voices=config)
     return result.seconds
 
 

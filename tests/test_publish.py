@@ -22,11 +22,9 @@ from podcast.errors import OutputError
 from podcast.plan import SegmentJob
 from podcast.production.pool import keep_freed_memory
 from podcast.publish import episode
-from podcast.render import render
-from tests.helpers import FIXTURES, ebur128, ffmpeg, picture
+from tests.helpers import FIXTURES, MAGAZINE, ebur128, fake_render, ffmpeg, picture
 
 RATE = SAMPLE_RATE
-MAGAZINE = FIXTURES / "magazine.txt"
 SHOW = FIXTURES / "styles" / "show.md"
 
 
@@ -181,7 +179,7 @@ def test_lame_scales_by_0_95_as_the_pipeline_assumes() -> None:
 
 def test_rendered_episode_hits_the_target_by_an_independent_meter(tmp_path: Path) -> None:
     out = tmp_path / "ep.mp3"
-    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, out)
     assert result.loudness == pytest.approx(-16.0, abs=0.5)
     assert result.true_peak is not None and result.true_peak <= -1.0
     measured, peak = ebur128(out)
@@ -192,9 +190,7 @@ def test_rendered_episode_hits_the_target_by_an_independent_meter(tmp_path: Path
 
 def test_loudness_can_be_left_alone(tmp_path: Path) -> None:
     (tmp_path / "voices.yaml").write_text("output: {loudness: null}\n")
-    quiet = render(
-        MAGAZINE, output=tmp_path / "q.mp3", voices=tmp_path / "voices.yaml", engine="fake", jobs=1
-    )
+    quiet = fake_render(MAGAZINE, tmp_path / "q.mp3", voices=tmp_path / "voices.yaml")
     assert quiet.loudness is not None and abs(quiet.loudness + 16) > 2  # the fake's tone
 
 
@@ -202,10 +198,10 @@ def test_side_files_can_be_turned_off(tmp_path: Path) -> None:
     """As the benchmark's plain render does: no loudness work, no side files."""
     (tmp_path / "voices.yaml").write_text("output: {loudness: null, side_files: false}\n")
     voices = tmp_path / "voices.yaml"
-    result = render(MAGAZINE, output=tmp_path / "q.mp3", voices=voices, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, tmp_path / "q.mp3", voices=voices)
     written = {p.name for p in tmp_path.iterdir()} - {"cache", "work"}
     assert result.side_files == () and written == {"q.mp3", "voices.yaml"}
-    again = render(MAGAZINE, output=tmp_path / "q.mp3", voices=voices, engine="fake", jobs=1)
+    again = fake_render(MAGAZINE, tmp_path / "q.mp3", voices=voices)
     assert again.up_to_date
 
 
@@ -221,7 +217,7 @@ def chapter_frames_in_file_order(path: Path) -> list[str]:
 
 def test_markdown_sections_become_chapters_in_time_order(tmp_path: Path) -> None:
     out = tmp_path / "show.mp3"
-    result = render(SHOW, output=out, engine="fake", jobs=1)
+    result = fake_render(SHOW, out)
     assert [c.title for c in result.chapters] == ["Episode 12: The Night Shift", "The first night"]
     assert result.chapters[0].start == 0 and result.chapters[-1].end == round(result.seconds * 1000)
     assert chapter_frames_in_file_order(out) == ["CTOC:toc", "CHAP:chp000", "CHAP:chp001"]
@@ -238,7 +234,7 @@ def test_markdown_sections_become_chapters_in_time_order(tmp_path: Path) -> None
 
 
 def test_questions_become_chapters(tmp_path: Path) -> None:
-    result = render(MAGAZINE, output=tmp_path / "m.mp3", engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, tmp_path / "m.mp3")
     titles = [c.title for c in result.chapters]
     assert titles[0] == "The Lighthouse Keepers talk storms, solitude and a very stubborn foghorn"
     assert titles[1].startswith("You spent six weeks on an actual island.")
@@ -248,7 +244,7 @@ def test_questions_become_chapters(tmp_path: Path) -> None:
 
 def test_side_files_match_their_formats_and_the_timeline(tmp_path: Path) -> None:
     out = tmp_path / "m.mp3"
-    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, out)
     vtt = (tmp_path / "m.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT\n\n1\n")
     timing = r"\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}"
@@ -274,7 +270,7 @@ def test_side_files_match_their_formats_and_the_timeline(tmp_path: Path) -> None
 
 def test_cues_start_within_50_ms_of_the_first_sound(tmp_path: Path) -> None:
     out = tmp_path / "m.wav"
-    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, out)
     audio, rate = soundfile.read(out)
     window = int(0.05 * rate)
     for span in result.timeline:
@@ -289,7 +285,7 @@ def test_cues_start_within_50_ms_of_the_first_sound(tmp_path: Path) -> None:
 )
 def test_formats_that_need_nothing_else(tmp_path: Path, suffix: str, container: str) -> None:
     out = tmp_path / f"m.{suffix}"
-    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, out)
     info = soundfile.info(str(out))
     assert (info.format, info.samplerate, info.channels) == (container, 44100, 1)
     assert info.duration == pytest.approx(result.seconds, abs=0.05)
@@ -299,7 +295,7 @@ def test_formats_that_need_nothing_else(tmp_path: Path, suffix: str, container: 
 def test_formats_through_ffmpeg(tmp_path: Path, suffix: str) -> None:
     ffmpeg()
     out = tmp_path / f"m.{suffix}"
-    result = render(MAGAZINE, output=out, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, out)
     measured, _ = ebur128(out)
     assert measured == pytest.approx(-16.0, abs=1.0) and result.seconds > 60
 
@@ -309,7 +305,7 @@ def test_without_ffmpeg_the_error_says_how_to_get_it(
 ) -> None:
     monkeypatch.setattr(episode, "find_ffmpeg", lambda: None)
     with pytest.raises(OutputError, match=r"writing \.m4a needs ffmpeg: install ffmpeg"):
-        render(MAGAZINE, output=tmp_path / "m.m4a", engine="fake", jobs=1)
+        fake_render(MAGAZINE, tmp_path / "m.m4a")
     assert not (tmp_path / "m.m4a").exists()
 
 
@@ -319,7 +315,7 @@ def test_stereo_pans_each_speaker(tmp_path: Path) -> None:
         "output: {channels: 2}\nspeakers:\n  DANA OKAFOR: {pan: -1}\n  PRIYA LINDQVIST: {pan: 1}\n"
     )
     out = tmp_path / "m.wav"
-    result = render(MAGAZINE, output=out, voices=voices, engine="fake", jobs=1)
+    result = fake_render(MAGAZINE, out, voices=voices)
     audio, _ = soundfile.read(out)
     assert audio.shape[1] == 2
     for span in result.timeline:
@@ -341,7 +337,7 @@ def test_episode_metadata_and_cover(tmp_path: Path) -> None:
         "  cover: cover.png\n"
     )
     out = tmp_path / "m.mp3"
-    render(MAGAZINE, output=out, voices=voices, engine="fake", jobs=1)
+    fake_render(MAGAZINE, out, voices=voices)
     tags = ID3(str(out))
     values = {key: str(tags[key].text[0]) for key in ("TIT2", "TALB", "TPE1", "TRCK", "TDRC")}
     assert values == {
@@ -362,7 +358,7 @@ def test_missing_cover_is_a_clear_error(tmp_path: Path) -> None:
     voices = tmp_path / "voices.yaml"
     voices.write_text("episode: {cover: nope.jpg}\n")
     with pytest.raises(ConfigError, match=r"episode.cover: .*nope.jpg: no such file"):
-        render(MAGAZINE, output=tmp_path / "m.mp3", voices=voices, engine="fake", jobs=1)
+        fake_render(MAGAZINE, tmp_path / "m.mp3", voices=voices)
 
 
 # ---------------------------------------------------------------- music
@@ -386,7 +382,7 @@ def test_intro_ducked_under_the_first_words_stings_and_outro(music_files: Path) 
         "music: {intro: intro.wav, outro: intro.wav, between_sections: sting.flac, duck: true}\n"
     )
     out = music_files / "show.wav"
-    result = render(SHOW, output=out, voices=voices, engine="fake", jobs=1)
+    result = fake_render(SHOW, out, voices=voices)
     audio, _ = soundfile.read(out)
     first, heading, last = result.timeline[0], result.timeline[3], result.timeline[-1]
     assert first.start == 3 * RATE  # three seconds of intro before the first words
@@ -413,10 +409,10 @@ def test_music_without_ffmpeg_or_file_is_a_clear_error(
     voices.write_text("music: {intro: theme.m4a}\n")
     monkeypatch.setattr(music, "find_ffmpeg", lambda: None)
     with pytest.raises(ConfigError, match=r"music.intro: .*theme.m4a: reading this format needs"):
-        render(SHOW, output=music_files / "s.mp3", voices=voices, engine="fake", jobs=1)
+        fake_render(SHOW, music_files / "s.mp3", voices=voices)
     voices.write_text("music: {outro: gone.wav}\n")
     with pytest.raises(ConfigError, match=r"music.outro: .*gone.wav: no such file"):
-        render(SHOW, output=music_files / "s.mp3", voices=voices, engine="fake", jobs=1)
+        fake_render(SHOW, music_files / "s.mp3", voices=voices)
 
 
 def test_workers_keep_freed_memory_where_the_c_library_is_glibc() -> None:
@@ -443,7 +439,7 @@ def test_word_timings_reach_the_captions_and_the_transcript(tmp_path: Path) -> N
     text = "HOST: " + " ".join(f"Word{i}." if i % 9 == 8 else f"word{i}" for i in range(60))
     (tmp_path / "long.txt").write_text(text + "\n\nGUEST: Short answer here.\n")
     out = tmp_path / "long.mp3"
-    result = render(tmp_path / "long.txt", output=out, engine="fake", jobs=1)
+    result = fake_render(tmp_path / "long.txt", out)
     segments = json.loads(out.with_suffix(".transcript.json").read_text())["segments"]
     assert [s["body"] for s in segments] == [*text.split()[1:], "Short", "answer", "here."]
     host = [s["startTime"] for s in segments[:60]]

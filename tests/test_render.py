@@ -6,16 +6,9 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from podcast.errors import ConfigError, InputError, OutputError
-from podcast.render import render
 from podcast.source import load_transcript
 from podcast.transcript.read import read_text
-from tests.helpers import FIXTURES
-
-MAGAZINE = FIXTURES / "magazine.txt"
-
-
-def fake_render(transcript: Path = MAGAZINE, **kwargs: object):
-    return render(transcript, engine="fake", **{"jobs": 1, **kwargs})
+from tests.helpers import MAGAZINE, fake_render
 
 
 def test_render_writes_44k_mono_mp3_with_tags() -> None:

@@ -9,11 +9,11 @@ import pytest
 from podcast.config.model import NARRATOR_VOICE
 from podcast.engines import Engines
 from podcast.plan import ASIDE_PAUSE, BLEEP_MS, Piece, pieces, plan
-from podcast.render import render
 from podcast.source import load_transcript
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.text import Reading, speakable
 from podcast.speakable.written import number_words, ordinal_words, say_written_forms
+from tests.helpers import fake_render
 
 
 @pytest.mark.parametrize(
@@ -104,7 +104,7 @@ def test_plan_uses_narrator_voice_for_asides_and_a_tone_for_bleeps(tmp_path: Pat
         ("They both laugh.", True, 0),
         ("Really.", False, 0),
     ]
-    result = render(path, output=tmp_path / "t.wav", engine="fake", jobs=1)
+    result = fake_render(path, tmp_path / "t.wav")
     assert result.synthesized == 4  # the bleep is a tone, not speech
 
 
@@ -119,7 +119,7 @@ def test_captions_show_the_written_words_not_the_respelling(tmp_path: Path) -> N
     path = tmp_path / "t.txt"
     path.write_text("HOST: Ask Ruiz about the bridge — twice.\n", encoding="utf-8")
     (tmp_path / "voices.yaml").write_text("pronunciations: {Ruiz: Roo-eess}\n")
-    result = render(path, output=tmp_path / "t.mp3", engine="fake", jobs=1)
+    result = fake_render(path, tmp_path / "t.mp3")
     assert [c.text for c in result.cues] == ["Ask Ruiz about the bridge", "twice."]
     turn = load_transcript(path).script.turns[0]
     assert turn.paragraphs == ("Ask Roo-eess about the bridge [pause 250ms] twice.",)

@@ -6,20 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.mp3 import MP3
 
-from podcast.cli import main
 from podcast.config.load import load
 from podcast.source import load_transcript
 from podcast.transcript.model import NARRATOR
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, run
 
 MAGAZINE = str(FIXTURES / "magazine.txt")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_init_writes_a_valid_commented_book_with_distinct_voices() -> None:

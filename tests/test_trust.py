@@ -28,10 +28,8 @@ from podcast.config.model import VoiceBook
 from podcast.errors import ConfigError
 from podcast.production.store import Cache
 from podcast.source import load_transcript
-from tests.helpers import FIXTURES, SAMPLE, ebur128, picture
+from tests.helpers import FIXTURES, MAGAZINE, ROOT, SAMPLE, ebur128, picture
 
-ROOT = Path(__file__).resolve().parents[1]
-MAGAZINE = FIXTURES / "magazine.txt"
 FAST = 20  # seconds: far more than any of these takes; a hang fails, it does not stall CI
 
 

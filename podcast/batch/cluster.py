@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from podcast.batch.entries import Entry
-from podcast.batch.task import Options, Report, render_entry
+from podcast.batch.task import Report, render_entry
 from podcast.config.load import find_voices_file, load
 from podcast.config.model import VoiceBook
 from podcast.engines import Engines, kind_of
@@ -33,7 +33,7 @@ from podcast.files import write_atomically
 from podcast.production.pool import keep_freed_memory
 from podcast.publish.sidefiles import side_paths
 from podcast.publish.tags import stored_render_key
-from podcast.render import stored_summary
+from podcast.render import Options, stored_summary
 
 INSTALL = "pip install -e '.[dask]' (dask[distributed])"
 DAEMON = (

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from podcast.batch.entries import Entry
-from podcast.batch.task import Options, Report, render_entry
+from podcast.batch.task import Report, render_entry
 from podcast.engines import Engines, kind_of
 from podcast.production.pool import keep_freed_memory, stop
+from podcast.render import Options
 
 GRACE = 0.4  # seconds the workers have to end by themselves once told to
 

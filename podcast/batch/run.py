@@ -11,8 +11,9 @@ from pathlib import Path
 from podcast.batch.cluster import run_cluster
 from podcast.batch.entries import entries_of
 from podcast.batch.local import run_local
-from podcast.batch.task import Options, Report
+from podcast.batch.task import Report
 from podcast.errors import OutputError
+from podcast.render import Options
 
 
 @dataclass(frozen=True)

@@ -4,29 +4,13 @@ failure is a line in the batch's table)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podcast.batch.entries import Entry
-from podcast.engines import DEFAULT, Engines
+from podcast.engines import Engines
 from podcast.errors import PodcastError
-from podcast.render import render
-
-
-@dataclass(frozen=True)
-class Options:
-    """How every episode of the batch is rendered."""
-
-    engine: str = DEFAULT
-    """The engine for voices that name none."""
-    voices: Path | None = None
-    """One voices.yaml for every entry that names none (None: the usual lookup)."""
-    bitrate: int | None = None
-    """MP3 bitrate in kbit/s (None: render's default)."""
-    style: str | None = None
-    """The transcripts' style (None: detected per transcript)."""
-    use_cache: bool = True
-    """False makes every clip and segment again."""
+from podcast.render import Options, render
 
 
 @dataclass(frozen=True)
@@ -60,22 +44,13 @@ def render_entry(
     engines: Engines,
     previous_key: str | None = None,
 ) -> Report:
-    """Render one entry into ``out_dir`` with this process's ``engines``."""
+    """Render one entry into ``out_dir`` with this process's ``engines`` (one process
+    an episode: the batch's workers are the parallelism)."""
     start = time.perf_counter()
-    extra = {"bitrate": options.bitrate} if options.bitrate else {}
+    own = replace(options, voices=entry.voices or options.voices, jobs=1)
     try:
-        result = render(
-            entry.transcript,
-            output=out_dir / f"{entry.name}.mp3",
-            voices=entry.voices or options.voices,
-            engine=options.engine,
-            jobs=1,
-            use_cache=options.use_cache,
-            style=options.style,
-            engines=engines,
-            previous_key=previous_key,
-            **extra,
-        )
+        output = out_dir / f"{entry.name}.mp3"
+        result = render(entry.transcript, output, own, engines=engines, previous_key=previous_key)
     except PodcastError as error:
         reason = " ".join(str(error).split())
         return Report(entry.name, entry.transcript, took=time.perf_counter() - start,
@@ -85,13 +60,12 @@ def render_entry(
         return Report(entry.name, entry.transcript, took=time.perf_counter() - start,
                       error=reason)  # fmt: skip
     return Report(
-        entry.name,
-        entry.transcript,
-        result.seconds,
-        result.loudness,
-        time.perf_counter() - start,
-        result.synthesized,
-        result.up_to_date,
-        None,
-        (result.output, *result.side_files),
+        name=entry.name,
+        transcript=entry.transcript,
+        seconds=result.seconds,
+        loudness=result.loudness,
+        took=time.perf_counter() - start,
+        synthesized=result.synthesized,
+        up_to_date=result.up_to_date,
+        files=(result.output, *result.side_files),
     )
