@@ -37,14 +37,7 @@ def load_transcript(path: Path, voices: Path | None = None, style: str | None = 
     """Read the transcript and its voice book (``voices``, else the usual lookup); parse
     in ``style`` (else by extension, else detected) and make the text speakable."""
     book = load(find_voices_file(voices, path))
-    script, warnings = read(
-        path,
-        style,
-        interviewer=book.interviewer,
-        aliases=book.aliases(),
-        skip=book.skip,
-        narration=book.narration,
-    )
+    script, warnings = read(path, style, book.parse_settings())
     script, dropped = spoken_script(script, book.reading())
     warnings += dropped
     if not script.turns:

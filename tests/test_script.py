@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podcast.transcript.model import INTERVIEWER, NARRATOR, Script
+from podcast.transcript.model import INTERVIEWER, NARRATOR, ParseSettings, Script
 from podcast.transcript.qa import parse_qa, split_label
 from tests.helpers import fixture_text, nothing_lost
 
@@ -95,7 +95,7 @@ def test_title_case_labels_need_two_uses() -> None:
 
 def test_given_interviewer_and_aliases_win() -> None:
     text = "Q1?\nBOB: yes.\n\nQ2?\nROBERT: no.\n"
-    script = parse_qa(text, interviewer="Jan", aliases={"ROBERT": "BOB"})
+    script = parse_qa(text, ParseSettings(interviewer="Jan", aliases={"ROBERT": "BOB"}))
     assert table(script) == [
         ("Jan", "question"),
         ("BOB", "label"),
@@ -174,7 +174,7 @@ def test_article_attribution(article: str) -> None:
 
 def test_configured_surname_alias_joins_the_full_name() -> None:
     text = "DANA OKAFOR: One.\nOKAFOR: Two.\nDANNY: Three.\n"
-    script = parse_qa(text, aliases={"OKAFOR": "OKAFOR", "DANNY": "OKAFOR"})
+    script = parse_qa(text, ParseSettings(aliases={"OKAFOR": "OKAFOR", "DANNY": "OKAFOR"}))
     assert [t.speaker for t in script.turns] == ["DANA OKAFOR"] * 3
 
 

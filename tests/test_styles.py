@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from podcast.errors import InputError
 from podcast.transcript.model import NARRATOR
-from podcast.transcript.styles import STYLES, detect, parse_transcript
+from podcast.transcript.styles import STYLES, ParseSettings, detect, parse_transcript
 from tests.helpers import FIXTURES, fixture_text, nothing_lost, skipped
 
 STYLE_FIXTURES = FIXTURES / "styles"
@@ -19,8 +19,8 @@ def read(name: str) -> str:
     return (STYLE_FIXTURES / name).read_text(encoding="utf-8")
 
 
-def rows(name: str, **kwargs: object) -> list[tuple[str, str]]:
-    script = parse_transcript(read(name), **kwargs)  # type: ignore[arg-type]
+def rows(name: str, **settings: object) -> list[tuple[str, str]]:
+    script = parse_transcript(read(name), None, ParseSettings(**settings))  # type: ignore[arg-type]
     return [(t.speaker, t.text) for t in script.turns]
 
 
@@ -203,7 +203,7 @@ def test_format_override_and_unknown_style() -> None:
 def test_skip_patterns_from_voices_yaml() -> None:
     import re
 
-    script = parse_transcript(read("chat.log"), skip=(re.compile(r"\bbob:"),))
+    script = parse_transcript(read("chat.log"), None, ParseSettings(skip=(re.compile(r"\bbob:"),)))
     assert [t.speaker for t in script.turns] == ["alice", "carol"]
     assert "bob: thanks carol" in skipped(script)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.text import Asides, Censor, Reading
-from podcast.transcript.model import Pattern, find_speaker
+from podcast.transcript.model import ParseSettings, Pattern, find_speaker
 
 VOICES_FILE = "voices.yaml"
 GENDERS = ("female", "male")
@@ -223,6 +223,10 @@ class VoiceBook:
     def where(self) -> str:
         """How messages name this configuration: its file, else voices.yaml."""
         return str(self.source or VOICES_FILE)
+
+    def parse_settings(self) -> ParseSettings:
+        """What this book tells the transcript's parser."""
+        return ParseSettings(self.interviewer, self.aliases(), self.skip, self.narration)
 
     def reading(self) -> Reading:
         """How this book says text aloud."""

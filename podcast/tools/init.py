@@ -49,13 +49,7 @@ def init_voices(
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
     old = _old_book(path)
-    script, _ = read(
-        transcript,
-        interviewer=old.interviewer,
-        aliases=old.aliases(),
-        skip=old.skip,
-        narration=old.narration,
-    )
+    script, _ = read(transcript, settings=old.parse_settings())
     resolved = {_speaker_named(script, name): gender for name, gender in (genders or {}).items()}
     natural = _natural_voices(script, installed_voices(engine) if kind_of(engine).natural else [])
     text = starter(script, transcript.name, resolved, old, natural)

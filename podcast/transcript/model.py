@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -133,3 +133,18 @@ def find_speaker(wanted: str, names: Sequence[str]) -> str | None:
     key = wanted.casefold()
     exact = next((name for name in names if name.casefold() == key), None)
     return exact or next((name for name in names if is_part_of(wanted, name)), None)
+
+
+@dataclass(frozen=True)
+class ParseSettings:
+    """What voices.yaml tells every parser: one value, handed from the voice book to
+    whichever style's parser reads the transcript."""
+
+    interviewer: str | None = None
+    """The speaker who asks the unlabeled questions; detected when None."""
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """Other labels -> the canonical speaker name."""
+    skip: tuple[Pattern, ...] = ()
+    """Lines never to speak (regular expressions searched in each line)."""
+    narration: bool = True
+    """Read scene headings and action lines of a screenplay (False: skip them)."""

@@ -25,6 +25,7 @@ from podcast.transcript.lines import Block, blocks, normalize_newlines, strip_sy
 from podcast.transcript.model import (
     INTERVIEWER,
     NARRATOR,
+    ParseSettings,
     Pattern,
     Script,
     Turn,
@@ -96,21 +97,22 @@ class _Open:
 
 def parse_qa(
     text: str,
+    settings: ParseSettings | None = None,
     *,
-    interviewer: str | None = None,
-    aliases: Mapping[str, str] | None = None,
-    skip: Sequence[Pattern] = (),
     headings: Mapping[int, str] | None = None,
     style: str = "qa",
     directions: Sequence[Pattern] = (),
 ) -> Script:
     """Parse a Q&A transcript.
 
-    ``interviewer`` names the speaker who asks the questions (detected otherwise);
-    ``aliases`` maps extra label spellings to canonical names (from voices.yaml);
-    lines matching a ``skip`` pattern are never spoken; ``headings`` maps line numbers
-    to section headings (from a Markdown script), which the narrator reads.
+    ``settings.interviewer`` names the speaker who asks the questions (detected
+    otherwise); ``settings.aliases`` maps extra label spellings to canonical names (from
+    voices.yaml); lines matching a ``settings.skip`` pattern are never spoken;
+    ``headings`` maps line numbers to section headings (from a Markdown script), which
+    the narrator reads.
     """
+    settings = settings or ParseSettings()
+    interviewer, aliases, skip = settings.interviewer, settings.aliases, settings.skip
     lines = [line.rstrip() for line in normalize_newlines(text).split("\n")]
     labels = _accepted_labels(lines, aliases or {})
     names = _canonical_names(list(labels), aliases or {})

@@ -3,12 +3,11 @@ size, detect the style, parse."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from podcast.errors import InputError
 from podcast.files import NotAFile, TooLarge, read_limited
-from podcast.transcript.model import Pattern, Script
+from podcast.transcript.model import ParseSettings, Script
 from podcast.transcript.styles import parse_transcript
 
 MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
@@ -60,23 +59,9 @@ def style_of(path: Path) -> str | None:
 
 
 def read(
-    path: Path,
-    style: str | None = None,
-    *,
-    interviewer: str | None = None,
-    aliases: Mapping[str, str] | None = None,
-    skip: Sequence[Pattern] = (),
-    narration: bool = True,
+    path: Path, style: str | None = None, settings: ParseSettings | None = None
 ) -> tuple[Script, list[str]]:
     """The transcript at ``path`` parsed in ``style`` (else by its extension, else
-    detected), and any warnings about reading it."""
+    detected) with ``settings``, and any warnings about reading it."""
     text, warnings = read_text(path)
-    script = parse_transcript(
-        text,
-        style or style_of(path),
-        interviewer=interviewer,
-        aliases=aliases,
-        skip=skip,
-        narration=narration,
-    )
-    return script, warnings
+    return parse_transcript(text, style or style_of(path), settings), warnings
