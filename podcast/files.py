@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,17 +40,55 @@ def read_limited(path: Path, limit: int) -> bytes:
     return data
 
 
-def unreadable(error: OSError, limit: int) -> str:
-    """What stopped ``read_limited``, in a few plain words (the caller adds the fix)."""
-    if isinstance(error, FileNotFoundError):
-        return "no such file"
-    if isinstance(error, IsADirectoryError):
-        return "is a folder"
-    if isinstance(error, NotAFile):
-        return "not a regular file (a device, pipe or socket)"
-    if isinstance(error, TooLarge):
-        return f"larger than {limit // 1024} KB"
-    return f"cannot read it ({error.strerror or error})"
+class Unreadable(Exception):
+    """A user's file could not be read: the message says why and what to do, without the
+    path (the caller names the file as its messages do)."""
+
+
+@dataclass(frozen=True)
+class UserFile:
+    """A kind of file a user gives (a transcript, voices.yaml, a cover, show settings, a
+    manifest): how large it may be, and how its problems are said."""
+
+    limit: int
+    """The most bytes it may hold."""
+    fix: str
+    """What to do, after any problem: ``give a transcript file``."""
+    said: Mapping[str, str] = field(default_factory=dict)
+    """Messages of its own by problem (missing, folder, device, large, unreadable) in
+    place of the plain words and the fix; ``{reason}`` is the system's."""
+
+    def message(self, problem: str, reason: str) -> str:
+        own = self.said.get(problem)
+        if own is not None:
+            return own.format(reason=reason)
+        return f"{_PLAIN[problem].format(reason=reason, kb=self.limit // 1024)}; {self.fix}"
+
+
+_PLAIN = {
+    "missing": "no such file",
+    "folder": "is a folder",
+    "device": "not a regular file (a device, pipe or socket)",
+    "large": "larger than {kb} KB",
+    "unreadable": "cannot read it ({reason})",
+}
+
+
+def read_user_file(path: Path, kind: UserFile) -> bytes:
+    """The bytes of a file the user gave, through ``read_limited``; Unreadable with the
+    one-line message of ``kind`` when it cannot be had."""
+    try:
+        return read_limited(path, kind.limit)
+    except FileNotFoundError as error:
+        raise Unreadable(kind.message("missing", "")) from error
+    except IsADirectoryError as error:
+        raise Unreadable(kind.message("folder", "")) from error
+    except NotAFile as error:
+        raise Unreadable(kind.message("device", "")) from error
+    except TooLarge as error:
+        raise Unreadable(kind.message("large", "")) from error
+    except OSError as error:
+        raise Unreadable(kind.message("unreadable", str(error.strerror or error))) from error
 
 
 def same_file(one: Path, other: Path) -> bool:

@@ -106,6 +106,11 @@ class SegmentJob:
     music: Music | None = None
     """Music: on its own (no clips), or under the start of the turn (``music.lead``)."""
 
+    @classmethod
+    def of_music(cls, music: Music, label: str, after: int) -> SegmentJob:
+        """Music on its own, between turns, followed by ``after`` ms of pause."""
+        return cls(clips=(), gaps=(), after=after, label=label, turn=None, music=music)
+
     def key(self, encoding: str) -> str:
         """Segment cache key: the clips, the pauses, the music and ``encoding`` (a
         fingerprint of how the segment is encoded)."""
@@ -159,7 +164,8 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
                 after = groups[index + 1][0].gap
             gaps = tuple(piece.gap for piece in group[1:])
             pan = voices[PieceKind.SPEECH].pan
-            jobs.append(SegmentJob(clips, gaps, after, label, number, pan))
+            job = SegmentJob(clips, gaps, after, label, turn=number, pan=pan)
+            jobs.append(job)
     return jobs
 
 
@@ -176,18 +182,16 @@ def with_music(jobs: list[SegmentJob], loaded: Loaded) -> list[SegmentJob]:
     for index, job in enumerate(jobs):
         first_part = index == 0 or jobs[index - 1].turn != job.turn
         if first_part and job.turn in sections and found["between_sections"]:
-            result.append(
-                SegmentJob((), (), pause, "section music", None, 0.0, found["between_sections"])
-            )
+            result.append(SegmentJob.of_music(found["between_sections"], "section music", pause))
         result.append(job)
     intro = found["intro"]
     if intro and intro.lead is not None:
         result[0] = replace(result[0], music=intro)
     elif intro:
-        result.insert(0, SegmentJob((), (), pause, "intro music", None, 0.0, intro))
+        result.insert(0, SegmentJob.of_music(intro, "intro music", pause))
     if found["outro"]:
         result[-1] = replace(result[-1], after=pause)
-        result.append(SegmentJob((), (), 0, "outro music", None, 0.0, found["outro"]))
+        result.append(SegmentJob.of_music(found["outro"], "outro music", 0))
     return result
 
 

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from podcast.cli import main
-from podcast.publish.feed import PODCAST, channel_guid
+from podcast.publish.feed import channel_guid
+from podcast.publish.feed.rss import PODCAST
 from tests.helpers import FIXTURES, fake_render, picture
 
 feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")

@@ -29,12 +29,21 @@ from podcast.config.model import (
     VoiceBook,
 )
 from podcast.errors import ConfigError
-from podcast.files import NotAFile, TooLarge, read_limited
+from podcast.files import Unreadable, UserFile, read_user_file
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.text import MAX_PAUSE, Asides, Censor
 from podcast.transcript.model import Pattern
 
 MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
+VOICES = UserFile(
+    MAX_BYTES,
+    "give a voices.yaml file",
+    {
+        "device": "not a regular file; give a voices.yaml file",
+        "large": f"larger than {MAX_BYTES // 1024} KB; a voices file is a few KB",
+        "unreadable": "cannot read the voices file ({reason})",
+    },
+)
 MAX_VALUES = 100_000  # values the file may expand to through YAML aliases
 MAX_DEPTH = 64  # levels of nesting
 SHOWN = 60  # characters of a bad value quoted in a message
@@ -57,20 +66,11 @@ def load(path: Path | None) -> VoiceBook:
     if path is None:
         return VoiceBook()
     try:
-        text = read_limited(path, MAX_BYTES).decode("utf-8-sig")
-    except NotAFile as error:
-        raise ConfigError(f"{path}: not a regular file; give a voices.yaml file") from error
-    except TooLarge as error:
-        raise ConfigError(
-            f"{path}: larger than {MAX_BYTES // 1024} KB; a voices file is a few KB"
-        ) from error
-    except IsADirectoryError as error:
-        raise ConfigError(f"{path}: is a folder; give a voices.yaml file") from error
+        text = read_user_file(path, VOICES).decode("utf-8-sig")
+    except Unreadable as problem:
+        raise ConfigError(f"{path}: {problem}") from problem
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from error
-    except OSError as error:
-        reason = error.strerror or error
-        raise ConfigError(f"{path}: cannot read the voices file ({reason})") from error
     return loads(text, path)
 
 

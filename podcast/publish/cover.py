@@ -7,9 +7,20 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.files import NotAFile, TooLarge, read_limited
+from podcast.files import Unreadable, UserFile, read_user_file
 
 MAX_BYTES = 10 * 1024 * 1024
+COVER = UserFile(
+    MAX_BYTES,
+    "give a JPEG or PNG file",
+    {
+        "missing": "no such file; give a JPEG or PNG",
+        "folder": "not a regular file; give a JPEG or PNG file",
+        "device": "not a regular file; give a JPEG or PNG file",
+        "large": f"larger than {MAX_BYTES // 2**20} MB; give a smaller picture",
+        "unreadable": "cannot read it ({reason})",
+    },
+)
 SMALLEST, LARGEST = 1400, 3000  # pixels a side, as podcast directories ask
 
 
@@ -45,18 +56,9 @@ class Picture:
 def read_cover(path: Path) -> Picture:
     """The picture at ``path``; CoverProblem when it is not a readable JPEG or PNG."""
     try:
-        data = read_limited(path, MAX_BYTES)
-    except FileNotFoundError as error:
-        raise CoverProblem("no such file; give a JPEG or PNG") from error
-    except (NotAFile, IsADirectoryError) as error:
-        raise CoverProblem("not a regular file; give a JPEG or PNG file") from error
-    except TooLarge as error:
-        raise CoverProblem(
-            f"larger than {MAX_BYTES // 2**20} MB; give a smaller picture"
-        ) from error
-    except OSError as error:
-        raise CoverProblem(f"cannot read it ({error.strerror or error})") from error
-    return picture(data)
+        return picture(read_user_file(path, COVER))
+    except Unreadable as problem:
+        raise CoverProblem(str(problem)) from problem
 
 
 def picture(data: bytes) -> Picture:

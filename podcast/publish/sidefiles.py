@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from podcast.audio import SAMPLE_RATE
@@ -20,8 +21,43 @@ from podcast.text import aligned, split_long
 
 LINE = 65  # characters per caption line
 CUE_CHARACTERS = 2 * LINE  # a cue longer than two lines is split at sentence ends
-SUFFIXES = (".vtt", ".srt", ".chapters.json", ".transcript.json")
-PAGE = ".html"
+
+
+class SideFile(StrEnum):
+    """A file written beside an episode, named by the episode's stem and this suffix:
+    the one home of the side files' names and kinds."""
+
+    VTT = ".vtt"
+    SRT = ".srt"
+    CHAPTERS = ".chapters.json"
+    TRANSCRIPT = ".transcript.json"
+    PAGE = ".html"
+
+    @property
+    def mime(self) -> str:
+        """Its media type, as a feed announces it."""
+        return _MIMES[self]
+
+    @property
+    def transcript(self) -> bool:
+        """A transcript of the episode (a feed's ``podcast:transcript``)."""
+        return self in (SideFile.VTT, SideFile.SRT, SideFile.TRANSCRIPT)
+
+    @property
+    def captions(self) -> bool:
+        """Captions that a player shows in time (``rel="captions"``)."""
+        return self is SideFile.VTT
+
+
+_MIMES = {
+    SideFile.VTT: "text/vtt",
+    SideFile.SRT: "application/x-subrip",
+    SideFile.CHAPTERS: "application/json+chapters",
+    SideFile.TRANSCRIPT: "application/json",
+    SideFile.PAGE: "text/html",
+}
+SUFFIXES = tuple(s for s in SideFile if s is not SideFile.PAGE)
+PAGE = SideFile.PAGE
 MOVED = "episode"  # what a side file that would overwrite an input is named with
 
 

@@ -68,7 +68,7 @@ def audition(
 
 def _job(name: str, text: str, voice: Voice, engines: Engines) -> SegmentJob:
     clip = ClipJob(clip_key(engines.identify(voice), voice, text), text, voice)
-    return SegmentJob((clip,), (), 0, name, None)
+    return SegmentJob(clips=(clip,), gaps=(), after=0, label=name, turn=None)
 
 
 def _lines(transcript: Path | None, voices: Path | None) -> tuple[VoiceBook, dict[str, str]]:

@@ -6,32 +6,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from podcast.errors import InputError
-from podcast.files import NotAFile, TooLarge, read_limited
+from podcast.files import Unreadable, UserFile, read_user_file
 from podcast.transcript.model import ParseSettings, Script
 from podcast.transcript.styles import parse_transcript
 
 MAX_BYTES = 16 * 1024 * 1024  # about 2.5 million words: days of audio
+TRANSCRIPT = UserFile(
+    MAX_BYTES,
+    "give a transcript file",
+    {
+        "missing": "no such file; check the transcript path",
+        "large": f"larger than {MAX_BYTES // 2**20} MB, which is days of audio; split the "
+        "transcript into episodes",
+        "unreadable": "cannot read it ({reason})",
+    },
+)
 
 
 def read_text(path: Path) -> tuple[str, list[str]]:
     """The transcript's text and any warnings. UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
     try:
-        data = read_limited(path, MAX_BYTES)
-    except FileNotFoundError as error:
-        raise InputError(f"{path}: no such file; check the transcript path") from error
-    except IsADirectoryError as error:
-        raise InputError(f"{path}: is a folder; give a transcript file") from error
-    except NotAFile as error:
-        raise InputError(
-            f"{path}: not a regular file (a device, pipe or socket); give a transcript file"
-        ) from error
-    except TooLarge as error:
-        raise InputError(
-            f"{path}: larger than {MAX_BYTES // 2**20} MB, which is days of audio; "
-            "split the transcript into episodes"
-        ) from error
-    except OSError as error:
-        raise InputError(f"{path}: cannot read it ({error.strerror or error})") from error
+        data = read_user_file(path, TRANSCRIPT)
+    except Unreadable as problem:
+        raise InputError(f"{path}: {problem}") from problem
     text, warnings = _decode(path, data)
     if "\x00" in text:
         raise InputError(f"{path}: looks like a binary file, not a transcript; give a text file")

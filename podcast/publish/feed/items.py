@@ -1,0 +1,157 @@
+"""The episodes as the feed lists them: every value read off the files themselves (tags,
+sizes, durations, the side files beside each episode), and the show's cover."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mutagen import MutagenError
+from mutagen.id3 import ID3, ID3NoHeaderError
+from mutagen.mp3 import MP3, HeaderNotFoundError
+
+from podcast.errors import InputError
+from podcast.files import write_atomically
+from podcast.publish.cover import CoverProblem, Picture, picture, read_cover
+from podcast.publish.feed.show import Remembered, Show, url_of
+from podcast.publish.sidefiles import side_paths
+
+COVER = "feed-cover"  # + .jpg or .png: never a name the user's own files are likely to have
+
+
+@dataclass(frozen=True)
+class Item:
+    """One episode as the feed lists it."""
+
+    path: Path
+    """The episode file."""
+    title: str | None
+    """Its title tag."""
+    length: int
+    """Its size in bytes."""
+    seconds: float | None
+    """Its duration (None when no audio frame could be read)."""
+    published: datetime
+    """Its date tag, else when it first appeared."""
+    guid: str
+    """Its guid."""
+    description: str | None = None
+    """Its description (comment) tag."""
+    author: str | None = None
+    """Its artist tag."""
+    show: str | None = None
+    """Its album tag."""
+    number: int | None = None
+    """Its episode number (track tag)."""
+    cover: bytes | None = None
+    """Its embedded cover."""
+    side_files: tuple[Path, ...] = ()
+    """Its transcripts, chapters and page, those that exist."""
+
+
+def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> Item:
+    id3, seconds = _opened(path)
+    tags = _tags(id3)
+    if path.name not in remembered:
+        first = datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
+        guid = str(uuid.uuid5(uuid.NAMESPACE_URL, url_of(base_url, path.name)))
+        remembered[path.name] = Remembered(guid, first.isoformat())
+    known = remembered[path.name]
+    published = _date(tags.get("TDRC")) or datetime.fromisoformat(known.published)
+    side = side_paths(path)
+    number = tags.get("TRCK", "").split("/")[0]
+    return Item(
+        path=path,
+        title=tags.get("TIT2"),
+        length=path.stat().st_size,
+        seconds=seconds,
+        published=published,
+        guid=known.guid,
+        description=tags.get("COMM"),
+        author=tags.get("TPE1"),
+        show=tags.get("TALB"),
+        number=int(number) if number.isdigit() else None,
+        cover=tags.get("APIC"),
+        side_files=tuple(p for p in side if p.is_file()),
+    )
+
+
+def _opened(path: Path) -> tuple[ID3 | None, float | None]:
+    """The episode's tags and duration, the file read once (its tags alone when it holds
+    no audio frame a player could find)."""
+    try:
+        audio = MP3(str(path))
+        return audio.tags, float(audio.info.length)
+    except HeaderNotFoundError:
+        try:
+            return ID3(str(path)), None
+        except (ID3NoHeaderError, MutagenError, OSError, ValueError):
+            return None, None
+    except (MutagenError, OSError, ValueError):
+        return None, None
+
+
+def _tags(id3: ID3 | None) -> dict[str, Any]:
+    if id3 is None:
+        return {}
+    found: dict[str, Any] = {}
+    for key in ("TIT2", "TPE1", "TALB", "TRCK", "TDRC"):
+        frame = id3.get(key)
+        if frame is not None and frame.text:
+            found[key] = str(frame.text[0]).strip()
+    comments = id3.getall("COMM")
+    if comments and comments[0].text:
+        found["COMM"] = str(comments[0].text[0])
+    pictures = id3.getall("APIC")
+    if pictures:
+        found["APIC"] = pictures[0].data
+    return found
+
+
+def _date(value: str | None) -> datetime | None:
+    """A date tag (2026, 2026-03, 2026-03-01 or a full time) as a moment: noon UTC on a
+    bare day, so that no time zone moves it to another date."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if len(value) <= 10:
+        moment = moment.replace(hour=12)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def show_cover(
+    folder: Path, show: Show, items: Sequence[Item]
+) -> tuple[Path | None, Picture | None]:
+    """The show's cover, written beside the feed (or the given file itself when it is
+    in the folder): the configured one, else the newest episode's."""
+    data = None
+    if show.cover:
+        given = (folder / show.cover).resolve()  # relative to the folder, or absolute
+        try:
+            found = read_cover(given)
+        except CoverProblem as problem:
+            raise InputError(f"{show.cover}: {problem}") from problem
+        if given.parent == folder.resolve():
+            return given, found
+        data = found.data
+    else:
+        data = next((item.cover for item in items if item.cover), None)
+    if data is None:
+        return None, None
+    try:
+        found = picture(data)
+    except CoverProblem:
+        return None, None
+    path = folder / f"{COVER}.{'png' if found.mime == 'image/png' else 'jpg'}"
+    if not path.is_file() or path.read_bytes() != data:
+        for old in folder.glob(f"{COVER}.*"):
+            old.unlink()
+        write_atomically(path, lambda out: out.write(data))
+    return path, found

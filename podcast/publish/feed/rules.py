@@ -1,0 +1,116 @@
+"""The rules podcast directories apply to a feed: one line per broken rule, with its fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from podcast.publish.cover import LARGEST as COVER_LARGEST
+from podcast.publish.cover import SMALLEST as COVER_SMALLEST
+from podcast.publish.cover import Picture
+from podcast.publish.feed.items import Item
+from podcast.publish.feed.show import Show
+
+DESCRIPTION_BYTES = 4000
+CATEGORIES: dict[str, tuple[str, ...]] = {  # Apple Podcasts' categories and subcategories
+    "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
+    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
+                 "Non-Profit"),
+    "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
+    "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
+    "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
+    "Government": (),
+    "History": (),
+    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health",
+                         "Nutrition", "Sexuality"),
+    "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
+    "Leisure": ("Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
+                "Home & Garden", "Video Games"),
+    "Music": ("Music Commentary", "Music History", "Music Interviews"),
+    "News": ("Business News", "Daily News", "Entertainment News", "News Commentary",
+             "Politics", "Sports News", "Tech News"),
+    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
+                                "Religion", "Spirituality"),
+    "Science": ("Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
+                "Natural Sciences", "Nature", "Physics", "Social Sciences"),
+    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel",
+                          "Relationships"),
+    "Sports": ("Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
+               "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
+               "Wilderness", "Wrestling"),
+    "Technology": (),
+    "True Crime": (),
+    "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews",
+                  "TV Reviews"),
+}  # fmt: skip
+
+
+def rules(show: Show, items: Sequence[Item], cover: Picture | None) -> list[str]:
+    """Every rule of Apple Podcasts, Spotify and Podcasting 2.0 the feed breaks, one line
+    each, naming the rule and the fix."""
+    found = []
+    if urlsplit(show.base_url or "").scheme != "https":
+        found.append(
+            f"base URL {show.base_url} is not https: Apple and Podcasting 2.0 need https; "
+            "give --base-url https://..."
+        )
+    if not show.description:
+        found.append("no show description: Apple requires one; give --description '...'")
+    elif len(show.description.encode("utf-8")) > DESCRIPTION_BYTES:
+        found.append(
+            f"the description is {len(show.description.encode())} bytes: Apple allows "
+            f"{DESCRIPTION_BYTES}; shorten it with --description"
+        )
+    found += _category_rules(show.category)
+    found += _cover_rules(cover)
+    for item in items:
+        found += _item_rules(item)
+    return found
+
+
+def _category_rules(category: str | None) -> list[str]:
+    if not category:
+        return ["no category: Apple requires one; give --category (e.g. Arts, or Arts/Books)"]
+    top, _, sub = (part.strip() for part in category.partition("/"))
+    if top not in CATEGORIES:
+        return [
+            f"category '{top}' is not one of Apple's; give --category with one of: "
+            + ", ".join(CATEGORIES)
+        ]
+    if sub and sub not in CATEGORIES[top]:
+        known = ", ".join(CATEGORIES[top]) or "none"
+        return [f"'{sub}' is not one of Apple's subcategories of {top}; its are: {known}"]
+    return []
+
+
+def _cover_rules(cover: Picture | None) -> list[str]:
+    if cover is None:
+        return [
+            f"no cover: Apple requires a square JPEG or PNG of {COVER_SMALLEST} to "
+            f"{COVER_LARGEST} px; give --cover FILE, or set episode.cover in voices.yaml "
+            "and render again"
+        ]
+    found = []
+    if cover.width != cover.height or not COVER_SMALLEST <= cover.width <= COVER_LARGEST:
+        found.append(
+            f"the cover is {cover.width}x{cover.height} px: Apple needs {COVER_SMALLEST} to "
+            f"{COVER_LARGEST} px, square; give a larger square picture with --cover FILE"
+        )
+    if cover.colour != "rgb":
+        found.append(
+            f"the cover is {cover.colour}: Apple needs RGB; save it as RGB and give --cover FILE"
+        )
+    return found
+
+
+def _item_rules(item: Item) -> list[str]:
+    name = item.path.name
+    found = []
+    if not item.title:
+        found.append(
+            f"{name}: no title tag: render it with podcast render (which tags it from "
+            "voices.yaml's episode:), or give it a title tag"
+        )
+    if item.seconds is None or item.length == 0:
+        found.append(f"{name}: no MP3 audio in it that apps can play; render it again")
+    return found
