@@ -165,6 +165,8 @@ def render_command(
         result = render(transcript, output, options, progress=functools.partial(_advance, bar))
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
+    if result.advice:
+        click.echo(f"Note: {result.advice}", err=True)
     click.echo(summary(result))
 
 
@@ -287,9 +289,7 @@ def voice_line(voice: VoiceInfo) -> str:
 @click.option(
     "--engine",
     type=click.Choice(listed()),
-    default=DEFAULT,
-    show_default=True,
-    help="A natural engine (piper): give the speakers heard most its voices installed.",
+    help="Cast this engine's voices (default: natural voices where installed, else eSpeak NG).",
 )
 @friendly
 def init(
@@ -298,18 +298,19 @@ def init(
     female: tuple[str, ...],
     male: tuple[str, ...],
     force: bool,
-    engine: str,
+    engine: str | None,
 ) -> None:
     """Write a commented voices.yaml for TRANSCRIPT: every speaker, a distinct voice each."""
     genders = {**dict.fromkeys(male, "male"), **dict.fromkeys(female, "female")}
     done = init_voices(transcript, output, genders, force, engine)
     kept = f"; the old one is kept as {done.backup}" if done.backup else ""
     click.echo(f"Wrote {done.path}: {len(done.speakers)} speakers{kept}")
-    kind = kind_of(engine)
-    if kind.natural:
+    if done.natural:
+        label = kind_of(engine).label if engine else "natural"
         rest = len(done.speakers) - len(done.natural)
-        fewer = f"; {rest} keep eSpeak NG voices (fewer {kind.label} voices than speakers)"
-        click.echo(f"{kind.label} voices for {len(done.natural)} of them" + (fewer if rest else ""))
+        fewer = f"; {rest} keep eSpeak NG voices (fewer {label} voices than speakers)"
+        click.echo(f"{label[0].upper()}{label[1:]} voices for {len(done.natural)} of them"
+                   + (fewer if rest else ""))  # fmt: skip
 
 
 @main.command(name="audition")

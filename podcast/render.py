@@ -15,7 +15,7 @@ from mutagen.mp3 import MP3
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
 from podcast.config.model import ChapterMode, Output, VoiceBook
-from podcast.engines import DEFAULT, Engines, kind_of
+from podcast.engines import DEFAULT, PALETTE_ENV, Engines, kind_of, natural_advice, palette
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
 from podcast.plan import SegmentJob, plan
@@ -60,6 +60,9 @@ class RenderResult:
     """True when the existing output already matched and nothing was rebuilt."""
     warnings: tuple[str, ...] = field(default=())
     """Things the user should know that did not stop the render."""
+    advice: str | None = None
+    """How to get natural voices, when speakers without a voice of their own speak with
+    eSpeak NG because no natural engine is installed."""
     timeline: tuple[Span, ...] = ()
     """Where each turn sits in the audio, in samples at 44.1 kHz (empty when up to date)."""
     loudness: float | None = None
@@ -128,7 +131,7 @@ def render(
         raise ConfigError(f"bitrate {options.bitrate} is not an MP3 bitrate; use one of {BITRATES}")
     engines = engines or Engines(options.engine)
     work = _prepare(transcript, output, options, engines)
-    summary = _summary(work.loaded, work.output, work.warnings)
+    summary = _summary(work.loaded, work.output, work.warnings, engines)
     if options.use_cache and previous_key is not None and previous_key == work.tags.render_key:
         return RenderResult(**summary, seconds=0.0, up_to_date=True)
     if options.use_cache and _up_to_date(work.output, work.encoding, work.tags, work.side):
@@ -158,7 +161,9 @@ class _Work:
 
 def _prepare(transcript: Path, output: Path | None, options: Options, engines: Engines) -> _Work:
     """Read, check and plan everything, so that bad input fails before any work."""
-    loaded = load_transcript(transcript, options.voices, options.style)
+    loaded = load_transcript(
+        transcript, options.voices, options.style, lambda book: palette(book.defaults, engines)
+    )
     output = output or default_output(transcript, options.fmt)
     encoding = _encoding(loaded.book, format_of(output, options.fmt), options.bitrate)
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
@@ -326,14 +331,27 @@ def stored_summary(output: Path) -> dict:
     return found
 
 
-def _summary(loaded: Loaded, output: Path, warnings: list[str]) -> dict:
+def _summary(loaded: Loaded, output: Path, warnings: list[str], engines: Engines) -> dict:
     script = loaded.script
     return {
         "output": output,
         "turns": len(script.turns),
         "speakers": script.speakers,
         "warnings": (*loaded.warnings, *warnings),
+        "advice": _advice(loaded, engines),
     }
+
+
+def _advice(loaded: Loaded, engines: Engines) -> str | None:
+    """How to get natural voices, when a speaker without a voice of their own got
+    eSpeak NG's only because none is installed."""
+    book = loaded.book
+    if loaded.natural or "voice" in book.defaults.given or engines.default != DEFAULT:
+        return None
+    if os.environ.get(PALETTE_ENV) == DEFAULT:
+        return None
+    unvoiced = any(not (s := book.speaker(n)) or not s.has_voice for n in loaded.script.speakers)
+    return natural_advice() if unvoiced else None
 
 
 def _tags(loaded: Loaded, cover: Path | None, engines: Engines) -> Tags:

@@ -3,16 +3,17 @@ with the voice book's settings, made speakable, and cast."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast.config.cast import cast
+from podcast.config.cast import Palette, cast
 from podcast.config.cast import warnings as cast_warnings
 from podcast.config.load import find_voices_file, load
 from podcast.config.model import Voice, VoiceBook
 from podcast.errors import InputError
 from podcast.speakable.text import spoken_script
-from podcast.transcript.model import Script
+from podcast.transcript.model import NARRATOR, Script
 from podcast.transcript.notes import label_warnings
 from podcast.transcript.read import read
 
@@ -31,18 +32,50 @@ class Loaded:
     """A voice for every speaker of the script."""
     warnings: tuple[str, ...]
     """Things the user should know that do not stop a render."""
+    natural: bool = False
+    """Speakers without a voice of their own were given natural voices."""
 
 
-def load_transcript(path: Path, voices: Path | None = None, style: str | None = None) -> Loaded:
+def load_transcript(
+    path: Path,
+    voices: Path | None = None,
+    style: str | None = None,
+    palette: Callable[[VoiceBook], Palette | None] | None = None,
+) -> Loaded:
     """Read the transcript and its voice book (``voices``, else the usual lookup); parse
-    in ``style`` (else by extension, else detected) and make the text speakable."""
-    book = load(find_voices_file(voices, path))
+    in ``style`` (else by extension, else detected), make the text speakable and cast
+    it: speakers without a voice of their own get one of ``palette(book)`` (natural
+    voices, which the engines know of) when it gives any, else eSpeak NG's."""
+    return prepare(path, load(find_voices_file(voices, path)), style, palette)
+
+
+def prepare(
+    path: Path,
+    book: VoiceBook,
+    style: str | None = None,
+    palette: Callable[[VoiceBook], Palette | None] | None = None,
+) -> Loaded:
+    """The transcript read with ``book`` (see load_transcript)."""
     script, warnings = read(path, style, book.parse_settings())
     script, dropped = spoken_script(script, book.reading())
     warnings += dropped
     if not script.turns:
         raise InputError(f"{path}: no speakable text found; check it is a transcript")
-    voices_of = cast(book, script.speakers)
+    chosen = palette(book) if palette else None
+    book, voices_of = cast_script(book, script, chosen)
     warnings += label_warnings(script)
     warnings += cast_warnings(book, script.speakers, voices_of)
-    return Loaded(path, script, book, voices_of, tuple(warnings))
+    return Loaded(path, script, book, voices_of, tuple(warnings), chosen is not None)
+
+
+def cast_script(
+    book: VoiceBook, script: Script, palette: Palette | None
+) -> tuple[VoiceBook, dict[str, Voice]]:
+    """The cast, and the book with the narrator's voice when one was chosen for it (the
+    narrator also reads asides and titles where it has no turn of its own)."""
+    names = list(script.speakers)
+    if palette is None or book.narrator_set:
+        return book, cast(book, names, script, palette)
+    voices_of = cast(book, [*names, NARRATOR] if NARRATOR not in names else names, script, palette)
+    narrator = voices_of[NARRATOR] if NARRATOR in names else voices_of.pop(NARRATOR)
+    return replace(book, narrator=narrator), voices_of

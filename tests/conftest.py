@@ -23,3 +23,10 @@ def article() -> str:
     if not ARTICLE.is_file():
         pytest.skip("../shared/article.txt is not here (a user's clone has no shared/)")
     return ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _espeak_palette(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Speakers without a voice of their own keep eSpeak NG's voices, whatever natural
+    engine this machine has installed (the tests of the natural cast undo it)."""
+    monkeypatch.setenv("PODCAST_PALETTE", "espeak")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from podcast.config.model import Speaker, Voice, VoiceBook
-from podcast.transcript.model import NARRATOR
+from podcast.config.sexes import sexes
+from podcast.transcript.model import NARRATOR, Script
 
 # Distinct voices for speakers with no entry; chosen by name, the same on every render.
 PALETTE: tuple[Voice, ...] = (
@@ -29,15 +30,49 @@ def gender_of(voice: Voice) -> str | None:
     return {"f": "female", "m": "male"}.get(variant)
 
 
-def cast(book: VoiceBook, names: Sequence[str]) -> dict[str, Voice]:
-    """A voice for every speaker name: configured, narrator, or a distinct palette voice."""
+@dataclass(frozen=True)
+class Choice:
+    """A voice a cast may give to a speaker with none of their own."""
+
+    voice: str
+    """As voices.yaml names it: ``kokoro:af_heart``."""
+    gender: str
+    """female, male or unknown."""
+    accent: str
+    """Its language code: ``en-us``, ``en-gb``."""
+    settings: frozenset[str] = frozenset({"rate", "volume", "pan"})
+    """The settings its engine has (what may be carried over from defaults)."""
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Natural voices for the speakers without a voice of their own, best first."""
+
+    choices: tuple[Choice, ...]
+    """The voices, in the order they are preferred."""
+    narrator: bool = True
+    """The narrator gets one too, unless voices.yaml sets the narrator's voice."""
+
+
+def cast(
+    book: VoiceBook,
+    names: Sequence[str],
+    script: Script | None = None,
+    palette: Palette | None = None,
+) -> dict[str, Voice]:
+    """A voice for every speaker name: configured, narrator, or a distinct voice chosen
+    for them: from ``palette`` (natural voices: women on women's voices, as far as
+    ``script`` tells, then the voices farthest apart) when given, else from eSpeak NG's."""
     voices: dict[str, Voice] = {}
     for name in names:
         configured = book.speaker(name)
         if configured and configured.has_voice:
             voices[name] = configured.voice
-        elif name == NARRATOR:
+        elif name == NARRATOR and (book.narrator_set or palette is None):
             voices[name] = book.narrator
+    if palette is not None and palette.choices:
+        rest = [name for name in names if name not in voices]
+        return voices | _natural(book, rest, script, palette, voices)
     taken = {v.voice for v in voices.values()}
     for name in names:
         if name not in voices:
@@ -45,6 +80,64 @@ def cast(book: VoiceBook, names: Sequence[str]) -> dict[str, Voice]:
             voices[name] = _palette_voice(book, name, taken, configured)
             taken.add(voices[name].voice)
     return voices
+
+
+def _natural(
+    book: VoiceBook,
+    names: list[str],
+    script: Script | None,
+    palette: Palette,
+    chosen: dict[str, Voice],
+) -> dict[str, Voice]:
+    """Natural voices for ``names``: the speakers heard most first, the narrator last.
+    Each takes the voice that shares sex and accent with the fewest voices chosen so
+    far (a known sex is kept to), the palette's order breaking ties; when the natural
+    voices run out, the rest keep eSpeak NG's (the narrator its own)."""
+    told = sexes(script, names) if script else {}
+    told |= {n: s.gender for n in names if (s := book.speaker(n)) and s.gender}
+    turns = {n: sum(t.speaker == n for t in script.turns) if script else 0 for n in names}
+    order = sorted(names, key=lambda n: (n == NARRATOR, -turns[n], names.index(n)))
+    taken = {voice.voice for voice in chosen.values()}
+    picked = [choice for choice in palette.choices if choice.voice in taken]
+    found: dict[str, Voice] = {}
+    for name in order:
+        choice = _pick(palette.choices, picked, told.get(name))
+        if choice is None and name == NARRATOR:
+            found[name] = book.narrator
+        elif choice is None:  # more speakers than natural voices: eSpeak NG's for the rest
+            found[name] = _palette_voice(book, name, taken, book.speaker(name))
+        else:
+            picked.append(choice)
+            found[name] = _natural_voice(book, name, choice)
+        taken.add(found[name].voice)
+    return found
+
+
+def _pick(choices: Sequence[Choice], picked: list[Choice], sex: str | None) -> Choice | None:
+    free = [c for c in choices if c not in picked]
+    if not free:
+        return None
+    engine = _engine(free[0])  # the palette's first engine until its voices run out
+    free = [c for c in free if _engine(c) == engine]
+    fitting = [c for c in free if c.gender == sex] or free
+
+    def shared(choice: Choice) -> int:
+        return sum((p.gender == choice.gender) + (p.accent == choice.accent) for p in picked)
+
+    return min(fitting, key=lambda c: (shared(c), choices.index(c)))
+
+
+def _engine(choice: Choice) -> str:
+    return choice.voice.partition(":")[0]
+
+
+def _natural_voice(book: VoiceBook, name: str, choice: Choice) -> Voice:
+    """The chosen voice with the settings voices.yaml gives (the speaker's own, else
+    the defaults) that its engine has; the rest at their defaults."""
+    configured = book.speaker(name)
+    base = configured.voice if configured else book.defaults
+    kept = {k: getattr(base, k) for k in ("rate", "volume", "pan") if k in choice.settings}
+    return Voice(choice.voice, **kept, origin=base.origin)
 
 
 def _palette_voice(

@@ -249,6 +249,7 @@ class _Checker:
         return VoiceBook(
             defaults=defaults,
             narrator=narrator,
+            narrator_set=isinstance(top.get("narrator"), dict) and "voice" in top["narrator"],
             interviewer=interviewer,
             speakers=self.speakers(top.get("speakers"), defaults),
             pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause),
@@ -350,7 +351,7 @@ class _Checker:
         engine that speaks it can say which of them it has not (engines/)."""
         voice = self.dataclass(Voice, value, key, self.voice_field, base)
         data = self.mapping(value, key) if isinstance(value, dict) else {}
-        given = frozenset(name for name in data if name != "voice")
+        given = frozenset(data)
         return replace(voice, given=given, origin=key)
 
     def dataclass(self, cls: type, value: Any, key: str, check: Callable, base: Any = None) -> Any:

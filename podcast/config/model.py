@@ -171,6 +171,8 @@ class VoiceBook:
     """Settings every speaker starts from."""
     narrator: Voice = NARRATOR_VOICE
     """The narrator's voice (intro, closing lines, titles)."""
+    narrator_set: bool = False
+    """voices.yaml sets the narrator's voice (else a natural one may be chosen for it)."""
     interviewer: str | None = None
     """The speaker who asks the unlabeled questions; detected when unset."""
     speakers: tuple[Speaker, ...] = ()

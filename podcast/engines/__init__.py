@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import os
 import pkgutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+from podcast.config.cast import Choice, Palette
 from podcast.config.model import Voice
 from podcast.errors import ConfigError, EngineError
 
@@ -255,6 +257,68 @@ class Engines:
             problems += [f"{where}: {speaker}: {problem}" for problem in found]
         if problems:
             raise ConfigError("\n".join(dict.fromkeys(problems)))
+
+
+PALETTE_ENV = "PODCAST_PALETTE"
+"""``espeak``: speakers without a voice of their own keep eSpeak NG's voices even where
+a natural engine is installed (the tests set it; voices.yaml's ``defaults: {voice: ...}``
+does the same for one show)."""
+
+
+def palette(defaults: Voice, engines: Engines) -> Palette | None:
+    """The voices for speakers without one of their own: those of the default voice's
+    engine when voices.yaml names a default voice (None for eSpeak NG's own palette);
+    else, when the render's default engine is eSpeak NG, every natural voice installed
+    (the engine with the most voices first); else None."""
+    if "voice" in defaults.given:
+        kind = kind_of(engines.kind(defaults))
+        if not kind.natural:
+            return None
+        found = _choices([kind.name])
+        first = [c for c in found if c.voice == defaults.voice]
+        return Palette((*first, *(c for c in found if c not in first)))
+    if engines.default != DEFAULT or os.environ.get(PALETTE_ENV) == DEFAULT:
+        return None
+    found = _choices(natural())
+    return Palette(found) if found else None
+
+
+def palette_of(name: str) -> Palette:
+    """Every installed voice of the kind ``name``; EngineError saying how to get some
+    when it has none."""
+    kind = kind_of(name)
+    found = _choices([name])
+    if not found:
+        create(name)  # says what to install when the engine itself is missing
+        how = f"podcast voices add {name}" if kind.add_voices else kind.install
+        raise EngineError(f"no {kind.label} voices are installed; run: {how}")
+    return Palette(found)
+
+
+def _choices(names: Iterable[str]) -> tuple[Choice, ...]:
+    """Every installed voice of these kinds, the kind with the most voices first, each
+    kind's own order within it; kinds that are not installed give none."""
+    lists = []
+    for name in names:
+        try:
+            voices = create(name).voices()
+        except EngineError:
+            continue
+        settings = frozenset(kind_of(name).settings)
+        lists.append([Choice(v.name, v.gender, v.language, settings) for v in voices])
+    lists.sort(key=len, reverse=True)
+    return tuple(choice for found in lists for choice in found)
+
+
+def natural_advice() -> str | None:
+    """One line on how to get natural voices, when none is installed; None otherwise."""
+    if _choices(natural()):
+        return None
+    ways = [f"{k.install}, then podcast voices add {k.name}" for k in kinds().values()
+            if k.natural and k.add_voices]  # fmt: skip
+    if not ways:
+        return None
+    return f"speakers without a voice of their own speak with eSpeak NG; natural voices: {ways[0]}"
 
 
 def settings_problems(voices: Iterable[Voice], engines: Engines) -> list[str]:

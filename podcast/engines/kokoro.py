@@ -93,6 +93,12 @@ PACKS = {  # kokoro-js 1.2.1, package/voices/NAME.bin
     "bm_lewis": "b8f671cef828c30e66fdf0b0756a76bba58f6bb3398cbbf27058642acbcedb97",
 }
 LICENSE_SHA256 = "c71d239df91726fc519c6eb72d318ec65820627232b2f796219e87dcf35d0ab4"
+PREFERRED = (  # clearest first (a recognizer's word errors), then by sex and accent in turn
+    "af_heart", "am_michael", "bm_george", "bf_emma", "af_bella", "am_fenrir", "bm_fable",
+    "bf_isabella", "af_nicole", "am_puck", "bm_lewis", "bf_alice", "af_aoede", "am_echo",
+    "bm_daniel", "bf_lily", "af_kore", "am_eric", "af_sarah", "am_liam", "af_nova", "am_adam",
+    "af_sky", "am_onyx", "af_alloy", "af_jessica", "af_river", "am_santa",
+)  # fmt: skip
 _ACCENTS = {"a": ("en-us", "American English"), "b": ("en-gb", "British English")}
 _GENDERS = {"f": "female", "m": "male"}
 _MARKS = "ˈˌːˑ"  # stress and length: letters to Python, but no sound of their own
@@ -434,7 +440,12 @@ class KokoroEngine:
         self._kokoro: Any = None
 
     def voices(self) -> list[VoiceInfo]:
-        return [pack.info() for pack in installed_packs().values()]
+        """The installed packs, the preferred first (a cast chosen for the user takes
+        them in this order), then any others by name."""
+        packs = installed_packs()
+        rank = {name: index for index, name in enumerate(PREFERRED)}
+        ordered = sorted(packs, key=lambda name: (rank.get(name, len(rank)), name))
+        return [packs[name].info() for name in ordered]
 
     def variants(self) -> list[VoiceInfo]:
         return []

@@ -11,7 +11,7 @@ from podcast.audio.codec import Encoding
 from podcast.config.cast import cast
 from podcast.config.load import find_voices_file, load
 from podcast.config.model import Voice, VoiceBook
-from podcast.engines import DEFAULT, Engines
+from podcast.engines import DEFAULT, Engines, palette
 from podcast.errors import InputError
 from podcast.plan import ClipJob, SegmentJob, clip_key
 from podcast.production.pool import Producer, Setup
@@ -47,12 +47,11 @@ def audition(
     engine: str = DEFAULT,
 ) -> list[Sample]:
     """Render every speaker's first line (a fixed sentence without a transcript)."""
-    book, lines = _lines(transcript, voices)
+    engines = Engines(engine)
+    book, lines, voices = _lines(transcript, voices, engines)
     if speaker:
         name = _pick(speaker, list(lines))
         lines = {name: lines[name]}
-    engines = Engines(engine)
-    voices = cast(book, list(lines))
     engines.check({**voices, NARRATOR: book.narrator}, book.where)
     jobs = [_job(name, text, voices[name], engines) for name, text in lines.items()]
     encoding = Encoding()
@@ -71,17 +70,21 @@ def _job(name: str, text: str, voice: Voice, engines: Engines) -> SegmentJob:
     return SegmentJob(clips=(clip,), gaps=(), after=0, label=name, turn=None)
 
 
-def _lines(transcript: Path | None, voices: Path | None) -> tuple[VoiceBook, dict[str, str]]:
-    """The voice book and, for every speaker, what they will say."""
+def _lines(
+    transcript: Path | None, voices: Path | None, engines: Engines
+) -> tuple[VoiceBook, dict[str, str], dict[str, Voice]]:
+    """The voice book, what every speaker will say, and the voices they say it in (cast
+    as a render of the transcript casts them)."""
     if transcript is None:
         book = load(find_voices_file(voices, None))
         names = [s.name for s in book.speakers] + [NARRATOR]
-        return book, {name: f"Hello, I am {name}. This is how I sound." for name in names}
-    loaded = load_transcript(transcript, voices)
-    lines: dict[str, str] = {}
+        lines = {name: f"Hello, I am {name}. This is how I sound." for name in names}
+        return book, lines, cast(book, names, None, palette(book.defaults, engines))
+    loaded = load_transcript(transcript, voices, None, lambda b: palette(b.defaults, engines))
+    lines = {}
     for turn in loaded.script.turns:
         lines.setdefault(turn.speaker, split_long(turn.paragraphs[0], SAMPLE_WORDS)[0])
-    return loaded.book, lines
+    return loaded.book, lines, loaded.cast
 
 
 def _pick(wanted: str, names: list[str]) -> str:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast.config.cast import cast
+from podcast.config.cast import Palette
 from podcast.config.load import load
 from podcast.config.model import Speaker, Voice, VoiceBook
-from podcast.engines import DEFAULT, create, kind_of
+from podcast.engines import EngineKind, Engines, kind_of, palette, palette_of
 from podcast.errors import ConfigError, InputError, OutputError
 from podcast.files import write_text
+from podcast.source import cast_script, prepare
 from podcast.transcript.model import NARRATOR, Script, find_speaker, is_part_of
-from podcast.transcript.read import read
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,8 @@ class Initialized:
     backup: Path | None
     """Where the file it replaced was kept, if it replaced one."""
     natural: tuple[str, ...] = ()
-    """With ``--engine piper``: the speakers given a Piper voice (the most heard first);
-    the others keep eSpeak NG voices when there are fewer Piper voices than speakers."""
+    """The speakers given natural voices (others keep eSpeak NG's when there are fewer
+    natural voices than speakers)."""
 
 
 def init_voices(
@@ -39,40 +38,37 @@ def init_voices(
     path: Path,
     genders: dict[str, str] | None = None,
     force: bool = False,
-    engine: str = DEFAULT,
+    engine: str | None = None,
 ) -> Initialized:
-    """Write a starter voices file at ``path`` for ``transcript``.
+    """Write a starter voices file at ``path`` for ``transcript``: every speaker and the
+    narrator a voice of their own, each with the settings its engine has.
 
-    ``genders`` maps speaker names (or surnames) to female or male; a natural
-    ``engine`` (piper) gives the speakers heard most its voices installed, one each.
+    ``genders`` maps speaker names (or surnames) to female or male (else the transcript
+    tells, as far as it can); ``engine``: the engine whose voices to cast (a natural
+    one: every voice of it installed; ``espeak``: eSpeak NG's); None: natural voices
+    when an engine of them is installed, else eSpeak NG's.
     """
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
     old = _old_book(path)
-    script, _ = read(transcript, settings=old.parse_settings())
+    script = prepare(transcript, old).script
     resolved = {_speaker_named(script, name): gender for name, gender in (genders or {}).items()}
-    natural = _natural_voices(script, installed_voices(engine) if kind_of(engine).natural else [])
-    text = starter(script, transcript.name, resolved, old, natural)
+    genders = {**{s.name: s.gender for s in old.speakers if s.gender}, **resolved}
+    book = _with_genders(old, script.speakers, genders)
+    book, voices = cast_script(book, script, _palette(engine, book))
+    text = starter(script, transcript.name, genders, book, voices)
     backup = write_voices_file(path, text, force)
     speakers = tuple(s for s in script.speakers if s != NARRATOR)
-    return Initialized(path, speakers, backup, tuple(natural))
+    natural = tuple(s for s in speakers if kind_of(Engines().kind(voices[s])).natural)
+    return Initialized(path, speakers, backup, natural)
 
 
-def installed_voices(engine: str) -> list[str]:
-    """Every voice of ``engine`` installed, as voices.yaml names them (each speaker of a
-    multi-speaker model its own voice)."""
-    found = []
-    for info in create(engine).voices():
-        count = info.speakers
-        found += [info.name] if count == 1 else [f"{info.name}#{n}" for n in range(count)]
-    return found
-
-
-def _natural_voices(script: Script, names: list[str]) -> dict[str, str]:
-    """The given voices for the speakers with the most turns, one each."""
-    counts = Counter(turn.speaker for turn in script.turns if turn.speaker != NARRATOR)
-    ranked = sorted(counts, key=lambda speaker: -counts[speaker])
-    return dict(zip(ranked, names, strict=False))
+def _palette(engine: str | None, book: VoiceBook) -> Palette | None:
+    """The voices to cast from: those of ``engine``, else natural ones where installed
+    (as a render would give them, whatever default voice the old file named)."""
+    if engine is None:
+        return palette(replace(book.defaults, given=frozenset()), Engines())
+    return palette_of(engine) if kind_of(engine).natural else None
 
 
 def _old_book(path: Path) -> VoiceBook:
@@ -104,27 +100,17 @@ def aliases(script: Script) -> dict[str, list[str]]:
 
 
 def starter(
-    script: Script,
-    name: str,
-    genders: dict[str, str],
-    old: VoiceBook,
-    natural: dict[str, str] | None = None,
+    script: Script, name: str, genders: dict[str, str], book: VoiceBook, voices: dict[str, Voice]
 ) -> str:
-    """voices.yaml text for ``script``: every speaker with a distinct voice, commented.
-
-    ``genders`` maps speaker names to female or male; genders and voices already set in
-    ``old`` are kept; ``natural`` gives speakers voices of another engine (Piper).
-    """
-    natural = natural or {}
-    genders = {**{s.name: s.gender for s in old.speakers if s.gender}, **genders}
-    book = _with_genders(old, script.speakers, genders)
-    voices = cast(book, script.speakers)
+    """voices.yaml text for ``script``: every speaker with their voice in ``voices``,
+    each with only the settings its engine has, commented."""
     counts = {speaker: 0 for speaker in script.speakers}
     for turn in script.turns:
         counts[turn.speaker] += 1
+    natural = any(_kind(voice).natural for voice in voices.values())
     lines = [*_HEADER.format(name=name).splitlines(), ""]
-    lines += _voice_block("defaults", "every speaker starts from these", old.defaults, True)
-    lines += _voice_block("narrator", "reads the title, intro and closing lines", old.narrator)
+    lines += _defaults_block(book.defaults, natural)
+    lines += _voice_block("narrator", "reads the title, intro and closing lines", book.narrator)
     if script.interviewer:
         lines += [f"interviewer: {_quote(script.interviewer)}   # asks the unlabeled questions", ""]
     lines += ["speakers:   # names match the transcript's labels, in any case"]
@@ -132,20 +118,13 @@ def starter(
     for speaker in script.speakers:
         if speaker == NARRATOR:
             continue
-        voice = voices[speaker]
         lines.append(f"  {_quote(speaker)}:   # {counts[speaker]} turns")
-        if speaker in natural:
-            lines.append(f"    voice: {natural[speaker]}   # Piper: rate and volume, no pitch")
-            lines.append(f"    rate: {voice.rate}")
-        else:
-            lines.append(f"    voice: {voice.voice}")
-            lines.append(f"    rate: {voice.rate}")
-            lines.append(f"    pitch: {voice.pitch}")
+        lines += _settings(voices[speaker], "    ")
         if others.get(speaker):
             lines.append(f"    aliases: [{', '.join(_quote(a) for a in others[speaker])}]")
         if genders.get(speaker):
             lines.append(f"    gender: {genders[speaker]}   # for a voice chosen for you")
-    pauses = old.pauses
+    pauses = book.pauses
     lines += [
         "",
         "pauses:   # milliseconds of silence",
@@ -156,6 +135,20 @@ def starter(
     return "\n".join(lines) + "\n"
 
 
+def _kind(voice: Voice) -> EngineKind:
+    return kind_of(Engines().kind(voice))
+
+
+def _settings(voice: Voice, indent: str) -> list[str]:
+    """The voice and the settings its engine has (no pitch for a neural voice)."""
+    kind = _kind(voice)
+    lines = [f"{indent}voice: {voice.voice}" + (f"   # {kind.label}" if kind.natural else "")]
+    lines.append(f"{indent}rate: {voice.rate}")
+    if "pitch" in kind.settings:
+        lines.append(f"{indent}pitch: {voice.pitch}")
+    return lines
+
+
 _HEADER = """\
 # Voices for {name}, written by `podcast init`.
 # Edit and render again: only the turns whose voice changed are synthesized again.
@@ -164,12 +157,18 @@ _HEADER = """\
 # rate: words per minute (80-450); pitch: 0-99; volume: 0-1."""
 
 
-def _voice_block(key: str, comment: str, voice: Voice, volume: bool = False) -> list[str]:
-    lines = [f"{key}:   # {comment}", f"  voice: {voice.voice}", f"  rate: {voice.rate}"]
-    lines.append(f"  pitch: {voice.pitch}")
-    if volume:
-        lines.append(f"  volume: {voice.volume:g}")
-    return [*lines, ""]
+def _voice_block(key: str, comment: str, voice: Voice) -> list[str]:
+    return [f"{key}:   # {comment}", *_settings(voice, "  "), ""]
+
+
+def _defaults_block(defaults: Voice, natural: bool) -> list[str]:
+    """Settings every speaker starts from; with a natural cast, no voice (a default voice
+    would give speakers added later its engine's voices instead of natural ones)."""
+    lines = ["defaults:   # every speaker starts from these"]
+    if not natural:
+        lines.append(f"  voice: {defaults.voice}")
+    lines += [f"  rate: {defaults.rate}", f"  pitch: {defaults.pitch}"]
+    return [*lines, f"  volume: {defaults.volume:g}", ""]
 
 
 def _with_genders(old: VoiceBook, names: Iterable[str], genders: dict[str, str]) -> VoiceBook:
