@@ -240,3 +240,14 @@ def test_an_episode_with_a_kokoro_cast_beside_espeak_is_levelled(tmp_path: Path)
     words = json.loads((tmp_path / "ep.transcript.json").read_text())["segments"]
     starts = [word["startTime"] for word in words]
     assert len(words) > 200 and starts == sorted(starts)
+
+
+@pytest.mark.kokoro
+@needs_kokoro
+def test_a_pronunciation_in_espeak_phonemes_is_spoken_as_the_word(kokoro) -> None:
+    """voices.yaml's [[...]] is eSpeak NG's notation: Kokoro gets it in IPA, so it says
+    the word (read as letters and colons it took twice as long)."""
+    plain = kokoro("Say Ruiz again.", Voice("kokoro:bf_emma"))
+    phonemes = kokoro("Say [[ru:'i:z]] again.", Voice("kokoro:bf_emma"))
+    assert abs(seconds(phonemes) - seconds(plain)) < 0.25 * seconds(plain)
+    assert len(phonemes.words) == 3

@@ -275,3 +275,13 @@ def test_joe_says_where_each_word_starts(joe) -> None:
         at = start // frame
         onset = next(i for i in range(at, len(level)) if level[i] > 300)
         assert (onset - at) * 10 <= 50
+
+
+@pytest.mark.piper
+@needs_joe
+def test_a_pronunciation_in_espeak_phonemes_is_spoken_as_the_word(joe) -> None:
+    """voices.yaml's [[...]] is eSpeak NG's notation: Piper gets it as [[ IPA ]], its own
+    raw phonemes, so it says the word instead of spelling out the notation."""
+    plain = joe("Say Ruiz again.", Voice(JOE))
+    phonemes = joe("Say [[ru:'i:z]] again.", Voice(JOE))
+    assert abs(seconds(phonemes) - seconds(plain)) < 0.25 * seconds(plain)

@@ -41,6 +41,7 @@ from typing import Any, BinaryIO
 
 from podcast.config.model import NATURAL_PACE, Voice
 from podcast.engines import Clip, EngineKind, VoiceInfo
+from podcast.engines.phonemes import BLOCK, to_ipa
 from podcast.errors import EngineError, PodcastError
 from podcast.files import write_atomically
 from podcast.text import aligned
@@ -477,9 +478,16 @@ class KokoroEngine:
     def synthesize(self, text: str, voice: Voice) -> Clip:
         kokoro = self._load()
         pack = pack_of(voice.voice)
+        said, is_phonemes = text, False
+        if BLOCK.search(text):  # a pronunciation in eSpeak NG's phonemes
+            said, is_phonemes = _phonemes(kokoro, text, pack.language), True
         try:
             audio, rate, timings = kokoro.create_timed(
-                text, voice=pack.name, speed=voice.rate / NATURAL_PACE, lang=pack.language
+                said,
+                voice=pack.name,
+                speed=voice.rate / NATURAL_PACE,
+                lang=pack.language,
+                is_phonemes=is_phonemes,
             )
         except ValueError as error:
             raise EngineError(f"Kokoro could not speak {text[:40]!r} ({error})") from error
@@ -495,6 +503,18 @@ class KokoroEngine:
         if self._kokoro is None:
             self._kokoro = _load_kokoro(self.threads)
         return self._kokoro
+
+
+def _phonemes(kokoro: Any, text: str, language: str) -> str:
+    """The text as Kokoro's phonemes: its own phonemizer for the words, and each
+    ``[[...]]`` of eSpeak NG's phonemes in IPA where it stands."""
+    parts = BLOCK.split(text)  # words, phonemes, words, ...
+    said = [
+        to_ipa(part, language) if index % 2 else kokoro.tokenizer.phonemize(part, language)
+        for index, part in enumerate(parts)
+        if part.strip()
+    ]
+    return " ".join(part.strip() for part in said)
 
 
 def _closest(name: str, packs: Iterable[str]) -> str:

@@ -31,6 +31,7 @@ from typing import Any
 
 from podcast.config.model import NATURAL_PACE, Voice
 from podcast.engines import Clip, EngineKind, VoiceInfo
+from podcast.engines.phonemes import ipa_blocks
 from podcast.errors import EngineError
 from podcast.text import aligned, sentences, split_long
 
@@ -292,7 +293,7 @@ class PiperEngine:
         )
         chunks = [
             chunk
-            for piece in spoken_pieces(text)
+            for piece in spoken_pieces(ipa_blocks(text, _language(model)))  # [[ IPA ]]
             for chunk in loaded.synthesize(piece, syn_config=config, include_alignments=True)
         ]
         if not chunks:
@@ -304,6 +305,11 @@ class PiperEngine:
         if model.onnx not in self._loaded:
             self._loaded[model.onnx] = _load_voice(model, self.threads)
         return self._loaded[model.onnx]
+
+
+def _language(model: Model) -> str:
+    """The eSpeak NG voice the model's phonemes follow (``en-us``)."""
+    return str(model.settings().get("espeak", {}).get("voice", "en-us"))
 
 
 def word_starts(chunks: Sequence[Any]) -> list[int]:
