@@ -160,8 +160,6 @@ def test_word_starts_from_phoneme_timings() -> None:
     assert starts == [2400, 9600]
 
 
-
-
 @pytest.fixture(scope="module")
 def kokoro():
     """Kokoro in a process of its own, as a render keeps it."""
@@ -169,8 +167,6 @@ def kokoro():
         pytest.skip("Kokoro or its voices are not installed (podcast voices add kokoro)")
     with speaking("kokoro") as speak:
         yield speak
-
-
 
 
 @pytest.mark.kokoro

