@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ARTICLE
+from tests.helpers import ARTICLE, TWO
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +30,12 @@ def _espeak_palette(monkeypatch: pytest.MonkeyPatch) -> None:
     """Speakers without a voice of their own keep eSpeak NG's voices, whatever natural
     engine this machine has installed (the tests of the natural cast undo it)."""
     monkeypatch.setenv("PODCAST_PALETTE", "espeak")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A user's folder holding talk.txt, a short dialogue."""
+    work = tmp_path / "user"
+    work.mkdir()
+    (work / "talk.txt").write_text(TWO, encoding="utf-8")
+    return work

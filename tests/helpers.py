@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 import subprocess
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +122,105 @@ def seconds(clip: Clip) -> float:
 def peak(clip: Clip) -> int:
     """A clip's highest sample."""
     return int(np.abs(np.frombuffer(clip.pcm, "<i2").astype(np.int32)).max())
+
+
+FAST = 20  # seconds: far more than any of these takes; a hang fails, it does not stall CI
+
+
+@dataclass
+class Run:
+    """A finished `podcast` process."""
+
+    code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    rss_mb: float
+    """Peak resident memory of the process (or its largest child), MB."""
+
+
+MEASURED = """
+import atexit, runpy, sys
+path = sys.argv[1]
+def peak():
+    status = open("/proc/self/status").read()
+    kb = next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))
+    open(path, "w").write(kb)
+atexit.register(peak)
+sys.argv = ["podcast", *sys.argv[2:]]
+runpy.run_module("podcast", run_name="__main__", alter_sys=True)
+"""
+
+
+def podcast(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """Run the real command in its own process, measuring time and peak memory (the
+    process's own high-water mark: a forked child's rusage also counts its parent's)."""
+    peak = cwd / ".peak"
+    with (cwd / ".out").open("w+") as out, (cwd / ".err").open("w+") as err:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [sys.executable, "-c", MEASURED, str(peak), *args],
+            cwd=cwd,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            process.wait(timeout=FAST)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            pytest.fail(f"podcast {' '.join(args)} still ran after {FAST} s")
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        rss = int(peak.read_text()) / 1024 if peak.is_file() else float("inf")
+        return Run(process.returncode, out.read(), err.read(), seconds, rss)
+
+
+def dialogue(*lines: str) -> str:
+    return "\n\n".join(lines) + "\n"
+
+
+TWO = dialogue("ANNA BELL: The first thing I noticed was the light.", "RUTH KING: Go on.")
+
+
+def fake(*args: str) -> list[str]:
+    return [*args, "--engine", "fake", "-j", "1"]
+
+
+def numbered_dialogue(turns: int, words: int = 6) -> str:
+    """A transcript of ``turns`` unique turns between two speakers."""
+    lines = []
+    for number in range(turns):
+        speaker = "ANNA BELL" if number % 2 else "RUTH KING"
+        body = " ".join(f"word{number}x{i}" for i in range(words - 1))
+        lines.append(f"{speaker}: Turn {number} says {body}.")
+    return "\n\n".join(lines) + "\n"
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "podcast", *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's job is
+    )
+
+
+def live_in_session(session: int) -> list[int]:
+    """Processes of a session that are still running (zombies waiting to be reaped by
+    the container's init do not count)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

@@ -18,7 +18,7 @@ from mutagen.mp3 import MP3
 from podcast.batch.entries import entries_of
 from podcast.cli import main
 from podcast.errors import InputError
-from tests.test_failures import live_in_session, start
+from tests.helpers import live_in_session, start
 
 TOPICS = ["the harbour", "bees", "the night ferry", "a bakery", "rivers", "old maps", "snow"]
 

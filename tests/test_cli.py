@@ -3,8 +3,13 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.helpers import FIXTURES, run
+from podcast.cli import main
+from podcast.config.load import find_voices_file
+from podcast.errors import InputError
+from podcast.source import load_transcript
+from tests.helpers import FIXTURES, ROOT, SAMPLE, run
 
 MAGAZINE = str(FIXTURES / "magazine.txt")
 
@@ -165,3 +170,54 @@ def test_format_names_the_transcript_style_and_the_audio_format() -> None:
     assert result.stdout.startswith("output/chat.flac: 0:")
     assert Path("output/chat.flac").is_file() and Path("output/chat.vtt").is_file()
     assert run("turns", chat, "--format", "chat").stdout.startswith("Style: chat log (--format)\n")
+
+
+def test_turns_lists_what_is_not_spoken_and_why() -> None:
+    result = CliRunner().invoke(main, ["turns", str(FIXTURES / "magazine.txt")])
+    lines = result.stdout.splitlines()
+    start = lines.index("Not spoken:")
+    assert "  line 7: Marine Studios [photo credit]" in lines[start:]
+    assert any(line.endswith("[credit or link]") for line in lines[start:])
+
+
+def test_the_readme_first_command_gives_no_warning() -> None:
+    loaded = load_transcript(SAMPLE, find_voices_file(ROOT / "voices.yaml", SAMPLE))
+    assert loaded.warnings == ()
+
+
+def test_turns_interrupted_says_nothing_of_clips(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("podcast.cli.load_transcript", interrupted)
+    result = CliRunner().invoke(main, ["turns", str(MAGAZINE)])
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted: nothing was written.\n"
+
+
+def test_unexpected_errors_are_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("podcast.cli.load_transcript", broken)
+    Path("t.txt").write_text("A: hi\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["turns", "t.txt"])
+    assert result.exit_code == 70
+    assert result.stderr.splitlines() == [
+        "Error: unexpected ZeroDivisionError: division by zero",
+        "This is a bug: run with 'podcast --debug ...' and report it.",
+    ]
+    debug = CliRunner().invoke(main, ["--debug", "turns", "t.txt"])
+    assert isinstance(debug.exception, ZeroDivisionError)
+
+
+def test_input_error_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        load_transcript(tmp_path / "absent.txt")
+    result = CliRunner().invoke(main, ["turns", str(tmp_path / "absent.txt")])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"Error: {tmp_path / 'absent.txt'}: no such file; check the transcript path\n"
+    )
+

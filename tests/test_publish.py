@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import os
 import platform
 import re
 import subprocess
@@ -12,17 +14,29 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
+from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from podcast.audio import SAMPLE_RATE, loudness, turn
 from podcast.audio.clips import Joined, at_output_rate
 from podcast.audio.clips import doubled as doubled_rate
 from podcast.audio.codec import LAME_GAIN, Encoding
-from podcast.errors import OutputError
+from podcast.cli import main
+from podcast.errors import ConfigError, OutputError
 from podcast.plan import SegmentJob
 from podcast.production.pool import keep_freed_memory
 from podcast.publish import episode
-from tests.helpers import FIXTURES, MAGAZINE, ebur128, fake_render, ffmpeg, picture
+from tests.helpers import (
+    FIXTURES,
+    MAGAZINE,
+    dialogue,
+    ebur128,
+    fake,
+    fake_render,
+    ffmpeg,
+    picture,
+    podcast,
+)
 
 RATE = SAMPLE_RATE
 SHOW = FIXTURES / "styles" / "show.md"
@@ -353,7 +367,6 @@ def test_episode_metadata_and_cover(tmp_path: Path) -> None:
 
 
 def test_missing_cover_is_a_clear_error(tmp_path: Path) -> None:
-    from podcast.errors import ConfigError
 
     voices = tmp_path / "voices.yaml"
     voices.write_text("episode: {cover: nope.jpg}\n")
@@ -402,7 +415,6 @@ def test_music_without_ffmpeg_or_file_is_a_clear_error(
     music_files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from podcast.audio import music
-    from podcast.errors import ConfigError
 
     (music_files / "theme.m4a").write_bytes(b"not audio libsndfile knows")
     voices = music_files / "voices.yaml"
@@ -455,3 +467,63 @@ def test_word_timings_reach_the_captions_and_the_transcript(tmp_path: Path) -> N
     assert len(starts) > 2
     firsts = {round(s["startTime"], 3) for s in segments}
     assert all(round(start, 3) in firsts for start in starts)
+
+
+@pytest.mark.parametrize(
+    ("cover", "message"),
+    [
+        ("/etc/passwd", "not a JPEG or PNG picture; give one"),
+        ("/dev/zero", "not a regular file; give a JPEG or PNG file"),
+        ("huge.png", "larger than 10 MB; give a smaller picture"),
+        ("broken.png", "a damaged PNG (no image header); save it again"),
+        ("broken.jpg", "a damaged JPEG (no frame header with its size); save it again"),
+        ("gone.jpg", "no such file; give a JPEG or PNG"),
+    ],
+)
+def test_bad_covers_are_refused_before_any_work(folder: Path, cover: str, message: str) -> None:
+    with (folder / "huge.png").open("wb") as file:
+        file.write(b"\x89PNG\r\n\x1a\n")
+        file.truncate(300 * 2**20)
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(30))
+    (folder / "voices.yaml").write_text(f"episode: {{cover: {cover}}}\n")
+    run = podcast("render", *fake("talk.txt", "-o", "ep.mp3"), cwd=folder)
+    assert run.code == 3
+    assert run.stderr == f"Error: voices.yaml: episode.cover: {cover}: {message}\n"
+    assert run.rss_mb < 200 and not (folder / "ep.mp3").exists()
+
+
+@pytest.mark.parametrize(("size", "kind"), [((300, 300), "PNG"), ((1600, 1400), "JPEG")])
+def test_a_cover_directories_refuse_is_a_warning(folder: Path, size, kind: str) -> None:
+    name = f"cover.{kind.lower()}"
+    picture(folder / name, *size, kind)
+    (folder / "voices.yaml").write_text(f"episode: {{cover: {name}}}\n")
+    os.chdir(folder)
+    result = CliRunner().invoke(main, fake("render", "talk.txt", "-o", "ep.mp3"))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Warning: voices.yaml: episode.cover: {name}: "
+        f"{size[0]}x{size[1]} px; podcast directories want a square picture of 1400 to 3000 px\n"
+    )
+
+
+def test_captions_are_escaped_as_webvtt_requires(folder: Path) -> None:
+    """Read back by an independent parser (webvtt-py): every cue's text and speaker."""
+    webvtt = pytest.importorskip("webvtt", reason="webvtt-py is in the test extra")
+    (folder / "talk.txt").write_text(
+        dialogue(
+            "SMITH & JONES: Prices went from 5 --> 7, <b>bold</b> or not.",
+            "RUTH KING: A < B and C > D.",
+        ),
+        encoding="utf-8",
+    )
+    run = podcast("render", *fake("talk.txt", "-o", "ep.mp3"), cwd=folder)
+    assert run.code == 0, run.stderr
+    cues = webvtt.read(str(folder / "ep.vtt"))
+    assert [html.unescape(cue.text) for cue in cues] == [
+        "Prices went from 5 --> 7, <b>bold</b> or not.",
+        "A < B and C > D.",
+    ]
+    assert [html.unescape(cue.voice) for cue in cues] == ["SMITH & JONES", "RUTH KING"]
+    assert "-->" not in "".join(cue.raw_text for cue in cues)
+

@@ -1,14 +1,36 @@
+"""Rendering an episode: the file and its tags, up-to-date renders, and nothing the user
+owns lost (an episode never lands on an input; folders, full disks and two renders at
+once end cleanly)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+import subprocess
+import sys
 import wave
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from podcast import files
+from podcast.cli import main
 from podcast.errors import ConfigError, InputError, OutputError
 from podcast.source import load_transcript
 from podcast.transcript.read import read_text
-from tests.helpers import MAGAZINE, fake_render
+from tests.helpers import (
+    FIXTURES,
+    MAGAZINE,
+    fake,
+    fake_render,
+    numbered_dialogue,
+    podcast,
+)
 
 
 def test_render_writes_44k_mono_mp3_with_tags() -> None:
@@ -152,3 +174,163 @@ def test_loudness_is_tagged_as_numbers_and_read_back_as_numbers() -> None:
     again = fake_render()
     assert again.up_to_date
     assert (again.loudness, again.true_peak) == (round(lufs, 2), round(peak, 2))
+
+
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "podcast", *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's job is
+    )
+
+
+@pytest.mark.parametrize("fixture", ["festival.vtt", "session.srt"])
+def test_captions_rendered_beside_themselves_are_not_overwritten(
+    folder: Path, fixture: str
+) -> None:
+    source = FIXTURES / "styles" / fixture
+    transcript = folder / f"talk{source.suffix}"
+    transcript.write_bytes(source.read_bytes())
+    run = podcast("render", *fake(transcript.name, "-o", "talk.mp3"), cwd=folder)
+    assert run.code == 0, run.stderr
+    assert transcript.read_bytes() == source.read_bytes()
+    moved = folder / f"talk.episode{source.suffix}"
+    assert moved.is_file() and moved.read_text().strip()
+    assert run.stderr == (
+        f"Warning: talk{source.suffix}: is the transcript, kept as it is; "
+        f"the episode's copy is talk.episode{source.suffix}\n"
+    )
+
+
+def test_an_episode_may_not_land_on_an_input(folder: Path) -> None:
+    import numpy as np
+    import soundfile
+
+    soundfile.write(folder / "intro.wav", np.zeros(4410), 44100)
+    before = (folder / "intro.wav").read_bytes()
+    (folder / "voices.yaml").write_text("music: {intro: intro.wav}\n")
+    run = podcast("render", *fake("talk.txt", "-o", "intro.wav"), cwd=folder)
+    assert run.code == 5
+    assert run.stderr == (
+        "Error: intro.wav: is the music file intro.wav; choose another output file with -o\n"
+    )
+    assert (folder / "intro.wav").read_bytes() == before
+
+
+def test_files_get_the_permissions_of_any_new_file(folder: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        runner = CliRunner()
+        os.chdir(folder)
+        assert runner.invoke(main, fake("render", "talk.txt", "-o", "ep.mp3")).exit_code == 0
+        assert runner.invoke(main, ["init", "talk.txt", "-o", "v.yaml"]).exit_code == 0
+    finally:
+        os.umask(old)
+    written = ["ep.mp3", "ep.vtt", "ep.srt", "ep.chapters.json", "ep.transcript.json", "v.yaml"]
+    modes = {name: stat.S_IMODE((folder / name).stat().st_mode) for name in written}
+    assert modes == dict.fromkeys(written, 0o644)
+
+
+def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
+    (tmp_path / "talk.txt").write_text(numbered_dialogue(12), encoding="utf-8")
+    env = {"PODCAST_CACHE_DIR": str(tmp_path / "cache"), "PODCAST_FAKE_DELAY": "0.05"}
+    args = ["render", "talk.txt", "-o", "out/talk.mp3", "--engine", "fake", "-j", "2"]
+    first, second = start(args, env, tmp_path), start(args, env, tmp_path)
+    for process in (first, second):
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
+    fake_render(tmp_path / "talk.txt", tmp_path / "one.mp3")
+    both = MP3(str(tmp_path / "out" / "talk.mp3")).info.length
+    assert both == MP3(str(tmp_path / "one.mp3")).info.length > 40
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        "talk.chapters.json",
+        "talk.html",
+        "talk.mp3",
+        "talk.srt",
+        "talk.transcript.json",
+        "talk.vtt",
+    ]
+
+
+def test_missing_output_folders_are_created(tmp_path: Path) -> None:
+    (tmp_path / "talk.txt").write_text(numbered_dialogue(2), encoding="utf-8")
+    out = tmp_path / "a" / "b" / "talk.mp3"
+    fake_render(tmp_path / "talk.txt", out)
+    assert MP3(str(out)).info.sample_rate == 44100
+
+
+def test_folder_that_cannot_be_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "talk.txt").write_text(numbered_dialogue(2), encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(files, "temporary_file", refuse)
+    with pytest.raises(OutputError, match=r"cannot write there \(Permission denied\)"):
+        fake_render(tmp_path / "talk.txt", tmp_path / "talk.mp3")
+
+
+def test_disk_full_leaves_nothing_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "talk.txt").write_text(numbered_dialogue(6), encoding="utf-8")
+    out = tmp_path / "talk.mp3"
+    out.write_bytes(b"the previous episode")
+    real_temporary_file = files.temporary_file
+
+    class Full:
+        """A temporary file on a disk that fills up after 20,000 bytes."""
+
+        def __init__(self, file) -> None:
+            self.file = file
+            self.written = 0
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def writelines(self, chunks) -> None:
+            for chunk in chunks:
+                self.written += len(chunk)
+                if self.written > 20_000:
+                    raise OSError(errno.ENOSPC, "No space left on device")
+                self.file.write(chunk)
+
+    def filling(path: Path):
+        file, temp = real_temporary_file(path)
+        return Full(file), temp
+
+    monkeypatch.setattr(files, "temporary_file", filling)
+    with pytest.raises(OutputError) as caught:
+        fake_render(tmp_path / "talk.txt", out, use_cache=False)
+    assert str(caught.value) == f"{out}: cannot write the episode (No space left on device)"
+    assert out.read_bytes() == b"the previous episode"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.mp3", "talk.txt", "work"]
+
+
+def test_odd_characters_render(tmp_path: Path) -> None:
+    text = (
+        "HOST: Emoji 😀 and a bell\x07 and zero\u200bwidth.\n\n"
+        "GUEST: 你好世界, مرحبا بالعالم, שלום עולם.\n\n"
+        f"HOST: A long word {'x' * 5000} ends here.\n"
+    )
+    (tmp_path / "odd.txt").write_text(text, encoding="utf-8")
+    turns = CliRunner().invoke(main, ["turns", str(tmp_path / "odd.txt"), "--json"])
+    spoken = [row["text"] for row in json.loads(turns.stdout)]
+    assert spoken == [
+        "Emoji and a bell and zerowidth.",  # emoji are never read
+        "你好世界, مرحبا بالعالم, שלום עולם.",
+        "A long word ends here.",
+    ]
+    out = tmp_path / "odd.mp3"
+    assert fake_render(tmp_path / "odd.txt", out).turns == 3
+

@@ -1,11 +1,15 @@
+import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from podcast.config.cast import PALETTE, cast, warnings
 from podcast.config.load import find_voices_file, load, loads
 from podcast.config.model import NARRATOR_VOICE, Pauses, Voice, VoiceBook
 from podcast.errors import ConfigError
+from tests.helpers import dialogue, podcast
 
 REPO_VOICES = Path(__file__).resolve().parents[1] / "voices.yaml"
 
@@ -147,3 +151,101 @@ def test_warnings_for_absent_speakers_and_shared_voices() -> None:
         "v.yaml: not in this transcript: ZED; check the names",
         "ANA and BO have the same voice; give one of them another",
     ]
+
+
+ALIAS_BOMB = "\n".join(
+    [
+        "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+        *(
+            f"{chr(98 + n)}: &{chr(98 + n)} [" + ", ".join([f"*{chr(97 + n)}"] * 9) + "]"
+            for n in range(8)
+        ),
+        "skip: *i",
+    ]
+)
+
+
+scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+
+
+yaml = pytest.importorskip("yaml")
+
+
+keys = st.sampled_from(
+    ["defaults", "speakers", "pauses", "skip", "episode", "output", "music", "voice", "rate",
+     "pitch", "cover", "HOST", "aliases", "pronunciations", "censor", "loudness", "x"]
+)  # fmt: skip
+
+
+documents = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(keys, inner, max_size=5),
+    max_leaves=30,
+)  # fmt: skip
+
+
+def test_voices_file_that_is_a_device_or_too_large(folder: Path) -> None:
+    run = podcast("turns", "talk.txt", "--voices", "/dev/zero", cwd=folder)
+    assert run.code == 3
+    assert run.stderr == "Error: /dev/zero: not a regular file; give a voices.yaml file\n"
+    with (folder / "voices.yaml").open("wb") as file:
+        file.truncate(5 * 2**20)
+    run = podcast("turns", "talk.txt", cwd=folder)
+    assert run.code == 3 and "voices.yaml: larger than 1024 KB" in run.stderr
+
+
+def test_skip_entries_must_be_quoted_strings(folder: Path) -> None:
+    (folder / "voices.yaml").write_text("skip:\n  - [AD BREAK]\n")
+    run = podcast("turns", "talk.txt", cwd=folder)
+    assert run.code == 3
+    assert run.stderr == (
+        "Error: voices.yaml: skip[0]: expected a regular expression in quotes, got a list "
+        "(['AD BREAK']): YAML reads - [AD BREAK] as one; quote it: - '\\[AD BREAK\\]'\n"
+    )
+
+
+def test_a_runaway_regular_expression_runs_in_linear_time(folder: Path) -> None:
+    (folder / "voices.yaml").write_text('skip: ["(a+)+$"]\n')
+    (folder / "talk.txt").write_text(dialogue("ANNA BELL: " + "a" * 40 + "b", "RUTH KING: ok"))
+    run = podcast("turns", "talk.txt", cwd=folder)
+    assert run.code == 0 and run.seconds < 10
+
+
+def test_lookaround_is_refused_since_it_cannot_be_bounded(folder: Path) -> None:
+    (folder / "voices.yaml").write_text('skip: ["(?<=x)y"]\n')
+    run = podcast("turns", "talk.txt", cwd=folder)
+    assert run.code == 3 and run.stderr.startswith("Error: voices.yaml: skip[0]: uses lookaround")
+
+
+def test_an_alias_bomb_is_refused_at_once(folder: Path) -> None:
+    (folder / "voices.yaml").write_text(ALIAS_BOMB + "\n")
+    run = podcast("turns", "talk.txt", cwd=folder)
+    assert run.code == 3
+    assert run.stderr == (
+        "Error: voices.yaml: expands to more than 100000 values through YAML aliases "
+        "(&name, *name); write the values out plainly\n"
+    )
+    assert run.seconds < 10 and run.rss_mb < 200
+
+
+def test_names_that_differ_only_in_case_and_keys_given_twice(folder: Path) -> None:
+    (folder / "voices.yaml").write_text("speakers:\n  HOST: {rate: 150}\n  host: {rate: 160}\n")
+    with pytest.raises(ConfigError, match=r"speakers\.host: the same speaker as HOST"):
+        load(folder / "voices.yaml")
+    (folder / "voices.yaml").write_text("speakers:\n  HOST: {rate: 150}\n  HOST: {rate: 160}\n")
+    run = podcast("turns", "talk.txt", cwd=folder)
+    assert run.code == 3
+    assert run.stderr == "Error: voices.yaml:3: 'HOST' is given twice (first on line 2); keep one\n"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(documents.map(yaml.safe_dump), st.text(max_size=200)))
+def test_any_yaml_is_a_book_or_a_config_error_within_a_second(text: str) -> None:
+    started = time.monotonic()
+    try:
+        book = loads(text)
+    except ConfigError as error:
+        assert str(error).strip() and "Traceback" not in str(error)
+    else:
+        assert isinstance(book, VoiceBook)
+    assert time.monotonic() - started < 1.0
+

@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mutagen.mp3 import MP3
 
 from podcast.config.model import NARRATOR_VOICE
 from podcast.engines import Engines
 from podcast.plan import ASIDE_PAUSE, BLEEP_MS, Piece, pieces, plan
 from podcast.source import load_transcript
 from podcast.speakable.pronounce import Pronunciation
-from podcast.speakable.text import Reading, speakable
+from podcast.speakable.text import MAX_WORD, Reading, speakable
 from podcast.speakable.written import number_words, ordinal_words, say_written_forms
-from tests.helpers import fake_render
+from tests.helpers import dialogue, fake, fake_render, podcast
 
 
 @pytest.mark.parametrize(
@@ -174,3 +177,40 @@ def test_non_speech_cues_are_never_spoken_and_are_listed(tmp_path: Path) -> None
         "(Speaking Ukrainian)",
         "(Through interpreter)",
     ]
+
+
+def test_a_huge_pause_is_shortened_with_a_warning_and_costs_no_memory(folder: Path) -> None:
+    (folder / "talk.txt").write_text(
+        dialogue("ANNA BELL: Wait for it [pause 3600s] there.", "RUTH KING: Fine."),
+        encoding="utf-8",
+    )
+    run = podcast("render", *fake("talk.txt", "-o", "ep.mp3"), cwd=folder)
+    assert run.code == 0, run.stderr
+    assert run.stderr == ("Warning: line 1: [pause 3600s] is longer than 60 s; shortened to 60 s\n")
+    assert 60 < MP3(str(folder / "ep.mp3")).info.length < 70
+    assert run.rss_mb < 250
+
+
+def test_pauses_beyond_any_number_and_in_runs(folder: Path) -> None:
+    (folder / "talk.txt").write_text(
+        dialogue(
+            "ANNA BELL: One [pause 99999999999999999999ms] two.",
+            "RUTH KING: " + "[pause 60s] " * 200 + "three.",
+        ),
+        encoding="utf-8",
+    )
+    run = podcast("render", *fake("talk.txt", "-o", "ep.mp3"), cwd=folder)
+    assert run.code == 0, run.stderr
+    assert "shortened to 60 s" in run.stderr
+    assert MP3(str(folder / "ep.mp3")).info.length < 130  # two pauses of at most 60 s
+    assert run.rss_mb < 250
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.sampled_from(["HOST", "Guest"]))
+def test_speakable_never_fails_and_drops_only_the_unspeakable(text: str, speaker: str) -> None:
+    spoken = speakable(text, speaker)
+    assert spoken == spoken.strip()
+    assert not any(ord(c) < 32 and c not in "\n" for c in spoken)
+    assert all(len(word) <= MAX_WORD for word in spoken.split())
+
