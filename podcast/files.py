@@ -55,23 +55,35 @@ class UserFile:
     fix: str
     """What to do, after any problem: ``give a transcript file``."""
     said: Mapping[str, str] = field(default_factory=dict)
-    """Messages of its own by problem (missing, folder, device, large, unreadable) in
-    place of the plain words and the fix; ``{reason}`` is the system's."""
+    """Messages of its own by problem (missing, folder, device, large, unreadable,
+    encoding) in place of the plain words and the fix; ``{reason}`` is the system's."""
 
     def message(self, problem: str, reason: str) -> str:
         own = self.said.get(problem)
         if own is not None:
             return own.format(reason=reason)
+        if problem == "encoding":
+            return _PLAIN[problem]
         return f"{_PLAIN[problem].format(reason=reason, kb=self.limit // 1024)}; {self.fix}"
 
 
 _PLAIN = {
+    "encoding": "not UTF-8 text; save it as UTF-8",
     "missing": "no such file",
     "folder": "is a folder",
     "device": "not a regular file (a device, pipe or socket)",
     "large": "larger than {kb} KB",
     "unreadable": "cannot read it ({reason})",
 }
+
+
+def read_user_text(path: Path, kind: UserFile) -> str:
+    """A text file the user gave, as UTF-8 (a byte-order mark or not); Unreadable as
+    read_user_file, or when it is not UTF-8."""
+    try:
+        return read_user_file(path, kind).decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable(kind.message("encoding", "")) from error
 
 
 def read_user_file(path: Path, kind: UserFile) -> bytes:

@@ -35,9 +35,9 @@ SAMPLE = ROOT / "podcast" / "data" / "sample.txt"
 _LIBRARY = ("engines", "progress", "previous_key")  # render()'s own arguments, not Options
 
 
-def run(*args: str) -> Result:
+def run(*args: str | Path) -> Result:
     """The podcast command, in this process (click's runner): exit code, stdout, stderr."""
-    return CliRunner().invoke(main, list(args))
+    return CliRunner().invoke(main, [str(arg) for arg in args])
 
 
 def fake_render(

@@ -9,9 +9,7 @@ from podcast.cli import main
 from podcast.config.load import find_voices_file
 from podcast.errors import InputError
 from podcast.source import load_transcript
-from tests.helpers import FIXTURES, ROOT, SAMPLE, run
-
-MAGAZINE = str(FIXTURES / "magazine.txt")
+from tests.helpers import FIXTURES, MAGAZINE, ROOT, SAMPLE, run
 
 
 def test_turns_table() -> None:
@@ -190,7 +188,7 @@ def test_turns_interrupted_says_nothing_of_clips(monkeypatch: pytest.MonkeyPatch
         raise KeyboardInterrupt
 
     monkeypatch.setattr("podcast.cli.load_transcript", interrupted)
-    result = CliRunner().invoke(main, ["turns", str(MAGAZINE)])
+    result = run("turns", MAGAZINE)
     assert result.exit_code == 130
     assert result.stderr == "Interrupted: nothing was written.\n"
 

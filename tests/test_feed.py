@@ -8,13 +8,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from podcast.cli import main
 from podcast.publish.feed import channel_guid
 from podcast.publish.feed.rss import PODCAST
-from tests.helpers import FIXTURES, fake_render, picture
+from tests.helpers import FIXTURES, fake_render, picture, run
 
 feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")
 podcastparser = pytest.importorskip("podcastparser", reason="podcastparser is in the test extra")
@@ -60,8 +58,9 @@ def episode(folder: Path, name: str, number: int, cover: Path | None = None) -> 
     return result.seconds
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
+def feed(*args: str) -> tuple[int, str, str]:
+    """`podcast feed ARGS`: exit code, stdout, stderr."""
+    result = run("feed", *args)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -79,7 +78,7 @@ def show(tmp_path: Path) -> tuple[Path, dict[str, float]]:
 
 def test_feed_read_back_by_two_parsers(show: tuple[Path, dict[str, float]]) -> None:
     folder, lengths = show
-    code, out, err = run("feed", str(folder), "--base-url", BASE, *SETTINGS, "--check")
+    code, out, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--check")
     assert (code, err) == (0, "")
     assert out == f"{folder / 'feed.xml'}: 2 episodes, to publish at {BASE}feed.xml\n"
     parsed = feedparser.parse(str(folder / "feed.xml"))
@@ -109,7 +108,7 @@ def test_transcripts_chapters_and_page_link_to_real_files(
     show: tuple[Path, dict[str, float]],
 ) -> None:
     folder, _ = show
-    run("feed", str(folder), "--base-url", BASE, *SETTINGS)
+    feed(str(folder), "--base-url", BASE, *SETTINGS)
     channel = ET.parse(folder / "feed.xml").getroot().find("channel")
     assert channel is not None
     assert channel.findtext(f"{{{PODCAST}}}guid") == channel_guid(f"{BASE}feed.xml")
@@ -141,13 +140,13 @@ def test_guids_never_change_and_settings_are_remembered(
     show: tuple[Path, dict[str, float]], tmp_path: Path
 ) -> None:
     folder, _ = show
-    run("feed", str(folder), "--base-url", BASE, *SETTINGS)
+    feed(str(folder), "--base-url", BASE, *SETTINGS)
     first = guids(folder)
     assert len(set(first.values())) == 2
     (tmp_path / "harbour.txt").write_text(TALK + "\nHOST: One more thing.\n", encoding="utf-8")
     episode(folder, "harbour", 2)  # rendered again, changed
     episode(folder, "quay", 3)  # and a third added
-    code, out, err = run("feed", str(folder))  # everything remembered
+    code, out, err = feed(str(folder))  # everything remembered
     assert (code, err) == (0, "")
     assert "3 episodes" in out
     again = guids(folder)
@@ -161,14 +160,14 @@ def test_check_names_a_small_cover(tmp_path: Path) -> None:
     folder = tmp_path / "show"
     folder.mkdir()
     episode(folder, "harbour", 2, picture(tmp_path / "small.png", 300, 300))
-    code, _, err = run("feed", str(folder), "--base-url", BASE, *SETTINGS, "--check")
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--check")
     assert code == 6
     assert err == (
         "Error: the cover is 300x300 px: Apple needs 1400 to 3000 px, square; "
         "give a larger square picture with --cover FILE\n"
     )
     big = picture(tmp_path / "big.jpg", 1400, 1400, "JPEG")
-    code, _, err = run("feed", str(folder), "--cover", str(big), "--check")
+    code, _, err = feed(str(folder), "--cover", str(big), "--check")
     assert (code, err) == (0, "")
     assert (folder / "feed-cover.jpg").is_file() and not (folder / "feed-cover.png").exists()
 
@@ -180,7 +179,7 @@ def test_every_broken_rule_is_one_line(tmp_path: Path) -> None:
     untagged = folder / "raw.mp3"
     untagged.write_bytes((folder / "harbour.mp3").read_bytes())
     ID3(str(untagged)).delete()
-    code, _, err = run("feed", str(folder), "--base-url", "http://example.com/", "--check")
+    code, _, err = feed(str(folder), "--base-url", "http://example.com/", "--check")
     assert code == 6
     lines = err.splitlines()
     assert lines[0].startswith("Error: base URL http://example.com/ is not https")
@@ -189,24 +188,24 @@ def test_every_broken_rule_is_one_line(tmp_path: Path) -> None:
     assert any(line.startswith("Error: no cover: Apple requires a square") for line in lines)
     assert any(line.startswith("Error: raw.mp3: no title tag") for line in lines)
     assert len(lines) == 5
-    code, _, err = run("feed", str(folder))  # without --check: written, with warnings
+    code, _, err = feed(str(folder))  # without --check: written, with warnings
     assert code == 0 and err.count("Warning: ") == 5
-    code, _, err = run("feed", str(folder), "--category", "Basket Weaving", "--check")
+    code, _, err = feed(str(folder), "--category", "Basket Weaving", "--check")
     assert "category 'Basket Weaving' is not one of Apple's" in err
 
 
 def test_bad_folders_are_one_clear_line(tmp_path: Path) -> None:
-    code, _, err = run("feed", str(tmp_path / "nowhere"), "--base-url", BASE)
+    code, _, err = feed(str(tmp_path / "nowhere"), "--base-url", BASE)
     assert (code, err) == (2, f"Error: {tmp_path / 'nowhere'}: no such folder; "
                               "give the folder the episodes are in\n")  # fmt: skip
     empty = tmp_path / "empty"
     empty.mkdir()
-    code, _, err = run("feed", str(empty), "--base-url", BASE)
+    code, _, err = feed(str(empty), "--base-url", BASE)
     assert code == 2 and "no .mp3 episodes; render some there first" in err
-    code, _, err = run("feed", str(empty))
+    code, _, err = feed(str(empty))
     assert code == 2 and "no base URL given or remembered; give --base-url" in err
     (empty / "show.yaml").write_text("base_url: [1, 2]\n")
-    code, _, err = run("feed", str(empty))
+    code, _, err = feed(str(empty))
     assert code == 3 and "base_url must be text" in err and "Traceback" not in err
 
 
@@ -215,7 +214,7 @@ def test_a_show_file_that_is_a_folder_is_one_clear_line(
 ) -> None:
     folder, _ = show
     (folder / "show.yaml").mkdir()
-    code, _, err = run("feed", str(folder), "--base-url", BASE)
+    code, _, err = feed(str(folder), "--base-url", BASE)
     assert code == 3
     assert (
         err == f"Error: {folder / 'show.yaml'}: is a folder; it holds the show's settings: fix it\n"

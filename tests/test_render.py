@@ -8,8 +8,6 @@ import errno
 import json
 import os
 import stat
-import subprocess
-import sys
 import wave
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from tests.helpers import (
     fake_render,
     numbered_dialogue,
     podcast,
+    start,
 )
 
 
@@ -176,18 +175,6 @@ def test_loudness_is_tagged_as_numbers_and_read_back_as_numbers() -> None:
     assert (again.loudness, again.true_peak) == (round(lufs, 2), round(peak, 2))
 
 
-
-
-def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "podcast", *args],
-        cwd=cwd,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's job is
-    )
 
 
 @pytest.mark.parametrize("fixture", ["festival.vtt", "session.srt"])

@@ -11,9 +11,7 @@ from mutagen.mp3 import MP3
 from podcast.config.load import load
 from podcast.source import load_transcript
 from podcast.transcript.model import NARRATOR
-from tests.helpers import FIXTURES, run
-
-MAGAZINE = str(FIXTURES / "magazine.txt")
+from tests.helpers import FIXTURES, MAGAZINE, run
 
 
 def test_init_writes_a_valid_commented_book_with_distinct_voices() -> None:
@@ -27,7 +25,7 @@ def test_init_writes_a_valid_commented_book_with_distinct_voices() -> None:
     assert okafor is not None and okafor.name == "DANA OKAFOR"
     assert okafor.aliases == ("OKAFOR",) and okafor.gender == "female"
     assert book.interviewer == "THE HARBOR REVIEW"
-    loaded = load_transcript(Path(MAGAZINE), Path("voices.yaml"))
+    loaded = load_transcript(MAGAZINE, Path("voices.yaml"))
     cast = loaded.cast
     assert len({v.voice for v in cast.values()}) == len(cast) == 4
     assert "+f" in cast["DANA OKAFOR"].voice and "+f" in cast["PRIYA LINDQVIST"].voice

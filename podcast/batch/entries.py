@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from podcast.errors import InputError
-from podcast.files import Unreadable, UserFile, read_user_file
+from podcast.files import Unreadable, UserFile, read_user_text
 from podcast.publish.sidefiles import MOVED
 
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".fountain", ".vtt", ".srt", ".log", ".json")
@@ -37,7 +37,11 @@ NOT_TRANSCRIPTS = (".chapters.json", ".transcript.json")
 MANIFESTS = (".yaml", ".yml", ".csv")
 CAPTIONS = (".vtt", ".srt")
 MAX_MANIFEST = 16 * 1024 * 1024
-MANIFEST = UserFile(MAX_MANIFEST, "give a manifest file (.yaml or .csv)")
+MANIFEST = UserFile(
+    MAX_MANIFEST,
+    "give a manifest file (.yaml or .csv)",
+    {"encoding": "not UTF-8 text; save the manifest as UTF-8"},
+)
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,9 @@ def _is_transcript(path: Path) -> bool:
 
 def _manifest(path: Path) -> list[Entry]:
     try:
-        text = read_user_file(path, MANIFEST).decode("utf-8-sig")
+        text = read_user_text(path, MANIFEST)
     except Unreadable as problem:
         raise InputError(f"{path}: {problem}") from problem
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text; save the manifest as UTF-8") from error
     rows = _csv_rows(path, text) if path.suffix.lower() == ".csv" else _yaml_rows(path, text)
     return [_entry(path, number, row) for number, row in enumerate(rows, start=1)]
 

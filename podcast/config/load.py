@@ -29,7 +29,7 @@ from podcast.config.model import (
     VoiceBook,
 )
 from podcast.errors import ConfigError
-from podcast.files import Unreadable, UserFile, read_user_file
+from podcast.files import Unreadable, UserFile, read_user_text
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.text import MAX_PAUSE, Asides, Censor
 from podcast.transcript.model import Pattern
@@ -66,11 +66,9 @@ def load(path: Path | None) -> VoiceBook:
     if path is None:
         return VoiceBook()
     try:
-        text = read_user_file(path, VOICES).decode("utf-8-sig")
+        text = read_user_text(path, VOICES)
     except Unreadable as problem:
         raise ConfigError(f"{path}: {problem}") from problem
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from error
     return loads(text, path)
 
 
