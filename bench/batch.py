@@ -38,7 +38,7 @@ def variants(source: str, count: int, folder: Path) -> list[Path]:
 
 
 def one_by_one(paths: list[Path], work: Path) -> tuple[float, float]:
-    env = {**os.environ, "PODCAST_CACHE_DIR": str(work / "cache-loop")}
+    env = {**os.environ, "PODCAST_CACHE_DIR": str(work / "cache-loop"), "PODCAST_PALETTE": "espeak"}
     total, peak = 0.0, 0.0
     for path in paths:
         out = work / "loop" / f"{path.stem}.mp3"
@@ -49,7 +49,7 @@ def one_by_one(paths: list[Path], work: Path) -> tuple[float, float]:
 
 
 def batch(folder: Path, out: Path, work: Path, cache: str, *extra: str) -> tuple[float, float]:
-    env = {**os.environ, "PODCAST_CACHE_DIR": str(work / cache)}
+    env = {**os.environ, "PODCAST_CACHE_DIR": str(work / cache), "PODCAST_PALETTE": "espeak"}
     return measure([PYTHON, "-m", "podcast", "batch", str(folder), "-o", str(out), *extra],
                    work, env)  # fmt: skip
 
@@ -62,6 +62,7 @@ def on_dask(folder: Path, work: Path) -> float | None:
         return None
     cores = os.cpu_count() or 1
     os.environ["PODCAST_CACHE_DIR"] = str(work / "cache-dask")  # the workers' own, empty
+    os.environ["PODCAST_PALETTE"] = "espeak"  # eSpeak NG's benchmark, as above
     with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True,
                       host="127.0.0.1", dashboard_address=None) as cluster:  # fmt: skip
         seconds, _ = batch(folder, work / "dask", work, "cache-dask-client", "--scheduler",
