@@ -34,8 +34,8 @@ from podcast import (
 from podcast.audio.codec import FORMATS
 from podcast.engines import DEFAULT, kind_of, kinds, listed
 from podcast.production.store import Cache, default_dir
-from podcast.render import BITRATES, DEFAULT_BITRATE, render, split_formats
-from podcast.text import first_words
+from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_formats
+from podcast.text import counted, first_words
 from podcast.tools.audition import FOLDER
 from podcast.transcript.notes import guesses, not_spoken
 from podcast.transcript.styles import NAMES, STYLES
@@ -115,7 +115,12 @@ def main(debug: bool) -> None:
 
 @main.command(name="render")
 @click.argument("transcript", type=FILE)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Episode file to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Episode file to write (a folder with / at the end: <name>.mp3 in it).",
+)
 @VOICES
 @click.option(
     "--bitrate", type=click.Choice([str(b) for b in BITRATES]), default=str(DEFAULT_BITRATE)
@@ -140,7 +145,7 @@ def main(debug: bool) -> None:
 @friendly
 def render_command(
     transcript: Path,
-    output: Path | None,
+    output: str | None,
     voices: Path | None,
     bitrate: str,
     jobs: int | None,
@@ -162,7 +167,8 @@ def render_command(
             use_cache=not no_cache,
             cache_bound=None if cache_max is None else cache_max * 2**20,
         )
-        result = render(transcript, output, options, progress=functools.partial(_advance, bar))
+        episode = output_of(output, transcript, fmt)
+        result = render(transcript, episode, options, progress=functools.partial(_advance, bar))
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     if result.advice:
@@ -233,6 +239,7 @@ def voices(
             "voices": [asdict(v) for v in found.voices],
             "variants": [asdict(v) for v in found.variants],
             "missing": found.missing,
+            "unusable": found.unusable,
         }
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -242,6 +249,8 @@ def voices(
         click.echo(f"variants (add as voice+variant): {' '.join(v.name for v in found.variants)}")
     for kind, reason in found.missing.items():
         click.echo(f"({kind}: {reason})")
+    for name, reason in found.unusable.items():
+        click.echo(f"({name} cannot be used: {reason})")
 
 
 @voices.command(name="add")
@@ -304,7 +313,7 @@ def init(
     genders = {**dict.fromkeys(male, "male"), **dict.fromkeys(female, "female")}
     done = init_voices(transcript, output, genders, force, engine)
     kept = f"; the old one is kept as {done.backup}" if done.backup else ""
-    click.echo(f"Wrote {done.path}: {len(done.speakers)} speakers{kept}")
+    click.echo(f"Wrote {done.path}: {counted(len(done.speakers), 'speaker')}{kept}")
     if done.natural:
         label = kind_of(engine).label if engine else "natural"
         rest = len(done.speakers) - len(done.natural)
@@ -384,8 +393,8 @@ def batch(
     click.echo(batch_table(result))
     if result.failed:
         raise BatchFailed(
-            f"{len(result.failed)} of {len(result.reports)} episodes failed (listed above); "
-            "fix them and run the batch again: the others are kept"
+            f"{len(result.failed)} of {counted(len(result.reports), 'episode')} failed (listed "
+            "above); fix them and run the batch again: the others are kept"
         )
 
 
@@ -413,7 +422,7 @@ def batch_table(result: BatchResult) -> str:
     made = sum(not r.error and not r.up_to_date for r in result.reports)
     audio = sum(r.seconds for r in result.reports if not r.error) / 60
     lines.append(
-        f"{len(result.reports)} episodes: {made} made, "
+        f"{counted(len(result.reports), 'episode')}: {made} made, "
         f"{sum(r.up_to_date for r in result.reports)} up to date, {len(result.failed)} failed; "
         f"{audio:.1f} min of audio in {result.seconds:.1f} s"
     )
@@ -443,6 +452,10 @@ def feed(folder: Path, cover: Path | None, check: bool, **settings: Any) -> None
     for problem in result.problems:
         click.echo(f"Warning: {problem}", err=True)
     count = len(result.items)
+    if result.checked:
+        click.echo(f"{result.path}: {count} episode{'s' * (count != 1)} pass every rule "
+                   "(checked; nothing written)")  # fmt: skip
+        return
     click.echo(f"{result.path}: {count} episode{'s' * (count != 1)}, to publish at {result.url}")
 
 

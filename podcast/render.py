@@ -29,6 +29,7 @@ from podcast.publish.sidefiles import EpisodeFile, side_paths, write_side_files
 from podcast.publish.tags import Tags, stored_levels, stored_render_key
 from podcast.publish.timeline import Cue, Span, Timeline
 from podcast.source import Loaded, load_transcript
+from podcast.text import counted
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import STYLES
 from podcast.version import __version__
@@ -77,9 +78,25 @@ class RenderResult:
     """Every clip of speech and where it is (empty when up to date)."""
 
 
-def default_output(transcript: Path, fmt: str | None = None) -> Path:
-    """``output/<stem>.mp3`` (or another format's extension) under the current folder."""
-    return Path("output") / f"{transcript.stem}.{fmt or 'mp3'}"
+MAX_NAME = 200
+"""Bytes an episode's file name may take: side files add up to 16 more, and the
+temporary file written first adds a dot, 8 random letters and .part (255 is the most
+most file systems allow)."""
+
+
+def default_output(transcript: Path, fmt: str | None = None, folder: Path = Path("output")) -> Path:
+    """``output/<stem>.mp3`` (or another format's extension, or another folder)."""
+    return folder / f"{transcript.stem}.{fmt or 'mp3'}"
+
+
+def output_of(given: str | None, transcript: Path, fmt: str | None) -> Path | None:
+    """The episode ``-o`` names: a file, or, written with a slash at the end, the
+    folder to put <stem>.mp3 in (``-o episodes/``); None when not given."""
+    if given is None:
+        return None
+    if given.endswith(("/", os.sep)):
+        return default_output(transcript, fmt, Path(given))
+    return Path(given)
 
 
 def render_key(jobs: list[SegmentJob], encoding: Encoding, tags: Tags) -> str:
@@ -165,6 +182,11 @@ def _prepare(transcript: Path, output: Path | None, options: Options, engines: E
         transcript, options.voices, options.style, lambda book: palette(book.defaults, engines)
     )
     output = output or default_output(transcript, options.fmt)
+    if len(output.name.encode()) > MAX_NAME:
+        raise OutputError(
+            f"{output.name[:40]}…: the file name is {len(output.name.encode())} bytes long; "
+            f"give one of at most {MAX_NAME} with -o"
+        )
     encoding = _encoding(loaded.book, format_of(output, options.fmt), options.bitrate)
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
     segment_jobs = plan(loaded, engines.identify)
@@ -288,25 +310,16 @@ def summary(result: RenderResult) -> str:
     if result.up_to_date:
         state = "up to date, nothing to do"
     else:
-        state = f"{_count(result.synthesized, 'clip')} synthesized, {result.cached} from cache"
+        state = f"{counted(result.synthesized, 'clip')} synthesized, {result.cached} from cache"
     if result.repaired:
-        state += f", {_count(result.repaired, 'damaged cache entry', 'entries')} made again"
+        state += f", {counted(result.repaired, 'damaged cache entry', 'entries')} made again"
     level = ""
     if result.loudness is not None and result.true_peak is not None:
         level = f", {loudness_line(result.loudness, result.true_peak)}"
     return (
-        f"{result.output}: {minutes}:{seconds:02d}, {result.turns} turns, "
-        f"{len(result.speakers)} speakers{level} ({state})"
+        f"{result.output}: {minutes}:{seconds:02d}, {counted(result.turns, 'turn')}, "
+        f"{counted(len(result.speakers), 'speaker')}{level} ({state})"
     )
-
-
-def _count(number: int, thing: str, many: str | None = None) -> str:
-    """``1 clip``, ``2 clips``; ``many`` replaces the last word in the plural."""
-    if number == 1:
-        return f"1 {thing}"
-    head, _, last = thing.rpartition(" ")
-    plural = many or f"{last}s"
-    return f"{number} {head + ' ' if head else ''}{plural}"
 
 
 def split_formats(formats: Iterable[str]) -> tuple[str | None, str | None]:

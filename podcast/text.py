@@ -39,6 +39,15 @@ def _sentences(text: str, max_words: int) -> Iterator[str]:
             yield " ".join(tokens[start : start + max_words])
 
 
+def counted(number: int, thing: str, many: str | None = None) -> str:
+    """``1 clip``, ``2 clips``; ``many`` replaces the last word in the plural."""
+    if number == 1:
+        return f"1 {thing}"
+    head, _, last = thing.rpartition(" ")
+    plural = many or f"{last}s"
+    return f"{number} {head + ' ' if head else ''}{plural}"
+
+
 def first_words(text: str, count: int = 8) -> str:
     """The start of a text, for tables and error messages."""
     tokens = text.split()

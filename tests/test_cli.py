@@ -219,3 +219,29 @@ def test_input_error_is_one_line(tmp_path: Path) -> None:
         == f"Error: {tmp_path / 'absent.txt'}: no such file; check the transcript path\n"
     )
 
+
+
+def test_output_names_that_cannot_be_what_was_asked() -> None:
+    """-o with a slash at the end is a folder; a name longer than file systems take, or
+    one that says another format than --format, is one line, before any work."""
+    folder = run("render", MAGAZINE, "--engine", "fake", "-j", "1", "-o", "episodes/")
+    assert folder.exit_code == 0, folder.output
+    assert Path("episodes/magazine.mp3").is_file() and not Path("episodes").is_file()
+    long = run("render", MAGAZINE, "--engine", "fake", "-o", "x" * 300 + ".mp3")
+    assert long.exit_code == 5
+    assert long.stderr.endswith("give one of at most 200 with -o\n")
+    assert len(long.stderr.splitlines()) == 1
+    wrong = run("render", MAGAZINE, "--engine", "fake", "-o", "x.mp3", "--format", "wav")
+    assert wrong.exit_code == 5
+    assert wrong.stderr == (
+        "Error: x.mp3: the name says mp3 but --format says wav; name it x.wav or leave out "
+        "--format\n"
+    )
+    assert not Path("x.mp3").exists()
+
+
+def test_one_is_not_plural() -> None:
+    Path("one.txt").write_text("ANNA BELL: Hello there, it is me.\n", encoding="utf-8")
+    result = run("render", "one.txt", "--engine", "fake", "-j", "1")
+    assert result.stdout.startswith("output/one.mp3: 0:0")
+    assert ", 1 turn, 1 speaker," in result.stdout

@@ -80,6 +80,10 @@ def test_feed_read_back_by_two_parsers(show: tuple[Path, dict[str, float]]) -> N
     folder, lengths = show
     code, out, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--check")
     assert (code, err) == (0, "")
+    assert out == f"{folder / 'feed.xml'}: 2 episodes pass every rule (checked; nothing written)\n"
+    assert not (folder / "feed.xml").exists() and not (folder / "show.yaml").exists()
+    code, out, err = feed(str(folder), "--base-url", BASE, *SETTINGS)
+    assert (code, err) == (0, "")
     assert out == f"{folder / 'feed.xml'}: 2 episodes, to publish at {BASE}feed.xml\n"
     parsed = feedparser.parse(str(folder / "feed.xml"))
     assert not parsed.bozo
@@ -167,7 +171,10 @@ def test_check_names_a_small_cover(tmp_path: Path) -> None:
         "give a larger square picture with --cover FILE\n"
     )
     big = picture(tmp_path / "big.jpg", 1400, 1400, "JPEG")
-    code, _, err = feed(str(folder), "--cover", str(big), "--check")
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--cover", str(big), "--check")
+    assert (code, err) == (0, "")
+    assert not list(folder.glob("feed-cover.*"))  # a check writes nothing
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--cover", str(big))
     assert (code, err) == (0, "")
     assert (folder / "feed-cover.jpg").is_file() and not (folder / "feed-cover.png").exists()
 
@@ -188,7 +195,7 @@ def test_every_broken_rule_is_one_line(tmp_path: Path) -> None:
     assert any(line.startswith("Error: no cover: Apple requires a square") for line in lines)
     assert any(line.startswith("Error: raw.mp3: no title tag") for line in lines)
     assert len(lines) == 5
-    code, _, err = feed(str(folder))  # without --check: written, with warnings
+    code, _, err = feed(str(folder), "--base-url", "http://example.com/")  # written, warned
     assert code == 0 and err.count("Warning: ") == 5
     code, _, err = feed(str(folder), "--category", "Basket Weaving", "--check")
     assert "category 'Basket Weaving' is not one of Apple's" in err
@@ -219,3 +226,74 @@ def test_a_show_file_that_is_a_folder_is_one_clear_line(
     assert (
         err == f"Error: {folder / 'show.yaml'}: is a folder; it holds the show's settings: fix it\n"
     )
+
+
+def test_check_is_a_dry_run(show: tuple[Path, dict[str, float]]) -> None:
+    """--check writes nothing, not even the options it refuses into show.yaml."""
+    folder, _ = show
+    feed(str(folder), "--base-url", BASE, *SETTINGS)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    code, _, err = feed(str(folder), "--base-url", "ftp://x.example/", "--category",
+                        "Arts/Nonsense", "--check")  # fmt: skip
+    assert code == 6 and "not https" in err and "Nonsense" in err
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_control_characters_never_break_the_feed(tmp_path: Path) -> None:
+    """A control character in a title (voices.yaml, or an MP3's own tag) would make the
+    whole feed malformed XML: it is left out of the feed, and --check names it."""
+    folder = tmp_path / "show"
+    folder.mkdir()
+    episode(folder, "harbour", 2)
+    id3 = ID3(str(folder / "harbour.mp3"))
+    id3["TIT2"].text = ["Storm \x01warning\x1b"]
+    id3.save()
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS)
+    assert code == 0 and "harbour.mp3: its title tag holds control characters" in err
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    assert not parsed.bozo and parsed.entries[0].title == "Storm warning"
+    assert feed(str(folder), "--check")[0] == 6
+
+
+def test_only_real_mp3_files_are_episodes(show: tuple[Path, dict[str, float]]) -> None:
+    """A folder, an empty file, a text file, a link out of the folder and a FIFO named
+    .mp3 are each left out with a line saying why; the FIFO is never opened (no hang)."""
+    import os
+
+    folder, _ = show
+    (folder / "dir.mp3").mkdir()
+    (folder / "empty.mp3").write_bytes(b"")
+    (folder / "notes.mp3").write_text("not audio")
+    (folder / "passwd.mp3").symlink_to("/etc/passwd")
+    os.mkfifo(folder / "pipe.mp3")
+    code, out, err = feed(str(folder), "--base-url", BASE, *SETTINGS)
+    assert code == 0 and "2 episodes" in out
+    assert "dir.mp3: not a regular file; left out of the feed" in err
+    assert "empty.mp3: empty; left out of the feed" in err
+    assert "notes.mp3: holds no MP3 audio; left out of the feed" in err
+    assert "passwd.mp3: a link to a file outside the folder" in err
+    assert "pipe.mp3: not a regular file; left out of the feed" in err
+
+
+def test_show_yaml_edited_by_hand(show: tuple[Path, dict[str, float]]) -> None:
+    """A date with no time zone, as a person writes it, is a date; two episodes given one
+    guid are named, with the fix."""
+    folder, _ = show
+    id3 = ID3(str(folder / "lighthouse.mp3"))
+    id3.delall("TDRC")  # its date then comes from show.yaml
+    id3.save()
+    feed(str(folder), "--base-url", BASE, *SETTINGS)
+    settings = (folder / "show.yaml").read_text()
+    guid = settings.split("guid: ")[1].split("\n")[0]
+    lines = []
+    for line in settings.splitlines():
+        if line.strip().startswith("guid:"):
+            line = line.split("guid:")[0] + f"guid: {guid}"
+        if line.strip().startswith("published:"):
+            line = line.split("published:")[0] + "published: 2020-01-01"
+        lines.append(line)
+    (folder / "show.yaml").write_text("\n".join(lines) + "\n")
+    code, _, err = feed(str(folder))
+    assert code == 0, err
+    assert f"harbour.mp3 and lighthouse.mp3 have the same guid {guid}" in err
+    assert feed(str(folder), "--check")[0] == 6

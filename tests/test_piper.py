@@ -20,7 +20,7 @@ from podcast.engines import Engines, catalogue
 from podcast.engines import piper as piper_engine
 from podcast.errors import ConfigError, EngineError
 from podcast.render import Options, render
-from tests.helpers import MAGAZINE, ebur128, peak, seconds, speaking
+from tests.helpers import MAGAZINE, ebur128, peak, run, seconds, speaking
 
 JOE = "piper:en_US-joe-medium"
 HAS_PIPER = importlib.util.find_spec("piper") is not None
@@ -263,3 +263,39 @@ def test_a_pronunciation_in_espeak_phonemes_is_spoken_as_the_word(joe) -> None:
     plain = joe("Say Ruiz again.", Voice(JOE))
     phonemes = joe("Say [[ru:'i:z]] again.", Voice(JOE))
     assert abs(seconds(phonemes) - seconds(plain)) < 0.25 * seconds(plain)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"audio": {"sample_rate": 1}}, "audio.sample_rate is 1; real voices have 8000 to 48000"),
+        ({"audio": {"sample_rate": 0}}, "audio.sample_rate is 0; real voices have 8000 to 48000"),
+        ({"audio": {"sample_rate": "lots"}}, "audio.sample_rate is 'lots', not a number"),
+        ({"inference": {"length_scale": 1000}}, "inference.length_scale is 1000; real v"),
+        ({"inference": {"length_scale": -1}}, "inference.length_scale is -1; real voices h"),
+        ({"inference": {"noise_scale": float("nan")}}, "inference.noise_scale is nan; real"),
+    ],
+)
+def test_a_voice_configuration_out_of_range_is_refused_and_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict, problem: str
+) -> None:
+    """A voice's .onnx.json as copied from the internet: a sample rate of 1 once took 23 GB
+    and a length scale of 1000 ran on for ever; now the voice is listed as unusable, with
+    why, and a speaker given it is refused before anything is spoken."""
+    folder = model_folder(tmp_path / "piper", "en_GB-good-x_low")
+    model_folder(folder, "en_GB-bad-x_low")
+    config = folder / "en_GB-bad-x_low.onnx.json"
+    settings = json.loads(config.read_text())
+    for section, values in change.items():
+        settings[section].update(values)
+    config.write_text(json.dumps(settings))
+    monkeypatch.setenv(piper_engine.VOICES_ENV, str(folder))
+    listed = run("voices", "--engine", "piper")
+    assert listed.exit_code == 0, listed.output
+    assert "piper:en_GB-good-x_low" in listed.stdout
+    assert f"(piper:en_GB-bad-x_low cannot be used: {config}: {problem}" in listed.stdout
+    if not HAS_PIPER:
+        pytest.skip("piper-tts is not installed")
+    found = Engines().get("piper").check(Voice("piper:en_GB-bad-x_low"))
+    assert len(found) == 1 and found[0].startswith(f"{config}: {problem}")
+    assert found[0].endswith("; fix the voice's configuration or remove it")

@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from podcast.transcript.model import INTERVIEWER, NARRATOR, ParseSettings, Script
 from podcast.transcript.qa import parse_qa, split_label
+from podcast.transcript.styles import parse_transcript
 from tests.helpers import fixture_text, nothing_lost
 
 
@@ -214,3 +215,22 @@ def test_closing_matter_after_the_copyright_line_is_not_the_last_answer() -> Non
     ]
     assert script.turns[1].text == "A museum, they tell me."
     assert [u.why for u in script.skipped] == ["credit or link", "credit or link"]
+
+
+def test_thousands_of_speakers_are_compared_only_with_louder_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The typo check compares a label only with labels heard more often (the only ones
+    it could be a typo of): 2,500 one-off voices and one regular make 2,500 comparisons,
+    not six million (it took 18 s in `podcast turns` before)."""
+    from podcast.transcript import notes
+
+    calls = []
+    real = notes._alike
+    monkeypatch.setattr(notes, "_alike", lambda a, b: calls.append(1) or real(a, b))
+    lines = [f"Voice {number:04d} Person: Hello number {number}." for number in range(2500)]
+    lines += ["Voice 0001 Persn: A typo of one who is heard twice."] * 2
+    script = parse_transcript("\n\n".join(lines) + "\n", "chat")
+    found = notes.label_warnings(script)
+    assert len(calls) < 10_000
+    assert found == [] or all("looks like a typo" in line for line in found)

@@ -102,3 +102,13 @@ def test_init_writes_exactly_the_speakers_turns_finds(name: str) -> None:
     result = run("init", path)
     assert result.stdout == f"Wrote voices.yaml: {len(expected)} speakers\n"
     assert [s.name for s in load(Path("voices.yaml")).speakers] == expected
+
+
+def test_init_force_never_replaces_an_older_backup() -> None:
+    """The user's own voices.yaml survives any number of `init --force`."""
+    Path("voices.yaml").write_text("# mine, by hand\ndefaults: {rate: 150}\n", encoding="utf-8")
+    first = run("init", MAGAZINE, "--force")
+    second = run("init", MAGAZINE, "--force")
+    assert first.stdout.splitlines()[0].endswith("the old one is kept as voices.yaml.bak")
+    assert second.stdout.splitlines()[0].endswith("the old one is kept as voices.yaml.bak.2")
+    assert Path("voices.yaml.bak").read_text(encoding="utf-8").startswith("# mine, by hand")

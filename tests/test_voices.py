@@ -249,3 +249,13 @@ def test_any_yaml_is_a_book_or_a_config_error_within_a_second(text: str) -> None
         assert isinstance(book, VoiceBook)
     assert time.monotonic() - started < 1.0
 
+
+
+def test_a_number_yaml_reads_as_text_is_still_a_number() -> None:
+    """YAML 1.1 reads 1e308 (no dot) as text: it is still judged as the number it is."""
+    with pytest.raises(ConfigError) as caught:
+        loads("defaults: {rate: 1e308, volume: 1e-1}\npauses: {turn: 1e9}\n")
+    assert str(caught.value).splitlines() == [
+        "voices.yaml: defaults.rate: 1e+308 is out of range; use 80 to 450",
+        "voices.yaml: pauses.turn: expected milliseconds from 0 to 60000, got 1000000000.0",
+    ]

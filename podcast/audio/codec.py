@@ -180,8 +180,16 @@ class Encoding:
 
 
 def format_of(path: Path, explicit: str | None = None) -> Format:
-    """The output format: ``explicit``, else the file's extension."""
-    fmt = (explicit or path.suffix.lstrip(".") or Format.MP3).lower()
+    """The output format: ``explicit``, else the file's extension; a name that says one
+    format and a ``--format`` that says another are refused (WAV data in a file named
+    .mp3 would play nowhere)."""
+    named = path.suffix.lstrip(".").lower()
+    fmt = (explicit or named or Format.MP3).lower()
     if fmt not in FORMATS:
         raise OutputError(f"{path}: unsupported format '{fmt}'; use one of {', '.join(FORMATS)}")
+    if explicit and named in FORMATS and named != fmt:
+        raise OutputError(
+            f"{path}: the name says {named} but --format says {fmt}; name it "
+            f"{path.with_suffix('.' + fmt).name} or leave out --format"
+        )
     return Format(fmt)

@@ -12,6 +12,7 @@ resumes where this one stopped.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -33,12 +34,12 @@ _engines: Engines | None = None
 pool can hand a worker its state no other way)."""
 
 
-class _Ended(BaseException):
-    """A batch worker was told to end (SIGTERM): unwind, removing temporary files."""
-
-
 def _end(signum: int, frame: Any) -> None:
-    raise _Ended
+    """A batch worker told to end (SIGTERM) ends at once. Raising here instead could land
+    inside a C callback (soundfile's cffi reader), which prints the exception as a
+    traceback and swallows it; what an ended worker leaves is only its temporary files,
+    which the batch removes (``_stop``), and clips it cached whole."""
+    os._exit(128 + signum)
 
 
 def _start_worker(engine: str) -> None:

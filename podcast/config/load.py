@@ -191,6 +191,17 @@ _CHOICES: dict[str, type[StrEnum]] = {
 }
 
 
+_EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+
+
+def _numeric(value: Any) -> Any:
+    """The value, with a number YAML 1.1 reads as text made a number (``1e308``: YAML
+    wants ``1.0e+308``), so the message speaks of its range, not of its type."""
+    if isinstance(value, str) and _EXPONENT.fullmatch(value.strip()):
+        return float(value)
+    return value
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -368,6 +379,7 @@ class _Checker:
     def voice_field(self, key: str, name: str, value: Any) -> Any:
         if name == "voice":
             return self.text(key, name, value)
+        value = _numeric(value)
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(key, f"expected a number, got {_shown(value)}")
             return None
@@ -378,6 +390,7 @@ class _Checker:
         return int(value) if name in ("rate", "pitch", "channels", "speaker") else float(value)
 
     def pause(self, key: str, name: str, value: Any) -> int | None:
+        value = _numeric(value)
         if not _number(value) or not 0 <= value <= MAX_PAUSE:
             self.problem(key, f"expected milliseconds from 0 to {MAX_PAUSE}, got {_shown(value)}")
             return None

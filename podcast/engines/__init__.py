@@ -97,6 +97,10 @@ class Engine(Protocol):
         """Voice variants that may follow a ``+`` (``f3`` in ``en-us+f3``)."""
         ...
 
+    def unusable(self) -> dict[str, str]:
+        """Voices found that cannot be used (a broken model), each with why."""
+        ...
+
     def check(self, voice: Voice) -> list[str]:
         """What is wrong with ``voice`` for this engine (an unknown name, ...), a line each."""
         ...
@@ -151,12 +155,13 @@ class EngineKind:
 
 @cache
 def kinds() -> dict[str, EngineKind]:
-    """Every kind of engine, by name: the ``KIND`` of each module of this package,
-    imported once (an engine module imports nothing heavy until it is made)."""
+    """Every kind of engine, by name: the ``KIND`` of each module of this package (its
+    name the kind's), imported once (an engine module imports nothing heavy until it is
+    made)."""
     found: dict[str, EngineKind] = {}
     for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        kind = getattr(importlib.import_module(f"{__name__}.{module.name}"), "KIND", None)
-        if isinstance(kind, EngineKind):
+        kind = _own_module(module.name)
+        if kind is not None:
             found[kind.name] = kind
     return dict(sorted(found.items(), key=lambda item: (item[0] != DEFAULT, item[0])))
 
@@ -184,11 +189,21 @@ def either(names: Iterable[str]) -> str:
 
 
 def kind_of(name: str) -> EngineKind:
-    """The kind named ``name``; EngineError listing the kinds there are otherwise."""
-    found = kinds().get(name)
+    """The kind named ``name``; EngineError listing the kinds there are otherwise. Only
+    its own module is imported (an engine's module is named as its kind), so a worker
+    process that speaks with one engine does not import them all."""
+    found = _own_module(name)
     if found is None:
         raise EngineError(f"unknown engine '{name}'; use one of: {', '.join(listed())}")
     return found
+
+
+@cache
+def _own_module(name: str) -> EngineKind | None:
+    if not name.isidentifier() or name not in {m.name for m in pkgutil.iter_modules(__path__)}:
+        return None
+    kind = getattr(importlib.import_module(f"{__name__}.{name}"), "KIND", None)
+    return kind if isinstance(kind, EngineKind) and kind.name == name else None
 
 
 def create(name: str, threads: int | None = None) -> Engine:
@@ -347,6 +362,8 @@ class Catalogue:
     """eSpeak NG's variants (``+f3``)."""
     missing: dict[str, str]
     """Engines that could not be listed, and why (one line each)."""
+    unusable: dict[str, str]
+    """Voices found that cannot be used, and why (one line each)."""
 
 
 def catalogue(kinds: Iterable[str], language: str | None, gender: str | None) -> Catalogue:
@@ -355,6 +372,7 @@ def catalogue(kinds: Iterable[str], language: str | None, gender: str | None) ->
     voices: list[VoiceInfo] = []
     variants: list[VoiceInfo] = []
     missing: dict[str, str] = {}
+    unusable: dict[str, str] = {}
     for kind in kinds:
         try:
             engine = create(kind)
@@ -363,7 +381,8 @@ def catalogue(kinds: Iterable[str], language: str | None, gender: str | None) ->
             continue
         voices += sorted((v for v in engine.voices() if v.matches(language, gender)), key=_name)
         variants += [v for v in engine.variants() if v.matches(None, gender)]
-    return Catalogue(voices, variants, missing)
+        unusable |= engine.unusable()
+    return Catalogue(voices, variants, missing, unusable)
 
 
 def _name(voice: VoiceInfo) -> str:

@@ -124,6 +124,9 @@ class EspeakEngine:
     def variants(self) -> list[VoiceInfo]:
         return list(self._variants)
 
+    def unusable(self) -> dict[str, str]:
+        return {}
+
     @functools.cached_property
     def _variants(self) -> tuple[VoiceInfo, ...]:
         folder = data_path() / "voices" / "!v"

@@ -42,6 +42,9 @@ class FakeEngine:
         genders = {"m": "male", "f": "female"}
         return [VoiceInfo(v, "", f"Fake {v}", genders[v[0]], engine="fake") for v in _VARIANTS]
 
+    def unusable(self) -> dict[str, str]:
+        return {}
+
     def check(self, voice: Voice) -> list[str]:
         return unknown_voices(self, [voice.voice])
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib.metadata
 import io
 import os
 import shutil
@@ -432,6 +431,8 @@ class KokoroEngine:
     name = "kokoro"
 
     def __init__(self, threads: int | None = None) -> None:
+        import importlib.metadata  # here, not at the top: every command imports this module
+
         try:
             self.version = importlib.metadata.version("kokoro-onnx")
         except importlib.metadata.PackageNotFoundError as error:
@@ -450,6 +451,9 @@ class KokoroEngine:
 
     def variants(self) -> list[VoiceInfo]:
         return []
+
+    def unusable(self) -> dict[str, str]:
+        return {}
 
     def check(self, voice: Voice) -> list[str]:
         packs = installed_packs()

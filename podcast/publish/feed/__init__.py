@@ -19,7 +19,7 @@ from typing import Any
 
 from podcast.errors import FeedProblems, InputError
 from podcast.files import write_text
-from podcast.publish.feed.items import Item, read_item, show_cover
+from podcast.publish.feed.items import Item, episode_files, read_item, show_cover
 from podcast.publish.feed.rss import channel_guid, feed_xml
 from podcast.publish.feed.rules import rules
 from podcast.publish.feed.show import SHOW, load_state, save_state, url_of
@@ -42,12 +42,14 @@ class FeedResult:
     """Rules it breaks (one line each, with the fix)."""
     cover: Path | None = None
     """The cover written beside it."""
+    checked: bool = False
+    """Only checked (``--check``): nothing was written."""
 
 
 def write_feed(folder: Path, given: dict[str, Any], check: bool = False) -> FeedResult:
     """Write ``folder/feed.xml`` from the episodes in it. ``given``: Show settings from
     the command line (None for not given), remembered with what show.yaml holds.
-    ``check``: FeedProblems when the feed breaks a rule (the feed is written anyway)."""
+    ``check``: write nothing, only check: FeedProblems when the feed would break a rule."""
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder; give the folder the episodes are in")
     state = load_state(folder / SHOW)
@@ -57,7 +59,7 @@ def write_feed(folder: Path, given: dict[str, Any], check: bool = False) -> Feed
             f"{folder}: no base URL given or remembered; give --base-url https://... "
             "(where this folder will be published)"
         )
-    paths = sorted(folder.glob("*.mp3"))
+    paths, left_out = episode_files(folder)
     if not paths:
         raise InputError(
             f"{folder}: no .mp3 episodes; render some there first "
@@ -66,12 +68,16 @@ def write_feed(folder: Path, given: dict[str, Any], check: bool = False) -> Feed
     state.show = show
     items = [read_item(path, show.base_url, state.episodes) for path in paths]
     items.sort(key=lambda item: (item.published, item.number or 0, item.path.name), reverse=True)
-    cover, picture_found = show_cover(folder, show, items)
+    cover = show_cover(folder, show, items)
     url = url_of(show.base_url, FEED)
-    xml = feed_xml(show, items, url, cover and url_of(show.base_url, cover.name))
+    problems = (*left_out, *rules(show, items, cover and cover.picture))
+    if check:
+        if problems:
+            raise FeedProblems("\n".join(problems))
+        return FeedResult(folder / FEED, url, tuple(items), (), cover and cover.path, True)
+    xml = feed_xml(show, items, url, cover and url_of(show.base_url, cover.path.name))
+    if cover:
+        cover.write()
     write_text(folder / FEED, xml)
     save_state(folder / SHOW, state)
-    problems = tuple(rules(show, items, picture_found))
-    if check and problems:
-        raise FeedProblems("\n".join(problems))
-    return FeedResult(folder / FEED, url, tuple(items), problems, cover)
+    return FeedResult(folder / FEED, url, tuple(items), problems, cover and cover.path)

@@ -3,6 +3,7 @@ sizes, durations, the side files beside each episode), and the show's cover."""
 
 from __future__ import annotations
 
+import stat
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> I
         guid = str(uuid.uuid5(uuid.NAMESPACE_URL, url_of(base_url, path.name)))
         remembered[path.name] = Remembered(guid, first.isoformat())
     known = remembered[path.name]
-    published = _date(tags.get("TDRC")) or datetime.fromisoformat(known.published)
+    published = _date(tags.get("TDRC")) or _date(known.published) or _first_seen(path)
     side = side_paths(path)
     number = tags.get("TRCK", "").split("/")[0]
     return Item(
@@ -78,6 +79,42 @@ def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> I
         cover=tags.get("APIC"),
         side_files=tuple(p for p in side if p.is_file()),
     )
+
+
+def _first_seen(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(microsecond=0)
+
+
+def episode_files(folder: Path) -> tuple[list[Path], list[str]]:
+    """The episodes in ``folder``: regular files named .mp3 that hold MP3 audio (the
+    tags alone will not do), and a line for each other thing so named, saying why it
+    is left out. A FIFO or device is never opened."""
+    found, left = [], []
+    for path in sorted(folder.glob("*.mp3")):
+        why = _not_an_episode(path, folder)
+        if why:
+            left.append(f"{path.name}: {why}; left out of the feed")
+        else:
+            found.append(path)
+    return found, left
+
+
+def _not_an_episode(path: Path, folder: Path) -> str | None:
+    try:
+        if path.is_symlink() and path.resolve().parent != folder.resolve():
+            return "a link to a file outside the folder, which would not be published"
+        status = path.stat()
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if not stat.S_ISREG(status.st_mode):
+        return "not a regular file"
+    if status.st_size == 0:
+        return "empty"
+    try:
+        MP3(str(path))
+    except (MutagenError, HeaderNotFoundError, OSError, ValueError):
+        return "holds no MP3 audio"
+    return None
 
 
 def _opened(path: Path) -> tuple[ID3 | None, float | None]:
@@ -126,11 +163,29 @@ def _date(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def show_cover(
-    folder: Path, show: Show, items: Sequence[Item]
-) -> tuple[Path | None, Picture | None]:
-    """The show's cover, written beside the feed (or the given file itself when it is
-    in the folder): the configured one, else the newest episode's."""
+@dataclass(frozen=True)
+class Cover:
+    """The show's cover, as the feed names it."""
+
+    path: Path
+    """Where it is (or will be written) beside the feed."""
+    picture: Picture
+    """The picture."""
+    written: bool = True
+    """It is a file of the folder already (else ``write`` puts it there)."""
+
+    def write(self) -> None:
+        """Put the picture beside the feed (replacing an older cover the feed wrote)."""
+        if self.written:
+            return
+        for old in self.path.parent.glob(f"{COVER}.*"):
+            old.unlink()
+        write_atomically(self.path, lambda out: out.write(self.picture.data))
+
+
+def show_cover(folder: Path, show: Show, items: Sequence[Item]) -> Cover | None:
+    """The show's cover, beside the feed (or the given file itself when it is in the
+    folder): the configured one, else the newest episode's. Nothing is written here."""
     data = None
     if show.cover:
         given = (folder / show.cover).resolve()  # relative to the folder, or absolute
@@ -139,19 +194,15 @@ def show_cover(
         except CoverProblem as problem:
             raise InputError(f"{show.cover}: {problem}") from problem
         if given.parent == folder.resolve():
-            return given, found
+            return Cover(given, found)
         data = found.data
     else:
         data = next((item.cover for item in items if item.cover), None)
     if data is None:
-        return None, None
+        return None
     try:
         found = picture(data)
     except CoverProblem:
-        return None, None
+        return None
     path = folder / f"{COVER}.{'png' if found.mime == 'image/png' else 'jpg'}"
-    if not path.is_file() or path.read_bytes() != data:
-        for old in folder.glob(f"{COVER}.*"):
-            old.unlink()
-        write_atomically(path, lambda out: out.write(data))
-    return path, found
+    return Cover(path, found, path.is_file() and path.read_bytes() == data)

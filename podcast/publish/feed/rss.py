@@ -9,6 +9,7 @@ namespace. The tests read the feed back with feedparser and podcastparser.
 from __future__ import annotations
 
 import email.utils
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -23,6 +24,7 @@ from podcast.publish.sidefiles import SideFile
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PODCAST_GUIDS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0's namespace for a channel's podcast:guid (a UUIDv5 of the feed URL)."""
 
@@ -89,8 +91,15 @@ def _most_common(values: Any) -> str | None:
 
 
 def _text(parent: ET.Element, tag: str, value: str | None) -> None:
+    value = clean(value)
     if value:
         ET.SubElement(parent, tag).text = value
+
+
+def clean(value: str | None) -> str | None:
+    """Text XML 1.0 can hold: control characters (``\\x01``, ``\\x1b``, which a tag or
+    a setting may carry) would make the whole feed malformed, so they are left out."""
+    return None if value is None else _NOT_XML.sub("", value)
 
 
 def _category(channel: ET.Element, category: str | None) -> None:

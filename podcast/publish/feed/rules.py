@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -12,6 +13,7 @@ from podcast.publish.feed.items import Item
 from podcast.publish.feed.show import Show
 
 DESCRIPTION_BYTES = 4000
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CATEGORIES: dict[str, tuple[str, ...]] = {  # Apple Podcasts' categories and subcategories
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
     "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
@@ -63,8 +65,39 @@ def rules(show: Show, items: Sequence[Item], cover: Picture | None) -> list[str]
         )
     found += _category_rules(show.category)
     found += _cover_rules(cover)
+    found += _control_rules(show, items)
     for item in items:
         found += _item_rules(item)
+    return found + _shared_guids(items)
+
+
+def _control_rules(show: Show, items: Sequence[Item]) -> list[str]:
+    """Control characters, which the feed leaves out (XML cannot hold them)."""
+    found = []
+    for key in ("title", "description", "author", "email", "link"):
+        if _CONTROL.search(getattr(show, key) or ""):
+            found.append(f"the show's {key} holds control characters (left out of the feed); "
+                         "fix it in show.yaml")  # fmt: skip
+    for item in items:
+        for what, value in (("title", item.title), ("description", item.description),
+                            ("artist", item.author), ("album", item.show)):  # fmt: skip
+            if _CONTROL.search(value or ""):
+                found.append(
+                    f"{item.path.name}: its {what} tag holds control characters (left out of "
+                    "the feed); fix voices.yaml's episode: and render it again"
+                )
+    return found
+
+
+def _shared_guids(items: Sequence[Item]) -> list[str]:
+    """Two episodes with one guid: apps would take them for one."""
+    first: dict[str, str] = {}
+    found = []
+    for item in sorted(items, key=lambda i: i.path.name):
+        if item.guid in first:
+            found.append(f"{first[item.guid]} and {item.path.name} have the same guid "
+                         f"{item.guid}; give one of them another in show.yaml")  # fmt: skip
+        first.setdefault(item.guid, item.path.name)
     return found
 
 

@@ -105,7 +105,8 @@ def _episodes(path: Path, value: Any) -> dict[str, Remembered]:
     for name, entry in value.items():
         if not (isinstance(entry, dict) and {"guid", "published"} <= set(entry)):
             raise ConfigError(f"{path}: episodes.{name} needs a guid and a published date")
-        found[str(name)] = Remembered(str(entry["guid"]), str(entry["published"]))
+        published = entry["published"]  # YAML reads 2020-01-01 as a date: kept as written
+        found[str(name)] = Remembered(str(entry["guid"]), str(published))
     return found
 
 
