@@ -66,12 +66,18 @@ def _terminate(signum: int, frame: Any) -> None:
 INTERRUPTED = (
     "Interrupted: nothing was written; finished clips are cached, so a new render resumes."
 )
+BATCH_STOPPED = (
+    "Interrupted: the episodes finished so far are kept, no half-written file is left; "
+    "run the batch again to make the rest."
+)
 STOPPED = "Interrupted: nothing was written."
 
 
 def _interrupted() -> str:
-    """What an interruption left: only a render has clips to resume from."""
-    return INTERRUPTED if click.get_current_context().info_name == "render" else STOPPED
+    """What an interruption left: a render has clips to resume from, a batch the
+    episodes it finished."""
+    name = click.get_current_context().info_name
+    return {"render": INTERRUPTED, "batch": BATCH_STOPPED}.get(name or "", STOPPED)
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -390,6 +396,9 @@ def batch(
             started=functools.partial(setattr, bar, "total"),
             progress=functools.partial(_batch_progress, bar, [0, 0.0]),
         )
+    for report in result.reports:
+        for warning in report.warnings:
+            click.echo(f"Warning: {report.name}: {warning}", err=True)
     click.echo(batch_table(result))
     if result.failed:
         raise BatchFailed(

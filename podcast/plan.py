@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
@@ -105,6 +106,9 @@ class SegmentJob:
     """Stereo position of the speaker, -1 (left) to 1 (right)."""
     music: Music | None = None
     """Music: on its own (no clips), or under the start of the turn (``music.lead``)."""
+    gain: float = 0.0
+    """dB under the episode's level the turn is set at: the speaker's ``volume`` (1 is
+    the episode's level, 0.5 is 6 dB under it), applied after levelling."""
 
     @classmethod
     def of_music(cls, music: Music, label: str, after: int) -> SegmentJob:
@@ -118,7 +122,20 @@ class SegmentJob:
         if music:
             music.pop("where")
         payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music, encoding]
+        if self.gain:
+            payload.append(self.gain)
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+
+
+QUIETEST = -60.0
+"""dB: ``volume: 0`` (a speaker all but silent)."""
+
+
+def volume_gain(volume: float) -> float:
+    """A ``volume:`` as dB under the episode's level (1.0: 0 dB; 0.5: -6 dB)."""
+    if volume >= 1:
+        return 0.0
+    return max(QUIETEST, 20 * math.log10(volume)) if volume > 0 else QUIETEST
 
 
 def clip_key(engine: str, voice: Voice, text: str) -> str:
@@ -163,8 +180,9 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
             if index + 1 < len(groups):  # the next part of the same turn
                 after = groups[index + 1][0].gap
             gaps = tuple(piece.gap for piece in group[1:])
-            pan = voices[PieceKind.SPEECH].pan
-            job = SegmentJob(clips, gaps, after, label, turn=number, pan=pan)
+            speech = voices[PieceKind.SPEECH]
+            gain = volume_gain(speech.volume)
+            job = SegmentJob(clips, gaps, after, label, turn=number, pan=speech.pan, gain=gain)
             jobs.append(job)
     return jobs
 
@@ -213,7 +231,7 @@ def _music(book: VoiceBook, name: str) -> Music | None:
 def _clip(piece: Piece, voices: dict[str, Voice], identify: Identify) -> ClipJob:
     if piece.kind == PieceKind.BLEEP:
         return ClipJob(f"bleep-{BLEEP_MS}", "", voices[PieceKind.SPEECH], bleep=BLEEP_MS)
-    voice = voices[piece.kind]
+    voice = replace(voices[piece.kind], volume=1.0)  # the turn's gain sets the level
     key = clip_key(identify(voice), voice, piece.text)
     aside = piece.kind == PieceKind.NARRATOR
     return ClipJob(key, piece.text, voice, aside=aside, caption=piece.caption)

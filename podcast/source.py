@@ -13,7 +13,7 @@ from podcast.config.load import find_voices_file, load
 from podcast.config.model import Voice, VoiceBook
 from podcast.errors import InputError
 from podcast.speakable.text import spoken_script
-from podcast.transcript.model import NARRATOR, Script
+from podcast.transcript.model import INTERVIEWER, NARRATOR, Script, find_speaker
 from podcast.transcript.notes import label_warnings
 from podcast.transcript.read import read
 
@@ -56,7 +56,7 @@ def prepare(
     palette: Callable[[VoiceBook], Palette | None] | None = None,
 ) -> Loaded:
     """The transcript read with ``book`` (see load_transcript)."""
-    script, warnings = read(path, style, book.parse_settings())
+    script, warnings = _read(path, style, book)
     script, dropped = spoken_script(script, book.reading())
     warnings += dropped
     if not script.turns:
@@ -66,6 +66,25 @@ def prepare(
     warnings += label_warnings(script)
     warnings += cast_warnings(book, script.speakers, voices_of)
     return Loaded(path, script, book, voices_of, tuple(warnings), chosen is not None)
+
+
+def _read(path: Path, style: str | None, book: VoiceBook) -> tuple[Script, list[str]]:
+    """The transcript parsed with the book's settings; when the book names an interviewer
+    this transcript never labels and the transcript labels one of its own (a voices.yaml
+    left over from another show), the transcript's own, with a warning."""
+    settings = book.parse_settings()
+    script, warnings = read(path, style, settings)
+    wanted = book.interviewer
+    if not wanted or find_speaker(wanted, list(dict.fromkeys(script.labels))):
+        return script, warnings
+    own, _ = read(path, style, replace(settings, interviewer=None))
+    if own.interviewer in (None, INTERVIEWER) or own.interviewer not in own.labels:
+        return script, warnings  # nobody labelled asks: the book names the asker
+    warnings.append(
+        f"{book.where}: interviewer: {wanted} is not in this transcript; its questions go "
+        f"to {own.interviewer}, who asks them here: fix or remove the interviewer setting"
+    )
+    return own, warnings
 
 
 def cast_script(

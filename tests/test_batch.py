@@ -142,6 +142,8 @@ def test_ctrl_c_stops_within_a_second_and_the_next_run_resumes(tmp_path: Path) -
     assert time.perf_counter() - stopped < 1.5
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
+    assert stderr.endswith("Interrupted: the episodes finished so far are kept, no half-written "
+                           "file is left; run the batch again to make the rest.\n")  # fmt: skip
     out = tmp_path / "out"
     assert not list(out.glob(".*"))  # no temporary file left
     made = {p.stem for p in out.glob("*.mp3")}
@@ -263,3 +265,15 @@ def test_a_cluster_parcel_keeps_music_beside_its_voices_file(tmp_path: Path) -> 
     assert set(parcel.files) == {"transcript.txt", "voices/voices.yaml", "music/intro.wav"}
     assert parcel.entry.voices is not None
     assert os.path.normpath(parcel.entry.voices.parent / "../music/intro.wav") in parcel.files
+
+
+def test_a_batch_shows_each_episodes_warnings(tmp_path: Path) -> None:
+    """What a render of the file alone would warn of, the batch says too, naming it."""
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "plain.txt").write_text(transcript(1), encoding="utf-8")
+    (source / "latin.txt").write_bytes(transcript(2).replace("Notes", "Nötes").encode("cp1252"))
+    code, _, stderr = batch(str(source), "-o", str(tmp_path / "out"), "-j", "1")
+    assert code == 0, stderr
+    assert "Warning: latin: " in stderr and "not UTF-8; read as Windows-1252" in stderr
+    assert "Warning: plain:" not in stderr

@@ -11,6 +11,7 @@ import stat
 import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
@@ -321,3 +322,26 @@ def test_odd_characters_render(tmp_path: Path) -> None:
     out = tmp_path / "odd.mp3"
     assert fake_render(tmp_path / "odd.txt", out).turns == 3
 
+
+
+@pytest.mark.parametrize(("volume", "under"), [(0.5, 6.0), (0.1, 20.0), (0, 60.0)])
+def test_volume_sets_a_speaker_under_the_episodes_level(
+    tmp_path: Path, volume: float, under: float
+) -> None:
+    """``volume:`` is kept through levelling: 0.5 sets the speaker 6 dB under the others,
+    0.1 20 dB; 0 all but silences them (it once aborted the render)."""
+    import soundfile
+
+    from podcast.audio import loudness
+
+    voices = tmp_path / "voices.yaml"
+    voices.write_text(f"speakers:\n  DANA OKAFOR: {{volume: {volume}}}\n", encoding="utf-8")
+    result = fake_render(MAGAZINE, tmp_path / "ep.wav", voices=voices)
+    audio, _ = soundfile.read(tmp_path / "ep.wav", dtype="float32")
+
+    def level(speaker: str) -> float:
+        parts = [audio[c.start : c.end] for c in result.cues if c.speaker == speaker]
+        return loudness.integrated(loudness.sub_blocks(np.concatenate(parts)))
+
+    quieter = level("PRIYA LINDQVIST") - level("DANA OKAFOR")
+    assert quieter == pytest.approx(under, abs=1.0 if volume else 10.0)

@@ -259,3 +259,22 @@ def test_a_number_yaml_reads_as_text_is_still_a_number() -> None:
         "voices.yaml: defaults.rate: 1e+308 is out of range; use 80 to 450",
         "voices.yaml: pauses.turn: expected milliseconds from 0 to 60000, got 1000000000.0",
     ]
+
+
+def test_an_interviewer_left_over_from_another_show_is_not_given_the_questions(
+    tmp_path: Path,
+) -> None:
+    """A voices.yaml naming an interviewer this transcript never labels: where the
+    transcript labels its own asker, that one asks (with a warning); where nobody is
+    labelled, the name from voices.yaml is who asks, as before."""
+    leftover = tmp_path / "voices.yaml"
+    leftover.write_text("interviewer: PHIL GRANT\n", encoding="utf-8")
+    from podcast.source import load_transcript
+    from tests.helpers import FIXTURES, MAGAZINE
+
+    labelled = load_transcript(MAGAZINE, leftover)
+    assert "PHIL GRANT" not in labelled.script.speakers
+    assert labelled.script.interviewer == "THE HARBOR REVIEW"
+    assert any("interviewer: PHIL GRANT is not in this transcript" in w for w in labelled.warnings)
+    unlabelled = load_transcript(FIXTURES / "no_interviewer_label.txt", leftover)
+    assert unlabelled.script.interviewer == "PHIL GRANT"

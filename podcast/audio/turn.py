@@ -5,7 +5,7 @@ measured again as it was encoded."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -77,7 +77,9 @@ def _encoded(
     """Samples are float32: a turn of several minutes is millions of them, and memory
     must stay small."""
     if target is not None:
-        turn = level_turn(turn, target, ceiling)
+        turn = level_turn(turn, target + job.gain, ceiling)
+    elif job.gain:  # levels left as the engine made them: the volume scales them
+        turn = replace(turn, audio=turn.audio * np.float32(10 ** (job.gain / 20)))
     speech, spans = at_output_rate(turn)
     words = words_at_output_rate(turn)
     if job.music:

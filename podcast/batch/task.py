@@ -35,6 +35,8 @@ class Report:
     """Why it failed: one line; None when it did not."""
     files: tuple[Path, ...] = ()
     """The files written: the episode and its side files."""
+    warnings: tuple[str, ...] = ()
+    """What the render warned of (not UTF-8, a pause shortened, names not in it, ...)."""
 
 
 def render_entry(
@@ -68,4 +70,5 @@ def render_entry(
         synthesized=result.synthesized,
         up_to_date=result.up_to_date,
         files=(result.output, *result.side_files),
+        warnings=result.warnings,
     )
