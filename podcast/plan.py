@@ -106,6 +106,8 @@ class SegmentJob:
     """Stereo position of the speaker, -1 (left) to 1 (right)."""
     music: Music | None = None
     """Music: on its own (no clips), or under the start of the turn (``music.lead``)."""
+    before: int = 0
+    """Milliseconds of silence before the first clip: a ``[pause]`` the turn opens with."""
     gain: float = 0.0
     """dB under the episode's level the turn is set at: the speaker's ``volume`` (1 is
     the episode's level, 0.5 is 6 dB under it), applied after levelling."""
@@ -122,8 +124,8 @@ class SegmentJob:
         if music:
             music.pop("where")
         payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music, encoding]
-        if self.gain:
-            payload.append(self.gain)
+        if self.gain or self.before:
+            payload += [self.gain, self.before]
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
@@ -182,7 +184,10 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
             gaps = tuple(piece.gap for piece in group[1:])
             speech = voices[PieceKind.SPEECH]
             gain = volume_gain(speech.volume)
-            job = SegmentJob(clips, gaps, after, label, turn=number, pan=speech.pan, gain=gain)
+            before = group[0].gap if index == 0 else 0  # the parts after: the part before's
+            job = SegmentJob(
+                clips, gaps, after, label, turn=number, pan=speech.pan, before=before, gain=gain
+            )
             jobs.append(job)
     return jobs
 

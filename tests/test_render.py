@@ -345,3 +345,18 @@ def test_volume_sets_a_speaker_under_the_episodes_level(
 
     quieter = level("PRIYA LINDQVIST") - level("DANA OKAFOR")
     assert quieter == pytest.approx(under, abs=1.0 if volume else 10.0)
+
+
+def test_a_turn_that_opens_with_a_pause_keeps_it(tmp_path: Path) -> None:
+    """[pause 5s] at the start of a turn is five seconds of silence before its words (it
+    was dropped, though the warning for a longer one said it was shortened)."""
+    plain = tmp_path / "plain.txt"
+    plain.write_text("ANNA BELL: Hello there.\n\nRUTH KING: Go on then.\n", encoding="utf-8")
+    paused = tmp_path / "paused.txt"
+    paused.write_text("ANNA BELL: Hello there.\n\nRUTH KING: [pause 5s] Go on then.\n")
+    one = fake_render(plain, tmp_path / "a.wav")
+    two = fake_render(paused, tmp_path / "b.wav")
+    assert two.seconds - one.seconds == pytest.approx(5.0, abs=0.05)
+    starts = [cue.start for cue in two.cues if cue.speaker == "RUTH KING"]
+    ends = [cue.end for cue in two.cues if cue.speaker == "ANNA BELL"]
+    assert (starts[0] - ends[-1]) / 44100 > 5.0

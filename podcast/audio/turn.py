@@ -82,6 +82,8 @@ def _encoded(
         turn = replace(turn, audio=turn.audio * np.float32(10 ** (job.gain / 20)))
     speech, spans = at_output_rate(turn)
     words = words_at_output_rate(turn)
+    if job.before:  # a pause the turn opens with
+        speech, spans, words = _after_silence(speech, spans, words, samples(job.before))
     if job.music:
         speech, spans, words = _with_music(speech, spans, words, job.music, target, ceiling)
     spoken = len(speech)
@@ -98,6 +100,15 @@ def _encoded(
     power = tuple(float(p) for p in loudness.sub_blocks(heard))
     peak = loudness.true_peak(heard)
     return Stored(data, count, spoken, power, peak, tuple(spans), tuple(words))
+
+
+def _after_silence(
+    speech: np.ndarray, spans: list[tuple[int, int]], words: list[tuple[int, ...]], lead: int
+) -> tuple[np.ndarray, list[tuple[int, int]], list[tuple[int, ...]]]:
+    """The speech with ``lead`` samples of silence before it, clips and words moved."""
+    padded = np.concatenate((np.zeros(lead, dtype=np.float32), speech))
+    moved = [tuple(word + lead for word in clip) for clip in words]
+    return padded, [(a + lead, b + lead) for a, b in spans], moved
 
 
 def level_turn(turn: Joined, target: float, ceiling: float) -> Joined:

@@ -38,6 +38,7 @@ _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
 )
 _DASH = re.compile(r"\s*(?:—|–|\s--\s)\s*")
+_OPENING_PAUSE = re.compile(r"\s*(\[pause \d+ms\])")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\.?\s*")  # "held…." is one pause
 _SPACES = re.compile(r"[ \t]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -95,6 +96,7 @@ def speakable(
     text = _readable(html.unescape(text), notes)  # &amp; &lt; &#8217; as the characters
     text = text.replace("[[", "[").replace("]]", "]")  # phonemes come only from voices.yaml
     text = _USER_PAUSE.sub(notes.pause, text)
+    opening = _OPENING_PAUSE.match(text)  # a pause the writer put first is theirs to keep
     text = _NON_SPEECH.sub(notes.cue, text)
     if reading.asides == Asides.NARRATOR:
         text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
@@ -105,7 +107,8 @@ def speakable(
     text = say_written_forms(text)
     if pronounce:
         text = apply_pronunciations(text, speaker, reading.pronunciations)
-    return _tidy(text)
+    text = _tidy(text)
+    return f"{opening[1]} {text}" if opening and text else text
 
 
 @dataclass
