@@ -254,9 +254,9 @@ def leveled(
     source = samples if doubled is None else doubled  # where peaks are found, and the result
     powers = sub_blocks(samples, rate)
     level = _level(powers)
-    if level <= ABSOLUTE_GATE:
-        return source  # silence, or nearly: nothing to bring up
     limit_at = 10 ** (ceiling / 20)
+    if level <= ABSOLUTE_GATE:  # silence, or too short to measure (an 11 ms blip): nothing
+        return limit(source, limit_at)  # to bring up, but its peaks still held
     gain = target - level
     size = np.abs(source)
     fine = size.copy()
