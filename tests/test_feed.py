@@ -297,3 +297,23 @@ def test_show_yaml_edited_by_hand(show: tuple[Path, dict[str, float]]) -> None:
     assert code == 0, err
     assert f"harbour.mp3 and lighthouse.mp3 have the same guid {guid}" in err
     assert feed(str(folder), "--check")[0] == 6
+
+
+def test_show_settings_that_apps_would_choke_on(show: tuple[Path, dict[str, float]]) -> None:
+    """A base URL with spaces, a link that is no web address (never written), an e-mail
+    and a language that are none, and two episodes of one title: each a line of --check."""
+    folder, _ = show
+    id3 = ID3(str(folder / "harbour.mp3"))
+    id3["TIT2"].text = ["Episode 1: lighthouse"]
+    id3.save()
+    settings = ["--base-url", "https://example.com/my pod/", "--link", "javascript:alert(1)",
+                "--email", "nobody", "--language", "English please"]  # fmt: skip
+    code, _, err = feed(str(folder), *SETTINGS[:2], "--category", "Arts", *settings, "--check")
+    assert code == 6
+    assert "base URL 'https://example.com/my pod/' has spaces" in err
+    assert "link 'javascript:alert(1)' is not a web address" in err
+    assert "email 'nobody' is not an e-mail address" in err
+    assert "language 'English please' is not a language code" in err
+    assert "harbour.mp3 and lighthouse.mp3 have the same title 'Episode 1: lighthouse'" in err
+    feed(str(folder), *SETTINGS[:2], "--category", "Arts", *settings)
+    assert "javascript" not in (folder / "feed.xml").read_text()

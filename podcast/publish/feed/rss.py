@@ -43,7 +43,9 @@ def feed_xml(
     title = _show_title(show, items)
     author = show.author or _most_common(item.author for item in items)
     _text(channel, "title", title)
-    _text(channel, "link", show.link or show.base_url)
+    web = show.link if urlsplit(show.link or "").scheme in ("http", "https") else None
+    web = web or show.base_url  # never javascript: or the like
+    _text(channel, "link", web)
     _text(channel, "description", show.description or "")
     _text(channel, "language", show.language)
     itself = {"href": url, "rel": "self", "type": "application/rss+xml"}
@@ -60,8 +62,7 @@ def feed_xml(
     if cover_url:
         ET.SubElement(channel, f"{{{ITUNES}}}image", {"href": cover_url})
         image = ET.SubElement(channel, "image")
-        link = show.link or show.base_url
-        for tag, value in (("url", cover_url), ("title", title), ("link", link)):
+        for tag, value in (("url", cover_url), ("title", title), ("link", web)):
             _text(image, tag, value)
     if items:
         _text(channel, "lastBuildDate", email.utils.format_datetime(items[0].published))

@@ -64,11 +64,35 @@ def rules(show: Show, items: Sequence[Item], cover: Picture | None) -> list[str]
             f"{DESCRIPTION_BYTES}; shorten it with --description"
         )
     found += _category_rules(show.category)
+    found += _address_rules(show)
     found += _cover_rules(cover)
     found += _control_rules(show, items)
     for item in items:
         found += _item_rules(item)
-    return found + _shared_guids(items)
+    return found + _shared_guids(items) + _shared_titles(items)
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_LANGUAGE = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
+
+
+def _address_rules(show: Show) -> list[str]:
+    """The base URL, the site, the e-mail address and the language, as apps read them."""
+    found = []
+    base = show.base_url or ""
+    if base != base.strip() or any(c.isspace() for c in base):
+        found.append(f"base URL {base!r} has spaces: every file's address would break; "
+                     "give --base-url without spaces (write %20 for one)")  # fmt: skip
+    if show.link and urlsplit(show.link).scheme not in ("http", "https"):
+        found.append(f"link {show.link!r} is not a web address: apps open it; give --link "
+                     "https://...")  # fmt: skip
+    if show.email and not _EMAIL.fullmatch(show.email):
+        found.append(f"email {show.email!r} is not an e-mail address: Apple writes to it; "
+                     "give --email you@example.com")  # fmt: skip
+    if show.language and not _LANGUAGE.fullmatch(show.language):
+        found.append(f"language {show.language!r} is not a language code; give --language en "
+                     "(or en-GB, de, ...)")  # fmt: skip
+    return found
 
 
 def _control_rules(show: Show, items: Sequence[Item]) -> list[str]:
@@ -86,6 +110,22 @@ def _control_rules(show: Show, items: Sequence[Item]) -> list[str]:
                     f"{item.path.name}: its {what} tag holds control characters (left out of "
                     "the feed); fix voices.yaml's episode: and render it again"
                 )
+    return found
+
+
+def _shared_titles(items: Sequence[Item]) -> list[str]:
+    """Two episodes with one title: a listener cannot tell them apart."""
+    first: dict[str, str] = {}
+    found = []
+    for item in sorted(items, key=lambda i: i.path.name):
+        if not item.title:
+            continue
+        if item.title in first:
+            found.append(
+                f"{first[item.title]} and {item.path.name} have the same title "
+                f"{item.title!r}; give one another in voices.yaml's episode: title"
+            )
+        first.setdefault(item.title, item.path.name)
     return found
 
 
