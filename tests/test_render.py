@@ -29,6 +29,7 @@ from tests.helpers import (
     fake_render,
     numbered_dialogue,
     podcast,
+    run,
     start,
 )
 
@@ -360,3 +361,27 @@ def test_a_turn_that_opens_with_a_pause_keeps_it(tmp_path: Path) -> None:
     starts = [cue.start for cue in two.cues if cue.speaker == "RUTH KING"]
     ends = [cue.end for cue in two.cues if cue.speaker == "ANNA BELL"]
     assert (starts[0] - ends[-1]) / 44100 > 5.0
+
+
+@pytest.mark.engine
+def test_the_same_samples_whatever_the_jobs_render_or_batch(tmp_path: Path) -> None:
+    """The same transcript and voices give the same episode, sample for sample, with one
+    engine process or two, from `podcast render` or `podcast batch`, each with a cache of
+    its own (eSpeak NG's output once depended on what its process had spoken before)."""
+    import soundfile
+
+    from podcast.render import Options, render
+
+    made = []
+    for jobs in (1, 2):
+        options = Options(jobs=jobs, cache_dir=tmp_path / f"cache{jobs}")
+        made.append(render(MAGAZINE, tmp_path / f"jobs{jobs}.mp3", options).output)
+    source = tmp_path / "archive"
+    source.mkdir()
+    (source / "magazine.txt").write_bytes(MAGAZINE.read_bytes())
+    batch = run("batch", source, "-o", tmp_path / "batch", "-j", "2", "--no-cache")
+    assert batch.exit_code == 0, batch.output
+    made.append(tmp_path / "batch" / "magazine.mp3")
+    decoded = [soundfile.read(path, dtype="int16")[0] for path in made]
+    assert len(decoded[0]) > 44100 * 60
+    assert all(np.array_equal(decoded[0], other) for other in decoded[1:])

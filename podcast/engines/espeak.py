@@ -27,14 +27,17 @@ from __future__ import annotations
 import atexit
 import audioop
 import bisect
+import contextlib
 import ctypes
 import ctypes.util
 import functools
 import os
+import pickle
 import re
 import weakref
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from podcast.config.model import Voice
 from podcast.engines import Clip, EngineKind, VoiceInfo, unknown_voices
@@ -140,6 +143,17 @@ class EspeakEngine:
         return f"{self.name} {self.version}"
 
     def synthesize(self, text: str, voice: Voice) -> Clip:
+        """Speak ``text``, in a child process forked for this clip alone: eSpeak NG's
+        wave generator keeps state from one utterance to the next (its phase, its
+        flutter, the seed of its noise), so the same line came out up to 9 ms different
+        after different lines, and an episode differed with --jobs. The child starts
+        from this process's state, which never speaks, with the noise seeded alike, so
+        a clip is the same whatever was spoken before it (a fork costs a few ms)."""
+        clip, self.retries = _isolated(lambda: (self._synthesize(text, voice), self.retries))
+        return clip
+
+    def _synthesize(self, text: str, voice: Voice) -> Clip:
+        _seed_noise()
         pieces, starts, position = [], [], 0
         for piece in split_long(text, MAX_WORDS):
             pcm, events = self._checked(piece, voice)
@@ -179,6 +193,51 @@ class EspeakEngine:
         self._spoken.clear()
         tts.runAndWait()  # synchronous: the audio is complete when it returns
         return b"".join(self._spoken)
+
+
+NOISE_SEED = 1
+T = TypeVar("T")
+
+
+def _seed_noise() -> None:
+    """The same noise (eSpeak NG's breathy and unvoiced sounds) for every clip: the
+    library seeds it from the clock when it starts. Not in older libraries (then their
+    own seed stays)."""
+    with contextlib.suppress(OSError, AttributeError):
+        _library().espeak_ng_SetRandSeed(ctypes.c_long(NOISE_SEED))
+
+
+def _isolated(make: Callable[[], T]) -> T:
+    """``make()`` run in a child process forked for it, the clip (or the error) handed
+    back through a pipe; run here where a process cannot fork."""
+    if not hasattr(os, "fork"):
+        return make()
+    reader, writer = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reader)
+        os.close(writer)
+        return make()
+    if pid == 0:  # the child: speak, send, end without running any of the parent's exit code
+        os.close(reader)
+        try:
+            outcome: Any = make()
+        except BaseException as error:  # handed to the parent, which raises it
+            outcome = EngineError(str(error)) if not isinstance(error, EngineError) else error
+        with os.fdopen(writer, "wb") as out:
+            out.write(pickle.dumps(outcome))
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as source:
+        data = source.read()
+    os.waitpid(pid, 0)
+    if not data:
+        raise EngineError("eSpeak NG ended without a clip (the process was killed)")
+    outcome = pickle.loads(data)  # from our own child only
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
 
 
 def _initialize_synchronous(espeak: Any, driver_class: Any) -> int:
@@ -307,6 +366,7 @@ def _audible(pcm: bytes) -> bool:
     return len(pcm) >= 2 * 220 and audioop.max(pcm[: len(pcm) - len(pcm) % 2], 2) > 100
 
 
+@functools.cache
 @functools.cache
 def _library() -> ctypes.CDLL:
     """The libespeak-ng this process speaks with (loading it again only finds it)."""
