@@ -19,7 +19,8 @@ from podcast.text import first_words, split_long
 
 Identify = Callable[[Voice], str]
 """The engine that speaks a voice, and its version, as one string for cache keys."""
-KEY_FORMAT = 4  # bump when the meaning of a key changes (4: clips carry word starts)
+KEY_FORMAT = 5  # bump when the meaning of a key changes (4: clips carry word starts;
+# 5: eSpeak NG clips no longer depend on what was spoken before them, so none made before is kept)
 
 SEGMENT_WORDS = 250  # at most 3 minutes of audio (at 80 words a minute) in a worker at once
 SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
