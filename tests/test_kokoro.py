@@ -239,3 +239,17 @@ def test_a_pronunciation_in_espeak_phonemes_is_spoken_as_the_word(kokoro) -> Non
     phonemes = kokoro("Say [[ru:'i:z]] again.", Voice("kokoro:bf_emma"))
     assert abs(seconds(phonemes) - seconds(plain)) < 0.25 * seconds(plain)
     assert len(phonemes.words) == 3
+
+
+def test_without_npm_the_message_says_what_to_run(
+    voices: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kokoro_engine.shutil, "which", lambda name: None)
+    result = CliRunner().invoke(main, ["voices", "add", "kokoro"])
+    assert result.exit_code == 4
+    assert result.stderr == (
+        "Error: npm is needed to fetch the voices (kokoro-js@1.2.1); install Node.js, or run "
+        "'npm pack kokoro-js@1.2.1' elsewhere and then 'podcast voices add kokoro "
+        "kokoro-js-1.2.1.tgz'\n"
+    )
+    assert not voices.exists()
