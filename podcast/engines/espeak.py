@@ -149,7 +149,6 @@ class EspeakEngine:
         after different lines, and an episode differed with --jobs. The child starts
         from this process's state, which never speaks, with the noise seeded alike, so
         a clip is the same whatever was spoken before it (a fork costs a few ms)."""
-        self._espeak.SetVoiceByName(voice.voice.encode())  # loaded here once, not per child
         clip, self.retries = _isolated(lambda: (self._synthesize(text, voice), self.retries))
         return clip
 
