@@ -123,7 +123,7 @@ def test_captions_show_the_written_words_not_the_respelling(tmp_path: Path) -> N
     path.write_text("HOST: Ask Ruiz about the bridge — twice.\n", encoding="utf-8")
     (tmp_path / "voices.yaml").write_text("pronunciations: {Ruiz: Roo-eess}\n")
     result = fake_render(path, tmp_path / "t.mp3")
-    assert [c.text for c in result.cues] == ["Ask Ruiz about the bridge", "twice."]
+    assert [c.text for c in result.cues] == ["Ask Ruiz about the bridge —", "twice."]
     turn = load_transcript(path).script.turns[0]
     assert turn.paragraphs == ("Ask Roo-eess about the bridge [pause 250ms] twice.",)
     assert "Ask Ruiz about the bridge" in (tmp_path / "t.vtt").read_text(encoding="utf-8")
@@ -214,3 +214,18 @@ def test_speakable_never_fails_and_drops_only_the_unspeakable(text: str, speaker
     assert not any(ord(c) < 32 and c not in "\n" for c in spoken)
     assert all(len(word) <= MAX_WORD for word in spoken.split())
 
+
+
+def test_the_page_and_captions_show_the_writers_punctuation(tmp_path: Path) -> None:
+    """Dashes, ellipses and a censored word are pauses and a bleep in the audio, but the
+    captions and the page show them as written (they vanished, and "s—" with them)."""
+    path = tmp_path / "t.txt"
+    path.write_text("HOST: I was thinking… it was s— awful — really.\n", encoding="utf-8")
+    result = fake_render(path, tmp_path / "t.mp3")
+    shown = " ".join(cue.text for cue in result.cues)
+    assert shown == "I was thinking… it was s— awful — really."
+    said = load_transcript(path).script.turns[0].paragraphs[0]
+    assert "—" not in said and "…" not in said and "[bleep]" in said
+    page = (tmp_path / "t.html").read_text(encoding="utf-8")
+    assert all(f">{word}<" in page for word in ("thinking…", "s—", "—", "awful"))
+    assert "thinking…" in (tmp_path / "t.vtt").read_text(encoding="utf-8")

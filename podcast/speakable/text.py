@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -38,6 +38,7 @@ _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
 )
 _DASH = re.compile(r"\s*(?:—|–|\s--\s)\s*")
+_HIDDEN_DASH = "\ue000"  # a censored word's dash, kept from the dash rule while shown
 _OPENING_PAUSE = re.compile(r"\s*(\[pause \d+ms\])")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\.?\s*")  # "held…." is one pause
 _SPACES = re.compile(r"[ \t]+")
@@ -101,13 +102,14 @@ def speakable(
     if reading.asides == Asides.NARRATOR:
         text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
     text = _BRACKETED.sub(lambda m: m[0] if MARKER.fullmatch(m[0]) else m[1], text)
-    text = _censor(text, reading.censor)
-    text = _ELLIPSIS.sub(f" [pause {reading.ellipsis}ms] ", text)
-    text = _DASH.sub(f" [pause {reading.dash}ms] ", text)
+    shown = not pronounce  # as captions and the page show it: the writer's punctuation kept
+    text = _censor(text, reading.censor, shown)
+    text = _ELLIPSIS.sub(_kept(f"[pause {reading.ellipsis}ms]", shown), text)
+    text = _DASH.sub(_kept(f"[pause {reading.dash}ms]", shown), text)
     text = say_written_forms(text)
     if pronounce:
         text = apply_pronunciations(text, speaker, reading.pronunciations)
-    text = _tidy(text)
+    text = _tidy(text).replace(_HIDDEN_DASH, "—")
     return f"{opening[1]} {text}" if opening and text else text
 
 
@@ -164,10 +166,23 @@ def _readable(text: str, notes: Notes) -> str:
     return _EMOJI.sub(" ", text)
 
 
-def _censor(text: str, mode: str) -> str:
+def _censor(text: str, mode: str, shown: bool = False) -> str:
+    """Censored words as a bleep, or nothing; as shown, the word as written (its dash
+    hidden from the dash rule until the end), before the bleep."""
     if mode == Censor.READ:
         return text
-    return _CENSORED.sub("[bleep]" if mode == Censor.BLEEP else " ", text)
+    marker = "[bleep]" if mode == Censor.BLEEP else " "
+    if not shown:
+        return _CENSORED.sub(marker, text)
+    return _CENSORED.sub(lambda m: f"{m[0].replace('—', _HIDDEN_DASH)} {marker}", text)
+
+
+def _kept(marker: str, shown: bool) -> Callable[[re.Match[str]], str]:
+    """A pause marker in place of a dash or an ellipsis; as shown, after the mark itself
+    (the page shows what was written, the audio what is spoken)."""
+    if not shown:
+        return lambda match: f" {marker} "
+    return lambda match: f"{match[0].rstrip()} {marker} "
 
 
 def _tidy(text: str) -> str:
