@@ -316,4 +316,6 @@ def test_show_settings_that_apps_would_choke_on(show: tuple[Path, dict[str, floa
     assert "language 'English please' is not a language code" in err
     assert "harbour.mp3 and lighthouse.mp3 have the same title 'Episode 1: lighthouse'" in err
     feed(str(folder), *SETTINGS[:2], "--category", "Arts", *settings)
-    assert "javascript" not in (folder / "feed.xml").read_text()
+    written = (folder / "feed.xml").read_text()
+    assert "javascript" not in written
+    assert "https://example.com/my%20pod/harbour.mp3" in written and "my pod" not in written

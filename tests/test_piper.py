@@ -299,3 +299,6 @@ def test_a_voice_configuration_out_of_range_is_refused_and_listed(
     found = Engines().get("piper").check(Voice("piper:en_GB-bad-x_low"))
     assert len(found) == 1 and found[0].startswith(f"{config}: {problem}")
     assert found[0].endswith("; fix the voice's configuration or remove it")
+    cast = run("init", MAGAZINE, "--engine", "piper")  # the broken voice left out, no crash
+    assert cast.exit_code == 0, cast.output
+    assert "en_GB-bad-x_low" not in Path("voices.yaml").read_text(encoding="utf-8")

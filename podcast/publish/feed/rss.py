@@ -44,7 +44,7 @@ def feed_xml(
     author = show.author or _most_common(item.author for item in items)
     _text(channel, "title", title)
     web = show.link if urlsplit(show.link or "").scheme in ("http", "https") else None
-    web = web or show.base_url  # never javascript: or the like
+    web = web or url_of(show.base_url or "", "")  # never javascript: or the like
     _text(channel, "link", web)
     _text(channel, "description", show.description or "")
     _text(channel, "language", show.language)

@@ -19,8 +19,9 @@ SETTINGS = UserFile(SHOW_BYTES, "it holds the show's settings: fix it")
 
 
 def url_of(base: str, name: str) -> str:
-    """Where a file of the folder is published: the base URL and its name."""
-    return base.rstrip("/") + "/" + quote(name)
+    """Where a file of the folder is published: the base URL and its name, each with what
+    a URL cannot hold (spaces) percent-encoded."""
+    return quote(base.strip().rstrip("/"), safe=":/?#@!$&'()*+,;=%~") + "/" + quote(name)
 
 
 @dataclass(frozen=True)
