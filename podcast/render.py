@@ -15,7 +15,7 @@ from mutagen.mp3 import MP3
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
 from podcast.config.model import ChapterMode, Output, VoiceBook
-from podcast.engines import DEFAULT, PALETTE_ENV, Engines, kind_of, natural_advice, palette
+from podcast.engines import DEFAULT, Engines, kind_of, natural_advice, palette, wants_natural
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
 from podcast.plan import SegmentJob, plan
@@ -359,9 +359,7 @@ def _advice(loaded: Loaded, engines: Engines) -> str | None:
     """How to get natural voices, when a speaker without a voice of their own got
     eSpeak NG's only because none is installed."""
     book = loaded.book
-    if loaded.natural or "voice" in book.defaults.given or engines.default != DEFAULT:
-        return None
-    if os.environ.get(PALETTE_ENV) == DEFAULT:
+    if loaded.natural or not wants_natural(book.defaults, engines):
         return None
     unvoiced = any(not (s := book.speaker(n)) or not s.has_voice for n in loaded.script.speakers)
     return natural_advice() if unvoiced else None

@@ -5,8 +5,9 @@ Engines synthesize, nothing else: text and a Voice in, a Clip of 16-bit mono PCM
 Each engine lives in a module of this package that declares its kind as ``KIND``, an
 ``EngineKind`` (its name, its settings, how it runs, how to install it); the registry
 finds them all, so a new engine is a new module here and an extra in pyproject.toml,
-nothing else. Today: ``espeak`` (eSpeak NG through pyttsx3, the default), ``piper``
-(Piper's neural voices) and ``fake`` (tones, for tests).
+nothing else. Today: ``espeak`` (eSpeak NG through pyttsx3, the default), ``kokoro``
+and ``piper`` (neural voices) and ``fake`` (tones, for tests); ``phonemes`` is a helper
+the neural ones share, no engine.
 
 A voice names its engine (``kind:name``; a plain name is the default engine's), and
 ``Engines`` holds one engine of each kind, made when first needed, for one process.
@@ -292,10 +293,21 @@ def palette(defaults: Voice, engines: Engines) -> Palette | None:
         found = _choices([kind.name])
         first = [c for c in found if c.voice == defaults.voice]
         return Palette((*first, *(c for c in found if c not in first)))
-    if engines.default != DEFAULT or os.environ.get(PALETTE_ENV) == DEFAULT:
+    if not wants_natural(defaults, engines):
         return None
     found = _choices(natural())
     return Palette(found) if found else None
+
+
+def wants_natural(defaults: Voice, engines: Engines) -> bool:
+    """Speakers without a voice of their own would get natural voices, were any
+    installed: no default voice names an engine, the render's default engine is eSpeak
+    NG, and PODCAST_PALETTE does not say espeak."""
+    return (
+        "voice" not in defaults.given
+        and engines.default == DEFAULT
+        and os.environ.get(PALETTE_ENV) != DEFAULT
+    )
 
 
 def palette_of(name: str) -> Palette:

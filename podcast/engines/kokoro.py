@@ -181,10 +181,15 @@ def _known_good(path: Path) -> bool:
         status = path.stat()
     except OSError:
         return False
-    if status.st_size != MODEL_SIZE:
-        return False
+    return status.st_size == MODEL_SIZE and _checked_once(path, status.st_mtime_ns)
+
+
+@cache
+def _checked_once(path: Path, modified: int) -> bool:
+    """The model's digest, from its stamp or hashed; once per process and version of the
+    file (planning asks for every clip)."""
     stamp = path.with_name(path.name + ".sha256")
-    mark = f"{MODEL_SHA256} {status.st_mtime_ns}"
+    mark = f"{MODEL_SHA256} {modified}"
     try:
         if stamp.read_text() == mark:
             return True
