@@ -37,7 +37,7 @@ from podcast.production.store import Cache, default_dir
 from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_formats
 from podcast.text import counted, first_words
 from podcast.tools.audition import FOLDER
-from podcast.transcript.notes import guesses, not_spoken
+from podcast.transcript.notes import guesses, not_spoken, read_as
 from podcast.transcript.styles import NAMES, STYLES
 
 FILE = click.Path(path_type=Path, dir_okay=True)
@@ -50,9 +50,7 @@ STYLE = click.option(
     type=click.Choice(STYLES),
     help="Transcript style (default: detected).",
 )
-ENGINE = click.option(
-    "--engine", type=click.Choice(tuple(kinds())), default=DEFAULT, hidden=True
-)
+ENGINE = click.option("--engine", type=click.Choice(tuple(kinds())), default=DEFAULT, hidden=True)
 
 
 class Terminated(Exception):
@@ -210,11 +208,16 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
     width = max(len(s) for s in script.speakers)
     for number, turn in enumerate(script.turns, start=1):
         how = f"{turn.how}+cont" if turn.continued else turn.how
-        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn.text)}")
+        click.echo(f"{number:>4}  {turn.speaker:<{width}}  {how:<10}  {first_words(turn.shown)}")
     for decision in script.decisions[1:]:
         click.echo(f"Label: {decision}")
     for guess in guesses(script):
         click.echo(f"Guessed: {guess}")
+    rewritten = read_as(script)
+    if rewritten:
+        click.echo("Read as:")
+        for line in rewritten:
+            click.echo(f"  {line}")
     unspoken = not_spoken(script)
     if unspoken:
         click.echo("Not spoken:")

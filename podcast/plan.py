@@ -171,7 +171,7 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
     for number, turn in enumerate(turns):
         voices = {PieceKind.SPEECH: cast[turn.speaker], PieceKind.NARRATOR: book.narrator}
         following = turns[number + 1].speaker if number + 1 < len(turns) else None
-        label = f'turn {number + 1} ("{first_words(turn.text, 6)}")'
+        label = f'turn {number + 1} ("{first_words(turn.shown, 6)}")'
         said = pieces(turn.paragraphs, book.pauses.paragraph)
         engines = {kind: voice.engine for kind, voice in voices.items()}
         groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph), engines)

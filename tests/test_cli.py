@@ -50,7 +50,10 @@ def test_turns_json_is_exactly_the_spoken_text() -> None:
         "sandwich.\n\nThere was a storm scene we shot twice "
         "because the real storm was better than the fake one."
     )
-    assert rows[-1] == {"speaker": "Narrator", "text": "Salt and Signal opens nationwide March 3."}
+    assert rows[-1] == {
+        "speaker": "Narrator",
+        "text": "Salt and Signal opens nationwide March third.",
+    }
 
 
 SUMMARY = re.compile(
@@ -218,7 +221,6 @@ def test_input_error_is_one_line(tmp_path: Path) -> None:
         result.stderr
         == f"Error: {tmp_path / 'absent.txt'}: no such file; check the transcript path\n"
     )
-
 
 
 def test_output_names_that_cannot_be_what_was_asked() -> None:

@@ -16,11 +16,12 @@ from click.testing import CliRunner
 from podcast.cli import main
 from podcast.config.load import loads
 from podcast.config.model import Voice
-from podcast.engines import Engines, catalogue
+from podcast.engines import Engines, catalogue, palette
 from podcast.engines import piper as piper_engine
 from podcast.errors import ConfigError, EngineError
 from podcast.render import Options, render
-from tests.helpers import MAGAZINE, ebur128, peak, run, seconds, speaking
+from podcast.source import load_transcript
+from tests.helpers import ARTICLE, MAGAZINE, ebur128, peak, run, seconds, speaking
 
 JOE = "piper:en_US-joe-medium"
 HAS_PIPER = importlib.util.find_spec("piper") is not None
@@ -302,3 +303,19 @@ def test_a_voice_configuration_out_of_range_is_refused_and_listed(
     cast = run("init", MAGAZINE, "--engine", "piper")  # the broken voice left out, no crash
     assert cast.exit_code == 0, cast.output
     assert "en_GB-bad-x_low" not in Path("voices.yaml").read_text(encoding="utf-8")
+
+
+@needs_joe
+def test_a_piper_default_voice_casts_every_speaker_on_piper(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``defaults: {voice: piper:...}`` alone: speakers not listed get Piper's voices
+    (the default first), not the eSpeak NG palette."""
+    monkeypatch.delenv("PODCAST_PALETTE")
+    voices = tmp_path / "voices.yaml"
+    voices.write_text("defaults: {voice: 'piper:en_US-joe-medium'}\n", encoding="utf-8")
+    source = ARTICLE if ARTICLE.exists() else MAGAZINE
+    engines = Engines()
+    loaded = load_transcript(source, voices, None, lambda b: palette(b.defaults, engines))
+    assert len(loaded.cast) >= 3
+    assert {voice.voice for voice in loaded.cast.values()} == {"piper:en_US-joe-medium"}

@@ -86,7 +86,7 @@ def test_engine_exception_names_the_turn(tmp_path: Path, monkeypatch: pytest.Mon
     real = FakeEngine.synthesize
 
     def fails_on_turn_two(self: FakeEngine, text: str, voice):  # type: ignore[no-untyped-def]
-        if text.startswith("Turn 1 "):
+        if text.startswith("Turn one "):
             raise RuntimeError("segmentation trouble")
         return real(self, text, voice)
 

@@ -528,7 +528,6 @@ def test_captions_are_escaped_as_webvtt_requires(folder: Path) -> None:
     assert "-->" not in "".join(cue.raw_text for cue in cues)
 
 
-
 def test_a_blip_of_full_scale_music_is_held_under_the_peak_limit(tmp_path: Path) -> None:
     """Music too short to measure (11 ms, full scale) was left as it was: +2 dBTP in an
     episode promised -1. It is limited like anything else, and ffmpeg says so."""

@@ -177,8 +177,6 @@ def test_loudness_is_tagged_as_numbers_and_read_back_as_numbers() -> None:
     assert (again.loudness, again.true_peak) == (round(lufs, 2), round(peak, 2))
 
 
-
-
 @pytest.mark.parametrize("fixture", ["festival.vtt", "session.srt"])
 def test_captions_rendered_beside_themselves_are_not_overwritten(
     folder: Path, fixture: str
@@ -322,7 +320,6 @@ def test_odd_characters_render(tmp_path: Path) -> None:
     ]
     out = tmp_path / "odd.mp3"
     assert fake_render(tmp_path / "odd.txt", out).turns == 3
-
 
 
 @pytest.mark.parametrize(("volume", "under"), [(0.5, 6.0), (0.1, 20.0), (0, 60.0)])

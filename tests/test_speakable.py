@@ -14,8 +14,8 @@ from podcast.engines import Engines
 from podcast.plan import ASIDE_PAUSE, BLEEP_MS, Piece, pieces, plan
 from podcast.source import load_transcript
 from podcast.speakable.pronounce import Pronunciation
-from podcast.speakable.text import MAX_WORD, Reading, speakable
-from podcast.speakable.written import number_words, ordinal_words, say_written_forms
+from podcast.speakable.text import MAX_WORD, Reading, read_written_forms, speakable
+from podcast.speakable.words import number_words, ordinal_words
 from tests.helpers import dialogue, fake, fake_render, podcast
 
 
@@ -38,7 +38,7 @@ from tests.helpers import dialogue, fake, fake_render, podcast
             "Tickets: $5.2 million, or $3.50.",
             "Tickets: five point two million dollars, or three dollars and fifty cents.",
         ),
-        ("Doors at 9:30 am, the 3rd show.", "Doors at nine thirty a m, the third show."),
+        ("Doors at 9:30 am, the 3rd show.", "Doors at nine thirty A M, the third show."),
         ("Up 12% & rising.", "Up twelve percent and rising."),
         (
             "See https://example.org/show or mail jo@radio.net.",
@@ -78,8 +78,8 @@ def test_numbers_in_words() -> None:
         "forty-second",
         "one hundredth",
     ]
-    assert say_written_forms("£1 and €2.05") == "one pound and two euros and five cents"
-    assert say_written_forms("at 18:00 and 12:00 pm") == "at eighteen hundred and twelve p m"
+    assert read_written_forms("£1 and €2.05") == "one pound and two euros and five cents"
+    assert read_written_forms("at 18:00 and 12:00 pm") == "at eighteen hundred and twelve P M"
 
 
 def test_pieces_split_at_markers() -> None:
@@ -138,7 +138,7 @@ def test_captions_show_the_written_words_not_the_respelling(tmp_path: Path) -> N
         ),
         ("The cut is 1:00:00 long.", "The cut is one hour long."),
         ("Skip to 00:12:05 there.", "Skip to twelve minutes and five seconds there."),
-        ("A 16:9 frame, a 3:2 ratio.", "A 16:9 frame, a 3:2 ratio."),
+        ("A 16:9 frame, a 3:2 ratio.", "A sixteen to nine frame, a three to two ratio."),
         ("Doors at 7:30 tonight.", "Doors at seven thirty tonight."),
     ],
 )
@@ -213,7 +213,6 @@ def test_speakable_never_fails_and_drops_only_the_unspeakable(text: str, speaker
     assert spoken == spoken.strip()
     assert not any(ord(c) < 32 and c not in "\n" for c in spoken)
     assert all(len(word) <= MAX_WORD for word in spoken.split())
-
 
 
 def test_the_page_and_captions_show_the_writers_punctuation(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def test_all_problems_at_once_each_naming_file_key_and_fix() -> None:
     )
     assert message.splitlines() == [
         "v.yaml: colour: unknown key; use one of defaults, narrator, interviewer, speakers, "
-        "pauses, episode, pronunciations, skip, narration, censor, asides, output, music",
+        "pauses, episode, pronunciations, skip, narration, censor, asides, reading, output, music",
         "v.yaml: defaults.voise: unknown key; did you mean 'voice'?",
         "v.yaml: defaults.rate: 20 is out of range; use 80 to 450",
         "v.yaml: defaults.pitch: expected a number, got 'high'",
@@ -248,7 +248,6 @@ def test_any_yaml_is_a_book_or_a_config_error_within_a_second(text: str) -> None
     else:
         assert isinstance(book, VoiceBook)
     assert time.monotonic() - started < 1.0
-
 
 
 def test_a_number_yaml_reads_as_text_is_still_a_number() -> None:

@@ -52,6 +52,9 @@ class Palette:
     """The voices, in the order they are preferred."""
     narrator: bool = True
     """The narrator gets one too, unless voices.yaml sets the narrator's voice."""
+    shared: bool = False
+    """When the voices run out, speakers share them in turn (voices.yaml's default voice
+    chose this engine) rather than taking eSpeak NG's."""
 
 
 def cast(
@@ -92,7 +95,8 @@ def _natural(
     """Natural voices for ``names``: the speakers heard most first, the narrator last.
     Each takes the voice that shares sex and accent with the fewest voices chosen so
     far (a known sex is kept to), the palette's order breaking ties; when the natural
-    voices run out, the rest keep eSpeak NG's (the narrator its own)."""
+    voices run out, the rest share them (``Palette.shared``) or keep eSpeak NG's (the
+    narrator its own)."""
     told = sexes(script, names) if script else {}
     told |= {n: s.gender for n in names if (s := book.speaker(n)) and s.gender}
     turns = {n: sum(t.speaker == n for t in script.turns) if script else 0 for n in names}
@@ -102,6 +106,8 @@ def _natural(
     found: dict[str, Voice] = {}
     for name in order:
         choice = _pick(palette.choices, picked, told.get(name))
+        if choice is None and palette.shared:
+            choice = palette.choices[len(picked) % len(palette.choices)]
         if choice is None and name == NARRATOR:
             found[name] = book.narrator
         elif choice is None:  # more speakers than natural voices: eSpeak NG's for the rest

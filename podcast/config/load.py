@@ -31,6 +31,7 @@ from podcast.config.model import (
 from podcast.errors import ConfigError
 from podcast.files import Unreadable, UserFile, read_user_text
 from podcast.speakable.pronounce import Pronunciation
+from podcast.speakable.rules import ReadingRule, Treatment
 from podcast.speakable.text import MAX_PAUSE, Asides, Censor
 from podcast.transcript.model import Pattern
 
@@ -181,6 +182,7 @@ _TOP_KEYS = (
     "narration",
     "censor",
     "asides",
+    "reading",
     "output",
     "music",
 )
@@ -268,6 +270,7 @@ class _Checker:
             narration=self.flag(top.get("narration", True), "narration"),
             censor=self.choice(top.get("censor", "bleep"), "censor"),
             asides=self.choice(top.get("asides", "narrator"), "asides"),
+            as_written=self.as_written(top.get("reading")),
             output=self.output(top.get("output")),
             music=self.dataclass(MusicSettings, top.get("music"), "music", self.music_field),
         )
@@ -341,6 +344,21 @@ class _Checker:
                 "rewrite it without them",
             )
             return None
+
+    def as_written(self, value: Any) -> frozenset[ReadingRule]:
+        """``reading: {phone_numbers: as_written}``: the kinds left as written."""
+        data = self.mapping(value, "reading")
+        self.unknown_keys(data, list(ReadingRule), "reading")
+        kept = set()
+        for name, treatment in data.items():
+            if name not in list(ReadingRule):
+                continue
+            if treatment not in list(Treatment):
+                choices = " or ".join(Treatment)
+                self.problem(f"reading.{name}", f"expected {choices}, got {_shown(treatment)}")
+            elif treatment == Treatment.AS_WRITTEN:
+                kept.add(ReadingRule(name))
+        return frozenset(kept)
 
     def flag(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):

@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from podcast.speakable.pronounce import Pronunciation
+from podcast.speakable.rules import ReadingRule
 from podcast.speakable.text import Asides, Censor, Reading
 from podcast.transcript.model import ParseSettings, Pattern, find_speaker
 
@@ -191,6 +192,8 @@ class VoiceBook:
     """Censored words (``f***``, ``s—``): bleep, skip or read."""
     asides: Asides = Asides.NARRATOR
     """A whole bracketed sentence in an answer: narrator (read in its voice) or read."""
+    as_written: frozenset[ReadingRule] = frozenset()
+    """Kinds of written forms left as written (``reading:``); the rest read as words."""
     output: Output = Output()
     """Loudness, channels, chapters and side files."""
     music: MusicSettings = MusicSettings()
@@ -233,4 +236,11 @@ class VoiceBook:
     def reading(self) -> Reading:
         """How this book says text aloud."""
         pauses = self.pauses
-        return Reading(self.pronunciations, self.censor, self.asides, pauses.dash, pauses.ellipsis)
+        return Reading(
+            self.pronunciations,
+            self.censor,
+            self.asides,
+            pauses.dash,
+            pauses.ellipsis,
+            self.as_written,
+        )

@@ -73,9 +73,7 @@ def _first_name(name: str) -> str | None:
     if parts[0].casefold() in _NOT_NAMES:  # THE HARBOR REVIEW is nobody's first name
         return None
     guess = detector.get_gender(parts[0].title())
-    return {"female": FEMALE, "mostly_female": FEMALE, "male": MALE, "mostly_male": MALE}.get(
-        guess
-    )
+    return {"female": FEMALE, "mostly_female": FEMALE, "male": MALE, "mostly_male": MALE}.get(guess)
 
 
 @cache

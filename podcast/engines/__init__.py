@@ -292,7 +292,7 @@ def palette(defaults: Voice, engines: Engines) -> Palette | None:
             return None
         found = _choices([kind.name])
         first = [c for c in found if c.voice == defaults.voice]
-        return Palette((*first, *(c for c in found if c not in first)))
+        return Palette((*first, *(c for c in found if c not in first)), shared=True)
     if not wants_natural(defaults, engines):
         return None
     found = _choices(natural())

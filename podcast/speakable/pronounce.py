@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -21,12 +21,19 @@ class Pronunciation:
     """Only in these speakers' turns (all speakers when empty)."""
 
 
-def apply_pronunciations(text: str, speaker: str, rules: Sequence[Pronunciation]) -> str:
-    """``text`` with every rule that applies to ``speaker`` applied, in order."""
+def apply_pronunciations(
+    text: str,
+    speaker: str,
+    rules: Sequence[Pronunciation],
+    keep: Callable[[str], str] | None = None,
+) -> str:
+    """``text`` with every rule that applies to ``speaker`` applied, in order; ``keep``,
+    when given, turns each replacement into what stands in for it."""
     for rule in rules:
         if rule.speakers and speaker.casefold() not in {s.casefold() for s in rule.speakers}:
             continue
         flags = 0 if rule.match_case else re.IGNORECASE
         pattern = rf"(?<!\w){re.escape(rule.word)}(?!\w)"
-        text = re.sub(pattern, rule.say.replace("\\", "\\\\"), text, flags=flags)
+        say = keep(rule.say) if keep else rule.say
+        text = re.sub(pattern, lambda _, say=say: say, text, flags=flags)
     return text

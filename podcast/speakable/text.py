@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from podcast.speakable import abbreviations, written
 from podcast.speakable.pronounce import Pronunciation, apply_pronunciations
-from podcast.speakable.written import say_written_forms
-from podcast.transcript.model import Script, Unspoken
+from podcast.speakable.rules import ReadingRule, Record, apply_rules
+from podcast.transcript.model import Rewritten, Script, Unspoken
 
 MAX_WORD = 100
 MAX_PAUSE = 60_000  # ms: the longest pause one [pause] marker (or a run of them) makes
@@ -37,12 +38,14 @@ INLINE_CUE_PAUSE = 300  # ms where a non-speech cue stood inside the text ([laug
 _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
 )
-_DASH = re.compile(r"\s*(?:—|–|\s--\s)\s*")
+_DASH = re.compile(r"\s*(?:—|(?<!\d)(?<!\d )–|–(?! ?\d)|\s--\s)\s*")  # 3–2 is a range
 _HIDDEN_DASH = "\ue000"  # a censored word's dash, kept from the dash rule while shown
 _OPENING_PAUSE = re.compile(r"\s*(\[pause \d+ms\])")
 _ELLIPSIS = re.compile(r"\s*(?:\.\s?\.\s?\.|…)\.?\s*")  # "held…." is one pause
 _SPACES = re.compile(r"[ \t]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(  # private use U+E000-U+E1FF: our stand-ins
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ue000-\ue1ff]"
+)
 _LONG_WORD = re.compile(rf"\S{{{MAX_WORD + 1},}}")
 _EMOJI = re.compile(  # pictographs, flags, dingbats and what joins them: never read aloud
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d\u20e3]+"
@@ -80,6 +83,59 @@ class Reading:
     """Pause for an em dash, in ms."""
     ellipsis: int = 450
     """Pause for an ellipsis, in ms."""
+    as_written: frozenset[ReadingRule] = frozenset()
+    """Kinds of written forms left as written (``reading: {dates: as_written}``)."""
+
+
+RULES = (*written.EARLY, *abbreviations.RULES, *written.LATE)
+"""Every reading rule, in the order they are applied."""
+_PAUSE_MARKER = re.compile(r"\[pause \d+ms\]")
+
+
+class _StandIns:
+    """Stand-ins for text the reading rules must not touch (a pause marker's number, a
+    user's pronunciation): private-use characters, no letter or digit among them, put
+    back after the rules."""
+
+    def __init__(self, mark: str) -> None:
+        self.mark = mark
+        self.kept: list[str] = []
+        self.found = re.compile(f"{mark}([\ue100-\ue109]+){mark}")
+
+    def keep(self, text: str) -> str:
+        self.kept.append(text)
+        number = "".join(chr(0xE100 + int(d)) for d in str(len(self.kept) - 1))
+        return f"{self.mark}{number}{self.mark}"
+
+    def restored(self, text: str) -> str:
+        def original(match: re.Match[str]) -> str:
+            return self.kept[int("".join(str(ord(c) - 0xE100) for c in match[1]))]
+
+        return self.found.sub(original, text)
+
+
+def read_written_forms(
+    text: str,
+    as_written: frozenset[ReadingRule] = frozenset(),
+    record: Record | None = None,
+) -> str:
+    """Numbers, dates, times, money, units, abbreviations, initialisms and addresses as a
+    person says them (every kind but those in ``as_written``); ``record`` is told of
+    each rewrite."""
+    kept = _StandIns("\ue0f0")  # pause markers, and what is kept as written
+    text = _PAUSE_MARKER.sub(lambda m: kept.keep(m[0]), text)
+    for rule in RULES:
+        keep = kept.keep if rule.kind in as_written else None
+        text = apply_rules(text, [rule], record, keep)
+    return kept.restored(text.replace("&", " and ").replace("%", " percent"))
+
+
+def _pronounced_first(text: str, speaker: str, reading: Reading, record: Record | None) -> str:
+    """Pronunciations from voices.yaml applied before the reading rules, and kept from
+    them, so that a user's entry wins over every rule."""
+    said = _StandIns("\ue0f1")
+    text = apply_pronunciations(text, speaker, reading.pronunciations, said.keep)
+    return said.restored(read_written_forms(text, reading.as_written, record))
 
 
 def speakable(
@@ -90,7 +146,8 @@ def speakable(
     notes: Notes | None = None,
 ) -> str:
     """Text as it will be spoken (see the module's docstring for its markers); without
-    ``pronounce``, as captions show it (no pronunciation respellings). ``notes`` collects
+    ``pronounce``, as captions show it (no pronunciation respellings, numbers and
+    abbreviations as written). ``notes`` collects
     what was dropped or shortened."""
     reading = reading or Reading()
     notes = notes or Notes()
@@ -106,9 +163,8 @@ def speakable(
     text = _censor(text, reading.censor, shown)
     text = _ELLIPSIS.sub(_kept(f"[pause {reading.ellipsis}ms]", shown), text)
     text = _DASH.sub(_kept(f"[pause {reading.dash}ms]", shown), text)
-    text = say_written_forms(text)
-    if pronounce:
-        text = apply_pronunciations(text, speaker, reading.pronunciations)
+    if pronounce:  # as shown (captions, the page), the written forms are kept
+        text = _pronounced_first(text, speaker, reading, notes.rewrite)
     text = _tidy(text).replace(_HIDDEN_DASH, "—")
     return f"{opening[1]} {text}" if opening and text else text
 
@@ -124,6 +180,12 @@ class Notes:
     """Text that will not be spoken."""
     warnings: list[str] = field(default_factory=list)
     """What the user should hear about."""
+    rewritten: list[Rewritten] = field(default_factory=list)
+    """Written forms read as words, and why."""
+
+    def rewrite(self, rewritten: Rewritten) -> None:
+        """A reading rule's rewrite, at this turn's line."""
+        self.rewritten.append(replace(rewritten, line=self.line))
 
     def cue(self, match: re.Match[str]) -> str:
         """A non-speech cue (``[laughs]``, ``(Speaking Ukrainian)``): a short pause."""
@@ -198,6 +260,7 @@ def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Scrip
     dropped, and what was left out added to ``skipped``), and warnings about it."""
     turns = []
     dropped: list[Unspoken] = []
+    rewritten: list[Rewritten] = []
     warnings: list[str] = []
     for turn in script.turns:
         notes = Notes(turn.line)
@@ -209,6 +272,7 @@ def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Scrip
             for t in turn.paragraphs
         ]
         dropped += notes.dropped
+        rewritten += notes.rewritten
         warnings += notes.warnings
         paragraphs = tuple(spoken for spoken, _ in both if spoken)
         captions = tuple(shown for spoken, shown in both if spoken)
@@ -217,7 +281,9 @@ def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Scrip
             turns.append(replace(turn, paragraphs=paragraphs, captions=shown))
         elif any(paragraph.strip() for paragraph in turn.paragraphs):
             dropped.append(Unspoken(turn.text, "nothing speakable left", turn.line))
-    return replace(script, turns=tuple(turns), skipped=(*script.skipped, *dropped)), warnings
+    skipped = (*script.skipped, *dropped)
+    script = replace(script, turns=tuple(turns), skipped=skipped, rewritten=tuple(rewritten))
+    return script, warnings
 
 
 def _has_words(paragraphs: Sequence[str]) -> bool:

@@ -75,6 +75,11 @@ class Turn:
         """The paragraphs joined by blank lines."""
         return "\n\n".join(self.paragraphs)
 
+    @property
+    def shown(self) -> str:
+        """The turn as captions show it (numbers as written), paragraphs joined."""
+        return "\n\n".join(self.captions or self.paragraphs)
+
 
 @dataclass(frozen=True)
 class Unspoken:
@@ -86,6 +91,20 @@ class Unspoken:
     """The reason: production cue, photo credit, skip rule, caption timing, ..."""
     line: int = 0
     """1-based line where it stands (0 when not known)."""
+
+
+@dataclass(frozen=True)
+class Rewritten:
+    """A written form that is read as words (``St.`` as ``Street``), and why."""
+
+    text: str
+    """The text as written."""
+    said: str
+    """What is said instead."""
+    why: str
+    """The rule's kind and the reason: "abbreviations: after a name"."""
+    line: int = 0
+    """1-based line of the turn it is in (0 when not known)."""
 
 
 @dataclass(frozen=True)
@@ -107,12 +126,14 @@ class Script:
     decisions: tuple[str, ...] = ()
     """How the parse was decided, in words, for ``podcast turns``: why this style, what
     the labels looked like."""
+    rewritten: tuple[Rewritten, ...] = ()
+    """Written forms read as words, and why (numbers, dates, abbreviations, ...)."""
 
     @property
     def sections(self) -> tuple[tuple[int, str], ...]:
-        """Where sections start: (index of the heading's turn, the heading)."""
+        """Where sections start: (index of the heading's turn, the heading as written)."""
         turns = enumerate(self.turns)
-        return tuple((i, t.paragraphs[0]) for i, t in turns if t.how == TurnKind.HEADING)
+        return tuple((i, t.shown.split("\n\n")[0]) for i, t in turns if t.how == TurnKind.HEADING)
 
     @property
     def speakers(self) -> tuple[str, ...]:

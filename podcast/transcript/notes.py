@@ -95,3 +95,27 @@ def not_spoken(script: Script) -> list[str]:
         found.append(f"{where}{text} [{unspoken.why}]")
     found += [f"… and {n - LISTED} more [{why}]" for why, n in shown.items() if n > LISTED]
     return found
+
+
+def read_as(script: Script) -> list[str]:
+    """What the reading rules rewrote and why, one line each: the same rewrite once, with
+    how often it was made; a kind with many entries listed LISTED times and then counted."""
+    times = Counter((r.text, r.said, r.why) for r in script.rewritten)
+    found = []
+    shown: Counter[str] = Counter()
+    firsts = {}
+    for rewritten in script.rewritten:
+        firsts.setdefault((rewritten.text, rewritten.said, rewritten.why), rewritten)
+    for rewritten in firsts.values():
+        kind = rewritten.why.partition(":")[0]
+        shown[kind] += 1
+        if shown[kind] > LISTED:
+            continue
+        count = times[rewritten.text, rewritten.said, rewritten.why]
+        again = f" ({count} times)" if count > 1 else ""
+        found.append(
+            f"line {rewritten.line}: '{rewritten.text}' read as '{rewritten.said}' "
+            f"[{rewritten.why}]{again}"
+        )
+    found += [f"… and {n - LISTED} more [{kind}]" for kind, n in shown.items() if n > LISTED]
+    return found
