@@ -36,6 +36,7 @@ from podcast.engines import DEFAULT, kind_of, kinds, listed
 from podcast.production.store import Cache, default_dir
 from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_formats
 from podcast.text import counted, first_words
+from podcast.timing import explained
 from podcast.tools.audition import FOLDER
 from podcast.transcript.notes import guesses, not_spoken, read_as
 from podcast.transcript.styles import NAMES, STYLES
@@ -213,6 +214,9 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
         click.echo(f"Label: {decision}")
     for guess in guesses(script):
         click.echo(f"Guessed: {guess}")
+    click.echo("Timing (before each turn):")
+    for line in explained(script, loaded.book.pauses):
+        click.echo(line)
     rewritten = read_as(script)
     if rewritten:
         click.echo("Read as:")

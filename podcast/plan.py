@@ -8,14 +8,16 @@ import hashlib
 import json
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, astuple, dataclass, replace
 from enum import StrEnum
 
-from podcast.config.model import Pauses, Voice, VoiceBook
+from podcast.config.model import Voice, VoiceBook
 from podcast.errors import ConfigError
 from podcast.source import Loaded
 from podcast.speakable.text import MARKER, MAX_PAUSE
 from podcast.text import first_words, split_long
+from podcast.timing import timings
+from podcast.transcript.model import Turn
 
 Identify = Callable[[Voice], str]
 """The engine that speaks a voice, and its version, as one string for cache keys."""
@@ -90,6 +92,20 @@ class ClipJob:
 
 
 @dataclass(frozen=True)
+class Handoff:
+    """The end of the turn before, talked over at the start of this one (a cut-in)."""
+
+    clip: ClipJob
+    """The turn before's last clip."""
+    overlap: int
+    """Milliseconds of its end that play under this turn's start, ducked."""
+    gain: float
+    """Its speaker's ``volume``, as dB under the episode's level."""
+    pan: float
+    """Its speaker's place in stereo."""
+
+
+@dataclass(frozen=True)
 class SegmentJob:
     """One turn (or part of a very long turn) to turn into encoded audio."""
 
@@ -112,6 +128,10 @@ class SegmentJob:
     gain: float = 0.0
     """dB under the episode's level the turn is set at: the speaker's ``volume`` (1 is
     the episode's level, 0.5 is 6 dB under it), applied after levelling."""
+    cut: int = 0
+    """Milliseconds of the turn's end left to the next segment, which talks over it."""
+    under: Handoff | None = None
+    """The end of the turn before, under this one's start (a cut-in)."""
 
     @classmethod
     def of_music(cls, music: Music, label: str, after: int) -> SegmentJob:
@@ -127,6 +147,9 @@ class SegmentJob:
         payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music, encoding]
         if self.gain or self.before:
             payload += [self.gain, self.before]
+        if self.cut or self.under:
+            under = self.under and [self.under.clip.key, *astuple(self.under)[1:]]
+            payload += [self.cut, under]
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
@@ -150,13 +173,6 @@ def clip_key(engine: str, voice: Voice, text: str) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def pause_after(pauses: Pauses, speaker: str, next_speaker: str | None) -> int:
-    """Milliseconds of silence after a turn: none at the end, longer when the speaker changes."""
-    if next_speaker is None:
-        return 0
-    return pauses.turn if next_speaker == speaker else pauses.speaker_change
-
-
 def plan(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
     """Segment jobs for every turn (one, unless the turn is very long), one clip job
     per paragraph, stretch of a very long paragraph, aside or bleep; and music."""
@@ -164,33 +180,57 @@ def plan(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
 
 
 def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
-    """The turns' segment jobs."""
+    """The turns' segment jobs, with the gaps and cut-ins of ``timing``."""
     book, cast = loaded.book, loaded.cast
     turns = loaded.script.turns
-    jobs = []
+    timed = timings(loaded.script, book.pauses)
+    jobs: list[SegmentJob] = []
+    handoff: Handoff | None = None
     for number, turn in enumerate(turns):
         voices = {PieceKind.SPEECH: cast[turn.speaker], PieceKind.NARRATOR: book.narrator}
-        following = turns[number + 1].speaker if number + 1 < len(turns) else None
         label = f'turn {number + 1} ("{first_words(turn.shown, 6)}")'
         said = pieces(turn.paragraphs, book.pauses.paragraph)
         engines = {kind: voice.engine for kind, voice in voices.items()}
         groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph), engines)
+        speech = voices[PieceKind.SPEECH]
         for index, group in enumerate(groups):
-            clips = tuple(_clip(piece, voices, identify) for piece in group)
-            after = pause_after(book.pauses, turn.speaker, following)
+            after = timed[number].gap
             if number + 1 < len(turns):
                 after += turns[number + 1].pause_before
             if index + 1 < len(groups):  # the next part of the same turn
                 after = groups[index + 1][0].gap
-            gaps = tuple(piece.gap for piece in group[1:])
-            speech = voices[PieceKind.SPEECH]
-            gain = volume_gain(speech.volume)
-            before = group[0].gap if index == 0 else 0  # the parts after: the part before's
             job = SegmentJob(
-                clips, gaps, after, label, turn=number, pan=speech.pan, before=before, gain=gain
+                tuple(_clip(piece, voices, identify) for piece in group),
+                tuple(piece.gap for piece in group[1:]),
+                after,
+                label,
+                turn=number,
+                pan=speech.pan,
+                before=group[0].gap if index == 0 else 0,  # the parts after: the part before's
+                gain=volume_gain(speech.volume),
+                under=handoff if index == 0 else None,
             )
+            handoff = None
+            if index + 1 == len(groups) and number + 1 < len(turns):
+                handoff = _handoff(job, turns[number + 1], timed[number].overlap, cast)
+                job = replace(job, cut=handoff.overlap) if handoff else job
             jobs.append(job)
     return jobs
+
+
+def _handoff(
+    job: SegmentJob, following: Turn, overlap: int, cast: dict[str, Voice]
+) -> Handoff | None:
+    """The end of ``job`` for the next turn to talk over, when the turn breaks off into
+    it: its last clip must be speech, and the next speaker's voice of the same engine
+    (a worker speaks with one engine), with no pause of its own before it."""
+    last = job.clips[-1] if job.clips else None
+    if not overlap or last is None or last.bleep or last.aside or following.pause_before:
+        return None
+    first = following.paragraphs[0] if following.paragraphs else ""
+    if cast[following.speaker].engine != last.voice.engine or MARKER.match(first):
+        return None
+    return Handoff(last, overlap, job.gain, job.pan)
 
 
 def with_music(jobs: list[SegmentJob], loaded: Loaded) -> list[SegmentJob]:

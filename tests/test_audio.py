@@ -7,7 +7,6 @@ from podcast.audio.codec import MP3_DELAY, MP3_FRAME, Encoding
 from podcast.config.model import Pauses, Voice
 from podcast.engines import Clip
 from podcast.engines.fake import RATE, TRAILING_SILENCE, FakeEngine, tone
-from podcast.plan import pause_after
 
 PAUSES = Pauses(paragraph=300, turn=500, speaker_change=800)
 
@@ -23,12 +22,6 @@ def mp3_frames(data: bytes) -> int:
         count += 1
     assert position == len(data)
     return count
-
-
-def test_pause_after_a_turn() -> None:
-    assert pause_after(PAUSES, "A", None) == 0
-    assert pause_after(PAUSES, "A", "A") == 500
-    assert pause_after(PAUSES, "A", "B") == 800
 
 
 def test_speech_trims_engine_silence_resamples_and_joins_with_gaps() -> None:

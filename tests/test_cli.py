@@ -25,14 +25,21 @@ def test_turns_table() -> None:
         "   6  Interviewer     question    What keeps you coming back every night?",
         "   7  GRACE TANAKA    alias       The regulars. Some of them have eaten here …",
         "   8  RAFAEL MENDOZA  alias       And the noise. I cannot sleep without the …",
-        "   9  Narrator        closing     This interview has been edited and condensed.",
         "Label: 'RAFAEL MENDOZA:' is a label: written in capitals",
         "Label: 'GRACE TANAKA:' is a label: written in capitals",
         "Label: 'TANAKA:' (GRACE TANAKA) is a label: written in capitals",
         "Label: 'MENDOZA:' (RAFAEL MENDOZA) is a label: written in capitals",
         "Guessed: turns 3, 6: no label; read as questions from Interviewer",
-        "Guessed: turn 9: closing matter (credits, an editor's note), read by the narrator, "
-        "not the last speaker",
+        "Timing (before each turn):",
+        "   2    567 ms  same speaker",
+        "   3    379 ms  after a statement",
+        "   4    206 ms  after a question",
+        "   5    408 ms  after a statement",
+        "   6    759 ms  after a statement",
+        "   7    275 ms  after a question",
+        "   8    579 ms  after a statement",
+        "Not spoken:",
+        "  line 15: This interview has been edited and condensed. [promotion]",
     ]
 
 
@@ -57,7 +64,7 @@ def test_turns_json_is_exactly_the_spoken_text() -> None:
 
 
 SUMMARY = re.compile(
-    r"output/magazine\.mp3: 1:57, 15 turns, 4 speakers, (-[\d.]+) LUFS, "
+    r"output/magazine\.mp3: 1:42, 15 turns, 4 speakers, (-[\d.]+) LUFS, "
     r"true peak (-[\d.]+) dBTP \((.*)\)\n"
 )
 

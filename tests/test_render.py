@@ -234,7 +234,7 @@ def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
         assert process.returncode == 0, stderr
     fake_render(tmp_path / "talk.txt", tmp_path / "one.mp3")
     both = MP3(str(tmp_path / "out" / "talk.mp3")).info.length
-    assert both == MP3(str(tmp_path / "one.mp3")).info.length > 40
+    assert both == MP3(str(tmp_path / "one.mp3")).info.length > 30
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == [
         "talk.chapters.json",

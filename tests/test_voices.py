@@ -24,7 +24,7 @@ def test_repository_voices_yaml_is_valid() -> None:
     book = load(REPO_VOICES)
     ruiz = book.speaker("ruiz")
     assert ruiz is not None and ruiz.voice == Voice("en-us+f3", rate=160, pitch=50, volume=1.0)
-    assert book.pauses == Pauses(paragraph=350, turn=500, speaker_change=800)
+    assert book.pauses == Pauses(paragraph=350, turn=500, speaker_change=500)
 
 
 def test_schema_example_from_the_issue() -> None:

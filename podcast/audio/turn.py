@@ -23,6 +23,8 @@ from podcast.audio.music import bed, under
 from podcast.engines import Clip
 from podcast.plan import Music, SegmentJob
 
+TALKED_OVER = -9.0  # dB: a voice under the one that cuts in
+DUCK_RAMP_MS = 80  # how quickly it goes down
 CODEC_MARGIN = 0.5  # dB below the true-peak limit, for the peaks MP3 encoding adds
 PEAK_RETRIES = 2  # times a segment is made again when the codec overshot even that
 
@@ -48,12 +50,15 @@ class Stored:
     word timings)."""
 
 
-def make_turn(job: SegmentJob, clips: Sequence[Clip], encoding: Encoding) -> Stored:
-    """The turn's clips, spoken or cached, made into its encoded segment."""
-    return finish(joined(clips, job.gaps), job, encoding)
+def make_turn(
+    job: SegmentJob, clips: Sequence[Clip], encoding: Encoding, under: Clip | None = None
+) -> Stored:
+    """The turn's clips, spoken or cached, made into its encoded segment; ``under`` is
+    the clip of ``job.under`` (the turn before's end, talked over)."""
+    return finish(joined(clips, job.gaps), job, encoding, under)
 
 
-def finish(turn: Joined, job: SegmentJob, encoding: Encoding) -> Stored:
+def finish(turn: Joined, job: SegmentJob, encoding: Encoding, under: Clip | None = None) -> Stored:
     """Level the turn's speech, bring it to the output rate, add the pause after it,
     pan it, encode it, and measure the loudness and true peak of what was encoded
     (decoded again, for MP3). The codec's own overshoot is nearly always under
@@ -63,7 +68,7 @@ def finish(turn: Joined, job: SegmentJob, encoding: Encoding) -> Stored:
     target = None if encoding.loudness is None else encoding.loudness - codec
     ceiling = encoding.true_peak - CODEC_MARGIN - codec
     for _ in range(1 + PEAK_RETRIES):
-        stored = _encoded(turn, job, encoding, target, ceiling)
+        stored = _encoded(turn, job, encoding, target, ceiling, under)
         over = loudness.db(stored.peak) - encoding.true_peak
         if target is None or over <= 0:
             break
@@ -72,26 +77,35 @@ def finish(turn: Joined, job: SegmentJob, encoding: Encoding) -> Stored:
 
 
 def _encoded(
-    turn: Joined, job: SegmentJob, encoding: Encoding, target: float | None, ceiling: float
+    turn: Joined,
+    job: SegmentJob,
+    encoding: Encoding,
+    target: float | None,
+    ceiling: float,
+    under: Clip | None = None,
 ) -> Stored:
     """Samples are float32: a turn of several minutes is millions of them, and memory
     must stay small."""
-    if target is not None:
-        turn = level_turn(turn, target + job.gain, ceiling)
-    elif job.gain:  # levels left as the engine made them: the volume scales them
-        turn = replace(turn, audio=turn.audio * np.float32(10 ** (job.gain / 20)))
+    turn = _at_level(turn, target, job.gain, ceiling)
     speech, spans = at_output_rate(turn)
     words = words_at_output_rate(turn)
+    if job.cut:  # the end the next turn talks over is played there
+        speech, spans, words = _cut(speech, spans, words, job.cut)
     if job.before:  # a pause the turn opens with
         speech, spans, words = _after_silence(speech, spans, words, samples(job.before))
     if job.music:
         speech, spans, words = _with_music(speech, spans, words, job.music, target, ceiling)
-    spoken = len(speech)
+    tail = _tail(under, job, target, ceiling) if under is not None else np.zeros(0, np.float32)
+    spoken = max(len(speech), len(tail))
     count = spoken + encoding.trailing(spoken, samples(job.after))
     audio = np.zeros(count, dtype=np.float32)
-    audio[:spoken] = speech
+    audio[: len(speech)] = speech
     del speech
-    frames = pcm16(_panned(audio, job.pan) if encoding.channels == 2 else audio)
+    if len(tail) and job.under:
+        audio, frames = _talked_over(audio, tail, job, encoding.channels, ceiling)
+    else:
+        frames = _panned(audio, job.pan) if encoding.channels == 2 else audio
+    frames = pcm16(frames)
     data = encoding.encode(frames)
     del frames
     heard = encoding.decode(data) if encoding.fmt.encoded_per_turn else None
@@ -100,6 +114,64 @@ def _encoded(
     power = tuple(float(p) for p in loudness.sub_blocks(heard))
     peak = loudness.true_peak(heard)
     return Stored(data, count, spoken, power, peak, tuple(spans), tuple(words))
+
+
+def _at_level(turn: Joined, target: float | None, gain: float, ceiling: float) -> Joined:
+    """The turn levelled to ``target`` plus ``gain`` (a speaker's volume); with no target
+    (levels left as the engine made them), only the volume applied."""
+    if target is not None:
+        return level_turn(turn, target + gain, ceiling)
+    if gain:
+        return replace(turn, audio=turn.audio * np.float32(10 ** (gain / 20)))
+    return turn
+
+
+def handed_over(length: int, overlap: int) -> int:
+    """Samples of a last clip ``length`` samples long that the next turn talks over:
+    ``overlap`` ms, at most half the clip."""
+    return min(samples(overlap), length // 2)
+
+
+def _cut(
+    speech: np.ndarray, spans: list[tuple[int, int]], words: list[tuple[int, ...]], overlap: int
+) -> tuple[np.ndarray, list[tuple[int, int]], list[tuple[int, ...]]]:
+    """The speech without the end of its last clip, which the next segment plays."""
+    start, end = spans[-1]
+    end -= handed_over(end - start, overlap)
+    spans = [*spans[:-1], (start, end)]
+    if words:
+        words = [*words[:-1], tuple(w for w in words[-1] if w < end)]
+    return speech[:end], spans, words
+
+
+def _tail(clip: Clip, job: SegmentJob, target: float | None, ceiling: float) -> np.ndarray:
+    """The end of the turn before (``job.under``), levelled as its turn was, ducked from
+    its full level to TALKED_OVER over DUCK_RAMP_MS."""
+    assert job.under is not None
+    audio, _ = at_output_rate(_at_level(joined([clip], ()), target, job.under.gain, ceiling))
+    tail = audio[len(audio) - handed_over(len(audio), job.under.overlap) :]
+    ramp = min(len(tail) // 3, samples(DUCK_RAMP_MS))
+    envelope = np.full(len(tail), 10 ** (TALKED_OVER / 20), dtype=np.float32)
+    envelope[:ramp] = np.linspace(1, envelope[0], ramp, dtype=np.float32)
+    return tail * envelope
+
+
+def _talked_over(
+    audio: np.ndarray, tail: np.ndarray, job: SegmentJob, channels: int, ceiling: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The turn with the turn before's end under its start, each voice in its own place
+    in stereo, limited to ``ceiling``; the mono mix (for measuring) and the frames."""
+    assert job.under is not None
+    under = np.zeros(len(audio), dtype=np.float32)
+    under[: len(tail)] = tail
+    limit = 10 ** (ceiling / 20)
+    mono = loudness.limit(audio + under, limit).astype(np.float32)
+    if channels == 1:
+        return mono, mono
+    frames = _panned(audio, job.pan) + _panned(under, job.under.pan)
+    left, right = (loudness.limit(frames[side::2], limit) for side in (0, 1))
+    frames[0::2], frames[1::2] = left, right
+    return mono, frames
 
 
 def _after_silence(

@@ -32,7 +32,7 @@ from podcast.errors import ConfigError
 from podcast.files import Unreadable, UserFile, read_user_text
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.rules import ReadingRule, Treatment
-from podcast.speakable.text import MAX_PAUSE, Asides, Censor
+from podcast.speakable.text import MAX_PAUSE, Asides, Censor, Promotion
 from podcast.transcript.model import Pattern
 
 MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
@@ -190,7 +190,9 @@ _CHOICES: dict[str, type[StrEnum]] = {
     "censor": Censor,
     "asides": Asides,
     "output.chapters": ChapterMode,
+    "narration.promotion": Promotion,
 }
+_NARRATION = ("action", "promotion")
 
 
 _EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
@@ -263,11 +265,12 @@ class _Checker:
             narrator_set=isinstance(top.get("narrator"), dict) and "voice" in top["narrator"],
             interviewer=interviewer,
             speakers=self.speakers(top.get("speakers"), defaults),
-            pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause),
+            pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause_field),
             episode=self.dataclass(Episode, top.get("episode"), "episode", self.text),
             pronunciations=self.pronunciations(top.get("pronunciations")),
             skip=self.patterns(top.get("skip")),
-            narration=self.flag(top.get("narration", True), "narration"),
+            narration=self.narration(top.get("narration", True)),
+            promotion=self.promotion(top.get("narration")),
             censor=self.choice(top.get("censor", "bleep"), "censor"),
             asides=self.choice(top.get("asides", "narrator"), "asides"),
             as_written=self.as_written(top.get("reading")),
@@ -345,6 +348,20 @@ class _Checker:
             )
             return None
 
+    def narration(self, value: Any) -> bool:
+        """``narration: false``, or ``narration: {action: false}``: a screenplay's scene
+        headings and action lines are not read."""
+        if isinstance(value, dict):
+            self.unknown_keys({str(k): v for k, v in value.items()}, _NARRATION, "narration")
+            return self.flag(value.get("action", True), "narration.action")
+        return self.flag(value, "narration")
+
+    def promotion(self, value: Any) -> Promotion:
+        """``narration: {promotion: read}``: sales copy in the narrator's text is read."""
+        if not isinstance(value, dict) or "promotion" not in value:
+            return Promotion.SKIP
+        return self.choice(value["promotion"], "narration.promotion")  # type: ignore[return-value]
+
     def as_written(self, value: Any) -> frozenset[ReadingRule]:
         """``reading: {phone_numbers: as_written}``: the kinds left as written."""
         data = self.mapping(value, "reading")
@@ -406,6 +423,17 @@ class _Checker:
             self.problem(key, f"{value} is out of range; use {low:g} to {high:g}")
             return None
         return int(value) if name in ("rate", "pitch", "channels", "speaker") else float(value)
+
+    def pause_field(self, key: str, name: str, value: Any) -> Any:
+        if name == "by_context":
+            return self.flag(value, key)
+        if name == "spread":
+            value = _numeric(value)
+            if not _number(value) or not 0 <= value <= 1:
+                self.problem(key, f"expected a number from 0 to 1, got {_shown(value)}")
+                return None
+            return float(value)
+        return self.pause(key, name, value)
 
     def pause(self, key: str, name: str, value: Any) -> int | None:
         value = _numeric(value)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.rules import ReadingRule
-from podcast.speakable.text import Asides, Censor, Reading
+from podcast.speakable.text import Asides, Censor, Promotion, Reading
 from podcast.transcript.model import ParseSettings, Pattern, find_speaker
 
 VOICES_FILE = "voices.yaml"
@@ -77,12 +77,19 @@ class Pauses:
     """Between paragraphs of one turn."""
     turn: int = 500
     """Between two turns of the same speaker."""
-    speaker_change: int = 800
-    """Between turns of different speakers."""
+    speaker_change: int = 500
+    """Between turns of different speakers: the centre, after a statement; shorter after
+    a question or a short reply, longer after a long answer or before a new topic."""
     dash: int = 250
     """For an em dash inside a sentence (``word — word``)."""
     ellipsis: int = 450
     """For an ellipsis (``...`` or ``…``)."""
+    spread: float = 0.3
+    """How far gaps stray from their centres, as people's do (0: never)."""
+    by_context: bool = True
+    """Gaps by what the turn was (false: every change of speaker ``speaker_change``)."""
+    overlap: int = 300
+    """How long the next speaker talks over a turn that breaks off, its centre (0: not)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,9 @@ class VoiceBook:
     """Lines never to speak (regular expressions searched in each line)."""
     narration: bool = True
     """Read scene headings and action lines of a screenplay (false: skip them)."""
+    promotion: Promotion = Promotion.SKIP
+    """A publication's sales and navigation copy in the narrator's text: skip or read
+    (``narration: {promotion: read}``)."""
     censor: Censor = Censor.BLEEP
     """Censored words (``f***``, ``s—``): bleep, skip or read."""
     asides: Asides = Asides.NARRATOR
@@ -243,4 +253,5 @@ class VoiceBook:
             pauses.dash,
             pauses.ellipsis,
             self.as_written,
+            self.promotion,
         )

@@ -138,17 +138,26 @@ def make_segment(job: SegmentJob, worker: Worker) -> Made:
         if clip_job.bleep:
             clips.append(bleep(clip_job.bleep))
             continue
-        clip = cache.get(clip_job.key) if cache else None
-        if clip is None:
-            clip = _synthesize(job, clip_job, worker.engines)
-            synthesized += 1
-            if cache:
-                cache.put(clip_job.key, clip)
+        clip, made = _clip(job, clip_job, worker)
         clips.append(clip)
-    stored = make_turn(job, clips, worker.setup.encoding)
+        synthesized += made
+    under = _clip(job, job.under.clip, worker)[0] if job.under else None
+    stored = make_turn(job, clips, worker.setup.encoding, under)
     cached = sum(1 for c in job.clips if not c.bleep) - synthesized
     corrupt = cache.store.corrupt - corrupt_before if cache else 0
     return Made(stored, synthesized, cached, False, corrupt, cache.store.trouble if cache else None)
+
+
+def _clip(job: SegmentJob, clip_job: ClipJob, worker: Worker) -> tuple[Clip, bool]:
+    """A clip from the cache, else synthesized (and cached); whether it was made."""
+    cache = worker.clips
+    clip = cache.get(clip_job.key) if cache else None
+    if clip is not None:
+        return clip, False
+    clip = _synthesize(job, clip_job, worker.engines)
+    if cache:
+        cache.put(clip_job.key, clip)
+    return clip, True
 
 
 def _synthesize(job: SegmentJob, clip_job: ClipJob, engines: Engines) -> Clip:

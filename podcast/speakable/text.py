@@ -15,9 +15,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from podcast.speakable import abbreviations, written
+from podcast.speakable.promotion import without_promotion
 from podcast.speakable.pronounce import Pronunciation, apply_pronunciations
 from podcast.speakable.rules import ReadingRule, Record, apply_rules
-from podcast.transcript.model import Rewritten, Script, Unspoken
+from podcast.transcript.model import Rewritten, Script, Turn, TurnKind, Unspoken
 
 MAX_WORD = 100
 MAX_PAUSE = 60_000  # ms: the longest pause one [pause] marker (or a run of them) makes
@@ -34,6 +35,7 @@ _NON_SPEECH = re.compile(  # never spoken, wherever they stand; a short pause in
     rf"{_STAMP}\s*[\])]",
     re.IGNORECASE,
 )
+_CROSSTALK_END = re.compile(r"[\[(]\s*crosstalk[^\])]*[\])]\W*$", re.IGNORECASE)
 INLINE_CUE_PAUSE = 300  # ms where a non-speech cue stood inside the text ([laughs])
 _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
@@ -58,6 +60,15 @@ class Censor(StrEnum):
     BLEEP = "bleep"
     SKIP = "skip"
     READ = "read"
+
+
+class Promotion(StrEnum):
+    """What becomes of a publication's sales and navigation copy in the narrator's text."""
+
+    SKIP = "skip"
+    """Not spoken; listed by ``podcast turns`` (the default)."""
+    READ = "read"
+    """Spoken like the rest."""
 
 
 class Asides(StrEnum):
@@ -85,6 +96,8 @@ class Reading:
     """Pause for an ellipsis, in ms."""
     as_written: frozenset[ReadingRule] = frozenset()
     """Kinds of written forms left as written (``reading: {dates: as_written}``)."""
+    promotion: Promotion = Promotion.SKIP
+    """Sales and navigation copy in the narrator's text ("Subscribe for more")."""
 
 
 RULES = (*written.EARLY, *abbreviations.RULES, *written.LATE)
@@ -258,12 +271,15 @@ def _tidy(text: str) -> str:
 def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Script, list[str]]:
     """The script with every paragraph made speakable (empty paragraphs and turns
     dropped, and what was left out added to ``skipped``), and warnings about it."""
+    reading = reading or Reading()
     turns = []
     dropped: list[Unspoken] = []
     rewritten: list[Rewritten] = []
     warnings: list[str] = []
     for turn in script.turns:
         notes = Notes(turn.line)
+        if reading.promotion == Promotion.SKIP and turn.how in _NARRATORS:
+            turn = _without_promotion(turn, notes)
         both = [
             (
                 speakable(t, turn.speaker, reading, notes=notes),
@@ -278,12 +294,26 @@ def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Scrip
         captions = tuple(shown for spoken, shown in both if spoken)
         if _has_words(paragraphs):
             shown = captions if captions != paragraphs else ()
-            turns.append(replace(turn, paragraphs=paragraphs, captions=shown))
+            cut = bool(_CROSSTALK_END.search(turn.paragraphs[-1]))
+            turns.append(replace(turn, paragraphs=paragraphs, captions=shown, broken_off=cut))
         elif any(paragraph.strip() for paragraph in turn.paragraphs):
             dropped.append(Unspoken(turn.text, "nothing speakable left", turn.line))
     skipped = (*script.skipped, *dropped)
     script = replace(script, turns=tuple(turns), skipped=skipped, rewritten=tuple(rewritten))
     return script, warnings
+
+
+_NARRATORS = {TurnKind.NARRATION, TurnKind.CLOSING}  # the publication's own voice
+
+
+def _without_promotion(turn: Turn, notes: Notes) -> Turn:
+    """The turn without its sentences of sales copy, each listed as not spoken."""
+    paragraphs = []
+    for paragraph in turn.paragraphs:
+        kept, dropped = without_promotion(paragraph)
+        notes.dropped += [Unspoken(sentence, "promotion", turn.line) for sentence in dropped]
+        paragraphs.append(kept)
+    return replace(turn, paragraphs=tuple(paragraphs))
 
 
 def _has_words(paragraphs: Sequence[str]) -> bool:

@@ -130,7 +130,10 @@ def starter(
         "pauses:   # milliseconds of silence",
         f"  paragraph: {pauses.paragraph}   # between paragraphs of one turn",
         f"  turn: {pauses.turn}   # between two turns of the same speaker",
-        f"  speaker_change: {pauses.speaker_change}   # when another speaker takes over",
+        f"  speaker_change: {pauses.speaker_change}   # when another speaker takes over "
+        "(the centre: sooner after a question, later after a long answer)",
+        f"  spread: {pauses.spread}   # how far gaps stray from their centres (0: never)",
+        f"  overlap: {pauses.overlap}   # how long a speaker talks over a turn that breaks off",
     ]
     return "\n".join(lines) + "\n"
 

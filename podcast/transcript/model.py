@@ -69,6 +69,9 @@ class Turn:
     captions: tuple[str, ...] = ()
     """The paragraphs as captions show them (speakable, without pronunciation respellings);
     empty when they are the paragraphs themselves."""
+    broken_off: bool = False
+    """The turn ends in a cue the text no longer shows (``[crosstalk]``): the next
+    speaker cuts in."""
 
     @property
     def text(self) -> str:

@@ -1,0 +1,231 @@
+"""Timing like a conversation: gaps by what the turn was, spread as people's are,
+cut-ins that talk over a turn that breaks off, and nothing read that a host would not
+say; every choice seeded, so the same inputs give the same episode."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile
+
+from podcast.config.model import Pauses
+from podcast.source import load_transcript
+from podcast.timing import FACTORS, Gap, timings
+from podcast.transcript.model import Script, Turn, TurnKind
+from tests.helpers import ARTICLE, MAGAZINE, fake_render, podcast, run
+
+CUT = """ANNA BELL: I was walking by the river when I saw the light over the water, and I thought—
+
+RUTH KING: The boat? Was it the boat?
+
+ANNA BELL: Yes. It was the old ferry, lit up like nobody had ever switched it off.
+
+RUTH KING: Right.
+
+ANNA BELL: And then the strangest thing happened, which I never told my brother [crosstalk]
+
+RUTH KING: Wait, your brother was there?
+"""
+PANNED = "speakers:\n  ANNA BELL: {pan: -1}\n  RUTH KING: {pan: 1}\noutput: {channels: 2}\n"
+
+
+def turn(speaker: str, text: str, how: TurnKind = TurnKind.LABEL) -> Turn:
+    return Turn(speaker, (text,), how, 1)
+
+
+def test_the_gap_after_a_turn_follows_what_the_turn_was() -> None:
+    statement = "That winter we fixed the boat ourselves, plank by plank, in the yard."
+    script = Script(
+        (
+            turn("A", "Where did you grow up?"),
+            turn("B", statement),
+            turn("A", "Right."),
+            turn("B", " ".join(["word"] * 130) + "."),
+            turn("A", "Part two", TurnKind.HEADING),
+            turn("A", "And then I stopped—"),
+            turn("B", "Stopped?"),
+            turn("B", "Why?"),
+        )
+    )
+    fixed = Pauses(spread=0)
+    found = [(t.why, t.gap, t.overlap) for t in timings(script, fixed)]
+    change = fixed.speaker_change
+    assert found == [
+        (Gap.QUESTION, round(change * FACTORS[Gap.QUESTION]), 0),
+        (Gap.REPLY, change, 0),
+        (Gap.SHORT, round(change * FACTORS[Gap.SHORT]), 0),
+        (Gap.TOPIC, round(change * FACTORS[Gap.TOPIC]), 0),
+        (Gap.SAME, fixed.turn, 0),
+        (Gap.CUT_IN, 0, fixed.overlap),
+        (Gap.SAME, fixed.turn, 0),
+        (Gap.END, 0, 0),
+    ]
+    flat = [t.gap for t in timings(script, replace(fixed, by_context=False, overlap=0))]
+    assert flat == [change, change, change, change, fixed.turn, change, fixed.turn, 0]
+
+
+def test_gaps_are_spread_and_seeded_by_the_turns_themselves() -> None:
+    script = Script(
+        tuple(
+            turn("AB"[i % 2], f"Line {i} of the talk, said plainly and at an even pace.")
+            for i in range(40)
+        )
+    )
+    spread = [t.gap for t in timings(script, Pauses())]
+    assert spread == [t.gap for t in timings(script, Pauses())]  # the same every time
+    assert len(set(spread[:-1])) > 30
+    assert statistics.median(spread[:-1]) == pytest.approx(Pauses().speaker_change, rel=0.15)
+    low, high = Pauses().speaker_change * np.exp([-0.6, 0.6])  # two deviations of 0.3
+    assert all(low - 1 <= gap <= high + 1 for gap in spread[:-1])
+
+
+def changes(side_file: Path) -> list[tuple[float, str]]:
+    """Every change of speaker in an episode's transcript.json: the gap (ms) and the
+    words before it."""
+    segments = json.loads(side_file.read_text(encoding="utf-8"))["segments"]
+    return [
+        (1000 * (b["startTime"] - a["endTime"]), a["body"])
+        for a, b in itertools.pairwise(segments)
+        if a["speaker"] != b["speaker"]
+    ]
+
+
+def quartiles(values: list[float]) -> float:
+    low, _, high = statistics.quantiles(values, n=4)
+    return high - low
+
+
+@pytest.mark.parametrize("source", [ARTICLE, MAGAZINE], ids=["article", "magazine"])
+def test_answers_come_quickly_and_gaps_vary(tmp_path: Path, source: Path) -> None:
+    if not source.exists():
+        pytest.skip(f"{source} is not here (it lives beside the project)")
+    fake_render(source, tmp_path / "episode.wav")
+    found = changes(tmp_path / "episode.transcript.json")
+    after_questions = [gap for gap, words in found if words.rstrip().endswith("?")]
+    assert 150 <= statistics.median(after_questions) <= 450
+    assert quartiles([gap for gap, _ in found]) >= 80
+
+
+def loud(channel: np.ndarray, rate: int) -> np.ndarray:
+    """For every 10 ms of ``channel``: whether anything is heard in it."""
+    step = rate // 100
+    frames = channel[: len(channel) // step * step].reshape(-1, step)
+    return np.sqrt((frames**2).mean(axis=1)) > 0.01
+
+
+def test_a_turn_that_breaks_off_is_talked_over_and_ducked(folder: Path) -> None:
+    (folder / "cut.txt").write_text(CUT, encoding="utf-8")
+    (folder / "voices.yaml").write_text(PANNED, encoding="utf-8")
+    fake_render(folder / "cut.txt", folder / "cut.wav")
+    audio, rate = soundfile.read(folder / "cut.wav")
+    left, right = loud(audio[:, 0], rate), loud(audio[:, 1], rate)
+    ruth = int(np.argmax(right))  # Ruth cuts in (10 ms frames)
+    anna_ends = ruth + int(np.argmin(left[ruth:]))
+    overlap = 10 * (anna_ends - ruth)
+    assert 100 <= overlap <= 600
+    step = rate // 100
+    before = np.sqrt((audio[(ruth - 30) * step : (ruth - 5) * step, 0] ** 2).mean())
+    under = np.sqrt((audio[(ruth + 10) * step : (anna_ends - 1) * step, 0] ** 2).mean())
+    assert 20 * np.log10(before / under) >= 6  # the first voice ducked under the second
+    assert np.abs(audio).max() <= 10 ** (-1 / 20)  # the mix is still under the peak limit
+
+
+def test_an_overlap_of_zero_leaves_every_turn_whole(folder: Path) -> None:
+    (folder / "cut.txt").write_text(CUT, encoding="utf-8")
+    fake_render(folder / "cut.txt", folder / "cut.wav")
+    (folder / "voices.yaml").write_text("pauses: {overlap: 0}\n", encoding="utf-8")
+    fake_render(folder / "cut.txt", folder / "whole.wav")
+    cut, whole = soundfile.info(folder / "cut.wav"), soundfile.info(folder / "whole.wav")
+    overlaps = [t.overlap for t in timings(parsed(folder / "cut.txt"), Pauses())]
+    assert whole.frames - cut.frames == pytest.approx(sum(overlaps) * cut.samplerate / 1000, abs=20)
+
+
+def parsed(path: Path) -> Script:
+    return load_transcript(path).script
+
+
+def test_two_renders_and_any_jobs_give_the_same_samples(folder: Path) -> None:
+    (folder / "cut.txt").write_text(CUT * 3, encoding="utf-8")
+    (folder / "voices.yaml").write_text(PANNED, encoding="utf-8")
+    made = {}
+    for name, jobs in (("one", "1"), ("two", "2"), ("again", "2")):
+        cache = {"PODCAST_CACHE_DIR": str(folder / f"cache-{name}")}
+        result = podcast(
+            "render",
+            "cut.txt",
+            "--engine",
+            "fake",
+            "-j",
+            jobs,
+            "-o",
+            f"{name}.wav",
+            cwd=folder,
+            env=cache,
+        )
+        assert result.code == 0, result.stderr
+        made[name] = soundfile.read(folder / f"{name}.wav", dtype="int16")[0]
+    assert np.array_equal(made["one"], made["two"]) and np.array_equal(made["two"], made["again"])
+
+
+def test_turns_shows_the_timing_it_chose(folder: Path) -> None:
+    (folder / "cut.txt").write_text(CUT, encoding="utf-8")
+    (folder / "voices.yaml").write_text("pauses: {spread: 0}\n", encoding="utf-8")
+    result = run("turns", folder / "cut.txt")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    start = lines.index("Timing (before each turn):")
+    assert lines[start + 1 : start + 6] == [
+        "   2  - 300 ms  cut in: talks over turn 1",
+        "   3    300 ms  after a question",
+        "   4    500 ms  after a statement",
+        "   5    350 ms  after a short reply",
+        "   6  - 300 ms  cut in: talks over turn 5",
+    ]
+
+
+SALES = """A week on the rock: a Q&A with a lighthouse keeper
+
+Our writer spent a week on the rock. You can buy it on stands now, or here. Subscribe for more
+interviews like this one. Read on for the full conversation.
+
+THE HARBOR REVIEW: Do you ever get lonely out there?
+
+JUNE ABARA: Never. I told my nephew to subscribe to the paper so he would know where I am.
+
+This interview has been edited for length and clarity. Sign up for our newsletter.
+"""
+
+
+def test_sales_copy_in_the_narrators_text_is_not_spoken_but_a_guest_is_heard(folder: Path) -> None:
+    (folder / "keeper.txt").write_text(SALES, encoding="utf-8")
+    said = [row["text"] for row in json.loads(run("turns", folder / "keeper.txt", "--json").stdout)]
+    spoken = " ".join(said)
+    assert "Our writer spent a week on the rock." in spoken
+    assert "I told my nephew to subscribe to the paper so he would know where I am." in spoken
+    for sentence in ("buy it", "Subscribe for more", "Read on", "edited for length", "newsletter"):
+        assert sentence not in spoken
+    listed = run("turns", folder / "keeper.txt").stdout
+    assert "You can buy it on stands now, or here. [promotion]" in listed
+    (folder / "voices.yaml").write_text("narration: {promotion: read}\n", encoding="utf-8")
+    kept = " ".join(
+        row["text"] for row in json.loads(run("turns", folder / "keeper.txt", "--json").stdout)
+    )
+    assert "You can buy it on stands now, or here." in kept and "Read on" in kept
+
+
+def test_the_articles_sales_sentences_are_not_spoken_and_every_other_one_is() -> None:
+    if not ARTICLE.exists():
+        pytest.skip(f"{ARTICLE} is not here (it lives beside the project)")
+    result = run("turns", ARTICLE)
+    dropped = [line for line in result.stdout.splitlines() if line.endswith("[promotion]")]
+    assert dropped == [
+        "  line 3: You can buy it on stands now, or here. [promotion]",
+        "  line 3: Don’t forget to subscribe for more exclusive interviews and… [promotion]",
+        "  line 3: Read on for the full (spoiler-free) conversation. [promotion]",
+    ]
