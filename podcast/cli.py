@@ -215,7 +215,7 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
     for guess in guesses(script):
         click.echo(f"Guessed: {guess}")
     click.echo("Timing (before each turn):")
-    for line in explained(script, loaded.book.pauses):
+    for line in explained(script, loaded.book.pauses, loaded.book.sounds):
         click.echo(line)
     rewritten = read_as(script)
     if rewritten:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from podcast.config.model import Voice, VoiceBook
 from podcast.errors import ConfigError
 from podcast.source import Loaded
-from podcast.speakable.text import MARKER, MAX_PAUSE
+from podcast.speakable.text import MARKER, MAX_PAUSE, cue_name
 from podcast.text import first_words, split_long
 from podcast.timing import timings
 from podcast.transcript.model import Turn
@@ -28,6 +28,8 @@ SEGMENT_WORDS = 250  # at most 3 minutes of audio (at 80 words a minute) in a wo
 SENTENCE_PAUSE = 250  # ms, where a very long paragraph is cut between sentences
 ASIDE_PAUSE = 200  # ms around an aside read by the narrator
 BLEEP_MS = 350
+SOUND_PAUSE = 150  # ms after a cue's sound, before the words go on
+SOUND_FADES = (0.01, 0.08)  # seconds of fade in and out of a cue's sound
 
 
 class PieceKind(StrEnum):
@@ -39,6 +41,8 @@ class PieceKind(StrEnum):
     """The narrator's: an aside."""
     BLEEP = "bleep"
     """No voice: a censored word's bleep."""
+    SOUND = "sound"
+    """No voice: a cue's sound from ``sounds:`` (a segment of its own)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class Music:
     """For a ducked intro: seconds of music before the first words (None: not ducked)."""
     where: str = "music"
     """How messages name it: ``voices.yaml: music.intro``."""
+    sound: bool = False
+    """A cue's sound (``sounds:``), part of its turn, not music between turns."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,8 @@ class SegmentJob:
         music = asdict(self.music) if self.music else None
         if music:
             music.pop("where")
+            if not music["sound"]:  # the keys of music made before sounds existed stay
+                music.pop("sound")
         payload = [[c.key for c in self.clips], self.gaps, self.after, self.pan, music, encoding]
         if self.gain or self.before:
             payload += [self.gain, self.before]
@@ -193,9 +201,18 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
         engines = {kind: voice.engine for kind, voice in voices.items()}
         groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph), engines)
         speech = voices[PieceKind.SPEECH]
+        cue = _cue_sound(book, turn)
+        if cue:  # a cue line before the turn ((APPLAUSE)) that sounds: gives a sound for
+            jobs.append(_sound_job(book, cue, label, number, SOUND_PAUSE))
+            handoff = None
         for index, group in enumerate(groups):
+            if group[0].kind == PieceKind.SOUND:
+                after = groups[index + 1][0].gap if index + 1 < len(groups) else timed[number].gap
+                jobs.append(_sound_job(book, group[0].text, label, number, after))
+                handoff = None
+                continue
             after = timed[number].gap
-            if number + 1 < len(turns):
+            if number + 1 < len(turns) and not _cue_sound(book, turns[number + 1]):
                 after += turns[number + 1].pause_before
             if index + 1 < len(groups):  # the next part of the same turn
                 after = groups[index + 1][0].gap
@@ -216,6 +233,26 @@ def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
                 job = replace(job, cut=handoff.overlap) if handoff else job
             jobs.append(job)
     return jobs
+
+
+def _cue_sound(book: VoiceBook, turn: Turn) -> str | None:
+    """The name of the sound for the cue line before ``turn``, if ``sounds:`` has one."""
+    name = cue_name(turn.cue_before) if turn.cue_before else None
+    return name if name in book.sounds else None
+
+
+def _sound_job(book: VoiceBook, name: str, label: str, turn: int, after: int) -> SegmentJob:
+    """A cue's sound from ``sounds:``, as a part of its turn of its own."""
+    path = book.path_of(book.sounds[name])
+    where = f"{book.where}: sounds.{name}"
+    if not path.is_file():
+        raise ConfigError(f"{where}: {path}: no such file; give a WAV, FLAC, OGG or MP3 file")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    fade_in, fade_out = SOUND_FADES
+    sound = Music(str(path), digest, fade_in, fade_out, None, where, sound=True)
+    return SegmentJob(
+        clips=(), gaps=(), after=after, label=f"{label}: sound {name}", turn=turn, music=sound
+    )
 
 
 def _handoff(
@@ -309,6 +346,9 @@ def pieces(paragraphs: tuple[str, ...], paragraph_pause: int) -> list[Piece]:
             elif match[2]:
                 found.append(Piece("", gap, PieceKind.BLEEP))
                 gap = 0
+            elif match[4]:
+                found.append(Piece(match[4], gap, PieceKind.SOUND))
+                gap = SOUND_PAUSE
             else:
                 found.append(Piece(match[3].strip(), gap + ASIDE_PAUSE, PieceKind.NARRATOR))
                 gap = ASIDE_PAUSE
@@ -340,6 +380,8 @@ def _groups(found: list[Piece], engines: dict[str, str | None]) -> list[list[Pie
         speaker = engines.get(piece.kind, engine) if piece.kind != PieceKind.BLEEP else engine
         if (
             not groups
+            or piece.kind == PieceKind.SOUND
+            or groups[-1][-1].kind == PieceKind.SOUND
             or count + size > SEGMENT_WORDS
             or silence + piece.gap > MAX_PAUSE
             or speaker != engine

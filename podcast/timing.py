@@ -10,10 +10,12 @@ import hashlib
 import math
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from podcast.config.model import Pauses
+from podcast.speakable.text import cue_name
 from podcast.transcript.model import Script, Turn, TurnKind
 
 SHORT_REPLY = 8  # words: a turn this short is a quick reply ("Right." "Exactly, yes.")
@@ -22,6 +24,7 @@ SPREAD_LIMIT = 2.0  # standard deviations: the widest a seeded gap strays from i
 OVERLAP_RANGE = (100, 600)  # ms: the least and most a cut-in overlaps
 _QUESTION = re.compile(r"\?[\"”’')\]]*$")
 _BROKEN_OFF = re.compile(r"(?:—|--|-|…|\.\.\.)[\"”’')\]]*$|\[\s*crosstalk[^\]]*\]\s*$", re.I)
+_SOUND_MARKER = re.compile(r"\[sound ([^\]]+)\]")
 _CROSSTALK_START = re.compile(r"^\s*\[\s*crosstalk", re.IGNORECASE)
 
 
@@ -129,19 +132,27 @@ def _spread(centre: int, spread: float, seed: int) -> int:
     return round(centre * math.exp(spread * deviation))
 
 
-def explained(script: Script, pauses: Pauses) -> list[str]:
-    """The timing before every turn after the first, a line each, for ``podcast turns``:
-    the gap (or the overlap of a cut-in) and why."""
+def explained(script: Script, pauses: Pauses, sounds: Mapping[str, str] | None = None) -> list[str]:
+    """How every turn is placed, for ``podcast turns``: the gap before it (or the
+    overlap of a cut-in) and why, and where a cue's sound plays (``sounds``: voices.yaml's)."""
+    sounds = sounds or {}
+    before = [Timing(0, Gap.END), *timings(script, pauses)[:-1]]  # what comes before each
     lines = []
-    timed = timings(script, pauses)
-    for number, (timing, turn) in enumerate(
-        zip(timed[:-1], script.turns[1:], strict=True), start=2
-    ):
-        if timing.overlap:
-            lines.append(
-                f"{number:>4}  -{timing.overlap:>4} ms  {timing.why}: talks over turn {number - 1}"
-            )
-            continue
-        cue = f" (+{turn.pause_before} ms: a cue line)" if turn.pause_before else ""
-        lines.append(f"{number:>4}  {timing.gap + turn.pause_before:>5} ms  {timing.why}{cue}")
+    for number, (timing, turn) in enumerate(zip(before, script.turns, strict=True), start=1):
+        cue = cue_name(turn.cue_before) if turn.cue_before else ""
+        if cue in sounds:
+            lines.append(f"{number:>4}  sound: {cue} ({sounds[cue]}) before the turn")
+        if number > 1:
+            lines.append(f"{number:>4}  {_gap(timing, turn, cue in sounds, number)}")
+        for name in _SOUND_MARKER.findall(" ".join(turn.paragraphs)):
+            lines.append(f"{number:>4}  sound: {name} ({sounds.get(name, '?')}) in the turn")
     return lines
+
+
+def _gap(timing: Timing, turn: Turn, sounded: bool, number: int) -> str:
+    if timing.overlap:
+        return f"-{timing.overlap:>4} ms  {timing.why}: talks over turn {number - 1}"
+    if turn.pause_before and not sounded:
+        extra = f" (+{turn.pause_before} ms: a cue line)"
+        return f"{timing.gap + turn.pause_before:>5} ms  {timing.why}{extra}"
+    return f"{timing.gap:>5} ms  {timing.why}"

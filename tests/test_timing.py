@@ -18,7 +18,7 @@ from podcast.config.model import Pauses
 from podcast.source import load_transcript
 from podcast.timing import FACTORS, Gap, timings
 from podcast.transcript.model import Script, Turn, TurnKind
-from tests.helpers import ARTICLE, MAGAZINE, fake_render, podcast, run
+from tests.helpers import ARTICLE, MAGAZINE, ebur128, fake_render, podcast, run
 
 CUT = """ANNA BELL: I was walking by the river when I saw the light over the water, and I thought—
 
@@ -229,3 +229,88 @@ def test_the_articles_sales_sentences_are_not_spoken_and_every_other_one_is() ->
         "  line 3: Don’t forget to subscribe for more exclusive interviews and… [promotion]",
         "  line 3: Read on for the full (spoiler-free) conversation. [promotion]",
     ]
+
+
+LAUGH = (
+    "ANNA BELL: So the ferry was lit the whole night. [laughs] Nobody believed us the next "
+    "morning, of course.\n\n(APPLAUSE)\n\n"
+    "RUTH KING: That is a wonderful story, and a strange one.\n"
+)
+
+
+def burst(path: Path, seconds: float, level: float = 0.5) -> Path:
+    """A burst of noise, dying away: nothing like the fake engine's steady tones."""
+    rate = 48000
+    times = np.arange(int(seconds * rate)) / rate
+    noise = np.random.default_rng(7).normal(0, level, len(times)) * np.exp(-2 * times)
+    soundfile.write(path, noise.clip(-1, 1), rate)
+    return path
+
+
+def noisy(audio: np.ndarray, rate: int) -> np.ndarray:
+    """For every 10 ms: whether it is loud noise (many zero crossings), not a tone."""
+    step = rate // 100
+    frames = audio[: len(audio) // step * step].reshape(-1, step)
+    crossings = (np.diff(np.sign(frames), axis=1) != 0).sum(axis=1) * 100  # per second
+    return (np.sqrt((frames**2).mean(axis=1)) > 0.01) & (crossings > 4000)
+
+
+def test_a_cue_with_a_sound_plays_it_where_the_cue_stands(folder: Path) -> None:
+    (folder / "laugh.txt").write_text(LAUGH, encoding="utf-8")
+    burst(folder / "laugh.wav", 0.6)
+    burst(folder / "clap.flac", 1.2, 0.9)
+    (folder / "voices.yaml").write_text(
+        "sounds: {laughter: laugh.wav, applause: clap.flac}\n", encoding="utf-8"
+    )
+    fake_render(folder / "laugh.txt", folder / "laugh.wav.out.wav")
+    audio, rate = soundfile.read(folder / "laugh.wav.out.wav")
+    words = json.loads((folder / "laugh.wav.out.transcript.json").read_text())["segments"]
+    end_of = {w["body"]: (w["startTime"], w["endTime"]) for w in words}
+    heard = np.flatnonzero(noisy(audio, rate)) / 100  # seconds
+    laugh = heard[heard < end_of["Nobody"][0]]
+    clap = heard[heard > end_of["course."][1]]
+    assert end_of["night."][1] <= laugh.min() and laugh.max() <= end_of["Nobody"][0]
+    assert 0.3 <= laugh.max() - laugh.min() <= 0.7
+    assert end_of["course."][1] <= clap.min() and clap.max() <= end_of["That"][0]
+    assert len(laugh) + len(clap) == len(heard)  # nowhere else
+    _, true_peak = ebur128(folder / "laugh.wav.out.wav")
+    assert true_peak <= -1.0
+    result = run("turns", folder / "laugh.txt")
+    assert [line for line in result.stdout.splitlines() if "sound:" in line] == [
+        "   1  sound: laughs (laugh.wav) in the turn",
+        "   2  sound: applause (clap.flac) before the turn",
+    ]
+
+
+def test_a_cue_without_a_sound_stays_a_short_pause(folder: Path) -> None:
+    (folder / "laugh.txt").write_text(LAUGH, encoding="utf-8")
+    said = json.loads(run("turns", folder / "laugh.txt", "--json").stdout)[0]["text"]
+    assert said == (
+        "So the ferry was lit the whole night. [pause 300ms] Nobody believed us the next "
+        "morning, of course."
+    )
+
+
+@pytest.mark.parametrize(
+    ("sounds", "message"),
+    [
+        (
+            "{laughs: gone.wav}",
+            "sounds.laughs: {folder}/gone.wav: no such file; give a WAV, FLAC, OGG or MP3 file",
+        ),
+        (
+            "{laughs: long.wav}",
+            "sounds.laughs: {folder}/long.wav: 31 s long; a cue's sound may "
+            "be at most 30 s: trim it",
+        ),
+        ("{laughs: [a, b]}", "sounds.laughs: expected an audio file, e.g. laughs: laughs.wav"),
+    ],
+)
+def test_a_wrong_sound_is_one_line_naming_it(folder: Path, sounds: str, message: str) -> None:
+    (folder / "laugh.txt").write_text(LAUGH, encoding="utf-8")
+    burst(folder / "long.wav", 31, 0.1)
+    (folder / "voices.yaml").write_text(f"sounds: {sounds}\n", encoding="utf-8")
+    result = run("render", folder / "laugh.txt", "--engine", "fake", "-o", folder / "x.wav")
+    assert result.exit_code != 0
+    assert result.stderr == f"Error: {folder / 'voices.yaml'}: {message.format(folder=folder)}\n"
+    assert not (folder / "x.wav").exists()

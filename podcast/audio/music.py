@@ -20,9 +20,19 @@ DUCK = -15.0  # dB: the intro's level under the first words
 DUCK_RAMP = 0.4  # seconds
 
 
+MAX_SOUND = 30.0  # seconds: a cue's sound (a laugh, applause) is short
+
+
 def check(music: Music) -> None:
-    """The file must be readable now, before anything is synthesized."""
-    read(music.path, music.where)
+    """The file must be readable now, before anything is synthesized; a cue's sound
+    must be short."""
+    audio = read(music.path, music.where)
+    if music.sound and len(audio) > MAX_SOUND * SAMPLE_RATE:
+        seconds = len(audio) / SAMPLE_RATE
+        raise ConfigError(
+            f"{music.where}: {music.path}: {seconds:.0f} s long; a cue's sound may be at most "
+            f"{MAX_SOUND:.0f} s: trim it"
+        )
 
 
 @lru_cache(maxsize=8)

@@ -32,7 +32,7 @@ from podcast.errors import ConfigError
 from podcast.files import Unreadable, UserFile, read_user_text
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.rules import ReadingRule, Treatment
-from podcast.speakable.text import MAX_PAUSE, Asides, Censor, Promotion
+from podcast.speakable.text import MAX_PAUSE, Asides, Censor, Promotion, cue_name
 from podcast.transcript.model import Pattern
 
 MAX_BYTES = 1024 * 1024  # a voices file is a few kilobytes
@@ -185,6 +185,7 @@ _TOP_KEYS = (
     "reading",
     "output",
     "music",
+    "sounds",
 )
 _CHOICES: dict[str, type[StrEnum]] = {
     "censor": Censor,
@@ -276,6 +277,7 @@ class _Checker:
             as_written=self.as_written(top.get("reading")),
             output=self.output(top.get("output")),
             music=self.dataclass(MusicSettings, top.get("music"), "music", self.music_field),
+            sounds=self.sounds(top.get("sounds")),
         )
 
     def music_field(self, key: str, name: str, value: Any) -> Any:
@@ -347,6 +349,17 @@ class _Checker:
                 "rewrite it without them",
             )
             return None
+
+    def sounds(self, value: Any) -> dict[str, str]:
+        """``sounds: {laughs: laugh.wav}``: cue names (as ``cue_name`` gives them, so
+        ``laughter`` is ``laughs``) -> files."""
+        found = {}
+        for name, file in self.mapping(value, "sounds").items():
+            if not isinstance(file, str) or not file.strip():
+                self.problem(f"sounds.{name}", f"expected an audio file, e.g. {name}: {name}.wav")
+                continue
+            found[cue_name(name)] = file
+        return found
 
     def narration(self, value: Any) -> bool:
         """``narration: false``, or ``narration: {action: false}``: a screenplay's scene

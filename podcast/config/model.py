@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -208,6 +209,9 @@ class VoiceBook:
     """Loudness, channels, chapters and side files."""
     music: MusicSettings = MusicSettings()
     """Intro, outro and between-section music."""
+    sounds: Mapping[str, str] = field(default_factory=dict)
+    """A cue's name (``laughs``, ``applause``, any bracketed word) -> an audio file,
+    relative to voices.yaml, played where the cue stands."""
     source: Path | None = field(default=None, compare=False)
     """The file this was read from; None for the built-in defaults."""
 
@@ -254,4 +258,5 @@ class VoiceBook:
             pauses.ellipsis,
             self.as_written,
             self.promotion,
+            frozenset(self.sounds),
         )

@@ -22,7 +22,7 @@ from podcast.transcript.model import Rewritten, Script, Turn, TurnKind, Unspoken
 
 MAX_WORD = 100
 MAX_PAUSE = 60_000  # ms: the longest pause one [pause] marker (or a run of them) makes
-MARKER = re.compile(r"\[(?:pause (\d+)ms|(bleep)|narrator: ([^\[\]]+))\]")
+MARKER = re.compile(r"\[(?:pause (\d+)ms|(bleep)|narrator: ([^\[\]]+)|sound ([a-z][a-z' -]*))\]")
 _USER_PAUSE = re.compile(r"\[\s*pause\s+(\d+(?:\.\d+)?)\s*(ms|s)\s*\]", re.IGNORECASE)
 _ASIDE = re.compile(r"\[([A-Z][^\[\]]*[.!?][\"”’)]?)\]")
 _BRACKETED = re.compile(r"\[(?!\[)([^\[\]]*)\](?!\])")
@@ -36,6 +36,15 @@ _NON_SPEECH = re.compile(  # never spoken, wherever they stand; a short pause in
     re.IGNORECASE,
 )
 _CROSSTALK_END = re.compile(r"[\[(]\s*crosstalk[^\])]*[\])]\W*$", re.IGNORECASE)
+_WORD_CUE = re.compile(r"[\[(]\s*([A-Za-z][A-Za-z' -]{0,40}?)\s*[\])]")
+_CUE_NAMES = (  # a cue's many spellings -> the name sounds: gives it under
+    (re.compile(r"laugh|chuckl|giggl", re.IGNORECASE), "laughs"),
+    (re.compile(r"applau|clapping|cheer", re.IGNORECASE), "applause"),
+    (re.compile(r"music", re.IGNORECASE), "music"),
+    (re.compile(r"sigh", re.IGNORECASE), "sighs"),
+    (re.compile(r"cough", re.IGNORECASE), "coughs"),
+    (re.compile(r"crosstalk", re.IGNORECASE), "crosstalk"),
+)
 INLINE_CUE_PAUSE = 300  # ms where a non-speech cue stood inside the text ([laughs])
 _CENSORED = re.compile(
     r"(?<![\w*])(?:[A-Za-z]{1,3}(?:—|--)(?![\w—-])|[A-Za-z]+\*{1,}[A-Za-z]*|\*{3,})(?![\w*])"
@@ -98,6 +107,8 @@ class Reading:
     """Kinds of written forms left as written (``reading: {dates: as_written}``)."""
     promotion: Promotion = Promotion.SKIP
     """Sales and navigation copy in the narrator's text ("Subscribe for more")."""
+    sounds: frozenset[str] = frozenset()
+    """Cues that voices.yaml gives a sound for (``laughs``, ``applause``, ``thunder``)."""
 
 
 RULES = (*written.EARLY, *abbreviations.RULES, *written.LATE)
@@ -168,7 +179,9 @@ def speakable(
     text = text.replace("[[", "[").replace("]]", "]")  # phonemes come only from voices.yaml
     text = _USER_PAUSE.sub(notes.pause, text)
     opening = _OPENING_PAUSE.match(text)  # a pause the writer put first is theirs to keep
-    text = _NON_SPEECH.sub(notes.cue, text)
+    if reading.sounds:  # any bracketed word the user gave a sound for
+        text = _WORD_CUE.sub(lambda m: notes.sound(m, reading.sounds), text)
+    text = _NON_SPEECH.sub(lambda m: notes.cue(m, reading.sounds), text)
     if reading.asides == Asides.NARRATOR:
         text = _ASIDE.sub(lambda m: f"[narrator: {m[1]}]", text)
     text = _BRACKETED.sub(lambda m: m[0] if MARKER.fullmatch(m[0]) else m[1], text)
@@ -200,10 +213,19 @@ class Notes:
         """A reading rule's rewrite, at this turn's line."""
         self.rewritten.append(replace(rewritten, line=self.line))
 
-    def cue(self, match: re.Match[str]) -> str:
-        """A non-speech cue (``[laughs]``, ``(Speaking Ukrainian)``): a short pause."""
+    def cue(self, match: re.Match[str], sounds: frozenset[str] = frozenset()) -> str:
+        """A non-speech cue (``[laughs]``, ``(Speaking Ukrainian)``): its sound, when
+        ``sounds:`` gives one, else a short pause."""
+        if cue_name(match[0]) in sounds:
+            return self.sound(match, sounds)
         self.dropped.append(Unspoken(match[0], "non-speech cue", self.line))
         return f" [pause {INLINE_CUE_PAUSE}ms] "
+
+    def sound(self, match: re.Match[str], sounds: frozenset[str]) -> str:
+        """A cue that ``sounds:`` gives a sound for: its marker (any other bracketed
+        word is left as it is)."""
+        name = cue_name(match[0])
+        return f" [sound {name}] " if name in sounds else match[0]
 
     def pause(self, match: re.Match[str]) -> str:
         """A transcript's ``[pause 2s]`` as a marker, at most MAX_PAUSE long."""
@@ -215,6 +237,15 @@ class Notes:
             )
             amount = MAX_PAUSE
         return f"[pause {round(amount)}ms]"
+
+
+def cue_name(cue: str) -> str:
+    """The name ``sounds:`` knows a cue by: ``[Laughter]``, ``(LAUGHS)`` and ``[chuckles]``
+    are all ``laughs``; ``[thunder]`` is ``thunder``."""
+    for pattern, name in _CUE_NAMES:
+        if pattern.search(cue):
+            return name
+    return " ".join(re.sub(r"[^a-z' -]", " ", cue.casefold()).split())
 
 
 def _readable(text: str, notes: Notes) -> str:
@@ -317,4 +348,5 @@ def _without_promotion(turn: Turn, notes: Notes) -> Turn:
 
 
 def _has_words(paragraphs: Sequence[str]) -> bool:
-    return any(any(c.isalnum() for c in MARKER.sub("", p)) for p in paragraphs)
+    """Something to hear: words, or a cue's sound."""
+    return any(any(c.isalnum() for c in MARKER.sub("", p)) or "[sound " in p for p in paragraphs)

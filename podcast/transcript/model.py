@@ -66,6 +66,8 @@ class Turn:
     """How many of the paragraphs were unlabeled paragraphs that continue the answer."""
     pause_before: int = 0
     """Extra silence before the turn, in ms: a production cue such as (LAUGHTER) stood here."""
+    cue_before: str = ""
+    """The production cue that stood before the turn, as written (``(LAUGHTER)``)."""
     captions: tuple[str, ...] = ()
     """The paragraphs as captions show them (speakable, without pronunciation respellings);
     empty when they are the paragraphs themselves."""

@@ -84,6 +84,8 @@ class _Open:
     """Unlabeled paragraphs read as the answer going on."""
     pause_before: int = 0
     """Silence for a production cue just before the turn, in ms."""
+    cue_before: str = ""
+    """That cue, as written."""
 
     def add_paragraph(self, text: str) -> None:
         self.paragraphs.append(text)
@@ -156,7 +158,13 @@ def _freeze(turn: _Open, interviewer: str, guest: str | None) -> Turn:
     elif guest and speaker == "A":
         speaker = guest
     return Turn(
-        speaker, tuple(turn.paragraphs), turn.how, turn.line, turn.continued, turn.pause_before
+        speaker,
+        tuple(turn.paragraphs),
+        turn.how,
+        turn.line,
+        turn.continued,
+        turn.pause_before,
+        cue_before=turn.cue_before,
     )
 
 
@@ -288,14 +296,15 @@ class _Walk:
         self.skipped: list[Unspoken] = []
         self.title: str | None = None
         self.dialogue = False  # a label has been seen
-        self.cue = False  # a production cue was skipped since the last turn began
+        self.cue = ""  # a production cue skipped since the last turn began, as written
         self.section_break = False
 
     def _open(self, turn: _Open) -> None:
         """Start a turn; a production cue just before it leaves a pause."""
         if self.cue:
             turn.pause_before = CUE_LINE_PAUSE
-            self.cue = False
+            turn.cue_before = self.cue
+            self.cue = ""
         self.turns.append(turn)
 
     def label_of(self, line: str) -> tuple[str, str, str] | None:
@@ -311,7 +320,7 @@ class _Walk:
         count = len(self.turns)
         self._text_block(block, lines)
         if len(self.turns) == count:
-            self.cue = False  # a cue inside a turn: the paragraph break is its pause
+            self.cue = ""  # a cue inside a turn: the paragraph break is its pause
 
     def _text_block(self, block: Block, lines: list[tuple[int, str]]) -> None:
         at = next((i for i, (number, _) in enumerate(lines) if number in self.headings), None)
@@ -351,7 +360,7 @@ class _Walk:
             self.section_break = True
             return "section break"
         if _CUE.match(text):
-            self.cue = True
+            self.cue = text
             return "production cue"
         if any(p.search(text) for p in self.directions):
             return "stage direction"
