@@ -33,6 +33,7 @@ from podcast import (
 )
 from podcast.audio.codec import FORMATS
 from podcast.engines import DEFAULT, kind_of, kinds, listed
+from podcast.plan import reactions_heard
 from podcast.production.store import Cache, default_dir
 from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_formats
 from podcast.text import counted, first_words
@@ -217,6 +218,11 @@ def turns(transcript: Path, voices: Path | None, style: str | None, as_json: boo
     click.echo("Timing (before each turn):")
     for line in explained(script, loaded.book.pauses, loaded.book.sounds):
         click.echo(line)
+    heard = reactions_heard(loaded)
+    if heard:
+        click.echo("Reactions:")
+        for line in heard:
+            click.echo(line)
     rewritten = read_as(script)
     if rewritten:
         click.echo("Read as:")

@@ -16,8 +16,8 @@ from podcast.errors import ConfigError
 from podcast.source import Loaded
 from podcast.speakable.text import MARKER, MAX_PAUSE, cue_name
 from podcast.text import first_words, split_long
-from podcast.timing import timings
-from podcast.transcript.model import Turn
+from podcast.timing import Spot, Timing, reaction_spots, timings
+from podcast.transcript.model import NARRATOR, Turn
 
 Identify = Callable[[Voice], str]
 """The engine that speaks a voice, and its version, as one string for cache keys."""
@@ -112,6 +112,22 @@ class Handoff:
 
 
 @dataclass(frozen=True)
+class Reaction:
+    """The listener's short reaction under a long answer, after one of its sentences."""
+
+    clip: ClipJob
+    """The listener saying it."""
+    piece: int
+    """Which clip of the segment the sentence is in."""
+    word: int
+    """The sentence's last word, by index in that clip's text."""
+    gain: float
+    """dB under the episode's level: ``reactions.level`` and the listener's volume."""
+    pan: float
+    """The listener's place in stereo."""
+
+
+@dataclass(frozen=True)
 class SegmentJob:
     """One turn (or part of a very long turn) to turn into encoded audio."""
 
@@ -138,6 +154,8 @@ class SegmentJob:
     """Milliseconds of the turn's end left to the next segment, which talks over it."""
     under: Handoff | None = None
     """The end of the turn before, under this one's start (a cut-in)."""
+    reactions: tuple[Reaction, ...] = ()
+    """The listener's reactions under this segment."""
 
     @classmethod
     def of_music(cls, music: Music, label: str, after: int) -> SegmentJob:
@@ -158,6 +176,8 @@ class SegmentJob:
         if self.cut or self.under:
             under = self.under and [self.under.clip.key, *astuple(self.under)[1:]]
             payload += [self.cut, under]
+        if self.reactions:
+            payload.append([[r.clip.key, r.piece, r.word, r.gain, r.pan] for r in self.reactions])
         return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
@@ -189,50 +209,112 @@ def plan(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
 
 def turn_jobs(loaded: Loaded, identify: Identify) -> list[SegmentJob]:
     """The turns' segment jobs, with the gaps and cut-ins of ``timing``."""
-    book, cast = loaded.book, loaded.cast
-    turns = loaded.script.turns
-    timed = timings(loaded.script, book.pauses)
+    timed = timings(loaded.script, loaded.book.pauses)
     jobs: list[SegmentJob] = []
     handoff: Handoff | None = None
-    for number, turn in enumerate(turns):
-        voices = {PieceKind.SPEECH: cast[turn.speaker], PieceKind.NARRATOR: book.narrator}
-        label = f'turn {number + 1} ("{first_words(turn.shown, 6)}")'
-        said = pieces(turn.paragraphs, book.pauses.paragraph)
-        engines = {kind: voice.engine for kind, voice in voices.items()}
-        groups = _groups(_with_captions(said, turn.captions, book.pauses.paragraph), engines)
-        speech = voices[PieceKind.SPEECH]
-        cue = _cue_sound(book, turn)
-        if cue:  # a cue line before the turn ((APPLAUSE)) that sounds: gives a sound for
-            jobs.append(_sound_job(book, cue, label, number, SOUND_PAUSE))
-            handoff = None
-        for index, group in enumerate(groups):
-            if group[0].kind == PieceKind.SOUND:
-                after = groups[index + 1][0].gap if index + 1 < len(groups) else timed[number].gap
-                jobs.append(_sound_job(book, group[0].text, label, number, after))
-                handoff = None
-                continue
-            after = timed[number].gap
-            if number + 1 < len(turns) and not _cue_sound(book, turns[number + 1]):
-                after += turns[number + 1].pause_before
-            if index + 1 < len(groups):  # the next part of the same turn
-                after = groups[index + 1][0].gap
-            job = SegmentJob(
-                tuple(_clip(piece, voices, identify) for piece in group),
-                tuple(piece.gap for piece in group[1:]),
-                after,
-                label,
-                turn=number,
-                pan=speech.pan,
-                before=group[0].gap if index == 0 else 0,  # the parts after: the part before's
-                gain=volume_gain(speech.volume),
-                under=handoff if index == 0 else None,
-            )
-            handoff = None
-            if index + 1 == len(groups) and number + 1 < len(turns):
-                handoff = _handoff(job, turns[number + 1], timed[number].overlap, cast)
-                job = replace(job, cut=handoff.overlap) if handoff else job
-            jobs.append(job)
+    for number, timing in enumerate(timed):
+        made, handoff = _turn(loaded, number, timing, handoff, identify)
+        jobs += made
     return jobs
+
+
+def _turn(
+    loaded: Loaded, number: int, timing: Timing, handoff: Handoff | None, identify: Identify
+) -> tuple[list[SegmentJob], Handoff | None]:
+    """One turn's jobs (its parts, and the sounds of its cues), and the end of it that
+    the next turn talks over, if it does."""
+    book, turns = loaded.book, loaded.script.turns
+    turn = turns[number]
+    speech = loaded.cast[turn.speaker]
+    voices = {PieceKind.SPEECH: speech, PieceKind.NARRATOR: book.narrator}
+    label = f'turn {number + 1} ("{first_words(turn.shown, 6)}")'
+    groups = _turn_groups(loaded, number)
+    heard = _reactions(loaded, number, groups, identify)
+    following = turns[number + 1] if number + 1 < len(turns) else None
+    cue_line = following.pause_before if following and not _cue_sound(book, following) else 0
+    jobs = []
+    cue = _cue_sound(book, turn)
+    if cue:  # a cue line before the turn ((APPLAUSE)) that sounds: gives a sound for
+        jobs.append(_sound_job(book, cue, label, number, SOUND_PAUSE))
+        handoff = None
+    for index, group in enumerate(groups):
+        after = groups[index + 1][0].gap if index + 1 < len(groups) else timing.gap + cue_line
+        if group[0].kind == PieceKind.SOUND:
+            jobs.append(_sound_job(book, group[0].text, label, number, after))
+            handoff = None
+            continue
+        job = SegmentJob(
+            tuple(_clip(piece, voices, identify) for piece in group),
+            tuple(piece.gap for piece in group[1:]),
+            after,
+            label,
+            turn=number,
+            pan=speech.pan,
+            before=group[0].gap if index == 0 else 0,  # the parts after: the part before's
+            gain=volume_gain(speech.volume),
+            under=handoff if index == 0 else None,
+            reactions=heard.get(index, ()),
+        )
+        handoff = None
+        if index + 1 == len(groups) and following:
+            handoff = _handoff(job, following, timing.overlap, loaded.cast)
+            job = replace(job, cut=handoff.overlap) if handoff else job
+        jobs.append(job)
+    return jobs, handoff
+
+
+def _turn_groups(loaded: Loaded, number: int) -> list[list[Piece]]:
+    """The turn's pieces, with their captions, in the groups each segment is made of."""
+    book, turn = loaded.book, loaded.script.turns[number]
+    voices = {PieceKind.SPEECH: loaded.cast[turn.speaker], PieceKind.NARRATOR: book.narrator}
+    said = pieces(turn.paragraphs, book.pauses.paragraph)
+    engines = {kind: voice.engine for kind, voice in voices.items()}
+    return _groups(_with_captions(said, turn.captions, book.pauses.paragraph), engines)
+
+
+def _spots(loaded: Loaded, number: int, groups: list[list[Piece]]) -> list[tuple[int, int, Spot]]:
+    """Where the turn's listener (who spoke before it) reacts, as (segment, piece in it,
+    spot): when ``reactions:`` lets the listener react and the turn is long; only in a
+    voice of the turn's own engine (a worker speaks with one)."""
+    book, cast, turns = loaded.book, loaded.cast, loaded.script.turns
+    listener = turns[number - 1].speaker if number else None
+    speaker = turns[number].speaker
+    if listener in (None, speaker, NARRATOR) or not book.reactions.reacts(listener):
+        return []
+    if cast[listener].engine != cast[speaker].engine:
+        return []
+    where = [
+        (segment, place) for segment, group in enumerate(groups) for place in range(len(group))
+    ]
+    texts = [p.text if p.kind == PieceKind.SPEECH else "" for group in groups for p in group]
+    spots = reaction_spots(number, turns[number], texts, book.reactions.words)
+    return [(*where[spot.piece], spot) for spot in spots]
+
+
+def _reactions(
+    loaded: Loaded, number: int, groups: list[list[Piece]], identify: Identify
+) -> dict[int, tuple[Reaction, ...]]:
+    """The listener's reactions in the turn, by the index of the segment they fall in."""
+    found: dict[int, list[Reaction]] = {}
+    for segment, piece, spot in _spots(loaded, number, groups):
+        voice = loaded.cast[loaded.script.turns[number - 1].speaker]
+        gain = volume_gain(voice.volume) + loaded.book.reactions.level
+        clip = _clip(Piece(spot.said, 0), {PieceKind.SPEECH: voice}, identify)
+        found.setdefault(segment, []).append(Reaction(clip, piece, spot.word, gain, voice.pan))
+    return {segment: tuple(reactions) for segment, reactions in found.items()}
+
+
+def reactions_heard(loaded: Loaded) -> list[str]:
+    """Every reaction, a line each, for ``podcast turns``: the turn, who reacts, what
+    they say and after which words."""
+    lines = []
+    for number in range(1, len(loaded.script.turns)):
+        groups = _turn_groups(loaded, number)
+        listener = loaded.script.turns[number - 1].speaker
+        for segment, piece, spot in _spots(loaded, number, groups):
+            words = groups[segment][piece].text.split()[max(0, spot.word - 3) : spot.word + 1]
+            lines.append(f"{number + 1:>4}  {listener}: '{spot.said}' after '…{' '.join(words)}'")
+    return lines
 
 
 def _cue_sound(book: VoiceBook, turn: Turn) -> str | None:

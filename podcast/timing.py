@@ -10,7 +10,7 @@ import hashlib
 import math
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -130,6 +130,49 @@ def _spread(centre: int, spread: float, seed: int) -> int:
         return centre
     deviation = max(-SPREAD_LIMIT, min(SPREAD_LIMIT, random.Random(seed).gauss(0, 1)))
     return round(centre * math.exp(spread * deviation))
+
+
+REACTION_WORDS = 60  # a turn at least this long may hear its listener react
+REACTION_EVERY = 3  # sentences at least between two reactions
+REACTION_CHANCE = 0.4  # of reacting at a sentence end that may have one
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*$")
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where the listener reacts in a turn: after a sentence's last word."""
+
+    piece: int
+    """Which of the turn's pieces (its clips, in order)."""
+    word: int
+    """Index of the sentence's last word in the piece's text."""
+    said: str
+    """What the listener says."""
+
+
+def reaction_spots(
+    index: int, turn: Turn, texts: Sequence[str], words: Sequence[str]
+) -> list[Spot]:
+    """Sentence ends of a long turn where its listener reacts, sparse and seeded: at
+    most one in REACTION_EVERY sentences, never after the last. ``texts``: the turn's
+    pieces as spoken (empty for a bleep or a sound)."""
+    if sum(len(text.split()) for text in texts) < REACTION_WORDS:
+        return []
+    ends = [
+        (piece, word)
+        for piece, text in enumerate(texts)
+        for word, token in enumerate(text.split())
+        if _SENTENCE_END.search(token)
+    ][:-1]
+    chance = random.Random(_seed(index, turn) ^ 0x5EAC7)
+    spots = []
+    since = 1
+    for piece, word in ends:
+        since += 1
+        if since > REACTION_EVERY and chance.random() < REACTION_CHANCE:
+            spots.append(Spot(piece, word, chance.choice(words)))
+            since = 0
+    return spots
 
 
 def explained(script: Script, pauses: Pauses, sounds: Mapping[str, str] | None = None) -> list[str]:

@@ -151,8 +151,10 @@ def parsed(path: Path) -> Script:
 
 
 def test_two_renders_and_any_jobs_give_the_same_samples(folder: Path) -> None:
-    (folder / "cut.txt").write_text(CUT * 3, encoding="utf-8")
-    (folder / "voices.yaml").write_text(PANNED, encoding="utf-8")
+    (folder / "cut.txt").write_text(CUT * 2 + LAUGH + LONG_ANSWER, encoding="utf-8")
+    burst(folder / "laugh.wav", 0.6)
+    sounds = "reactions: all\nsounds: {laughs: laugh.wav}\n"
+    (folder / "voices.yaml").write_text(PANNED + sounds, encoding="utf-8")
     made = {}
     for name, jobs in (("one", "1"), ("two", "2"), ("again", "2")):
         cache = {"PODCAST_CACHE_DIR": str(folder / f"cache-{name}")}
@@ -314,3 +316,77 @@ def test_a_wrong_sound_is_one_line_naming_it(folder: Path, sounds: str, message:
     assert result.exit_code != 0
     assert result.stderr == f"Error: {folder / 'voices.yaml'}: {message.format(folder=folder)}\n"
     assert not (folder / "x.wav").exists()
+
+
+LONG_ANSWER = (
+    "RUTH KING: What was the winter like out there?\n\n"
+    "ANNA BELL: It was long. The wind never stopped, not for a single day. We kept the lamp "
+    "going with oil we carried up by hand. My brother counted the steps every night. There "
+    "were a hundred and twelve of them. Some nights the fog was so thick we could not see "
+    "the rail. The ships still came, slowly, and we heard their horns before we saw their "
+    "lights. I remember one ship that sounded its horn for an hour. We thought it had run "
+    "aground. In the morning it was gone, as if it had never been there. Nobody in town "
+    "believed us. My mother said we had dreamed it together. Maybe we had.\n\n"
+    "RUTH KING: Did you ever find out?\n"
+)
+
+
+def heard_in(channel: np.ndarray, rate: int) -> list[tuple[float, float, float]]:
+    """Every stretch of sound in ``channel``: start and end (seconds), level (dB)."""
+    on = loud(channel, rate)
+    step = rate // 100
+    found = []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], on.astype(int), [0]))))
+    for start, end in zip(edges[::2], edges[1::2], strict=True):
+        level = np.sqrt((channel[start * step : end * step] ** 2).mean())
+        found.append((start / 100, end / 100, 20 * np.log10(level)))
+    return found
+
+
+def test_the_listener_reacts_quietly_at_sentence_ends_under_a_long_answer(folder: Path) -> None:
+    (folder / "winter.txt").write_text(LONG_ANSWER, encoding="utf-8")
+    (folder / "voices.yaml").write_text(f"{PANNED}reactions: all\n", encoding="utf-8")
+    fake_render(folder / "winter.txt", folder / "winter.wav")
+    audio, rate = soundfile.read(folder / "winter.wav")
+    ruth = heard_in(audio[:, 1], rate)  # Ruth's place: her question, reactions, her question
+    (_, _, asking), *reactions, _ = ruth
+    anna = heard_in(audio[:, 0], rate)
+    assert 1 <= len(reactions) <= 4  # sparse: a 40-second answer of 15 sentences
+    answer_start, answer_end = anna[0][0], anna[-1][1]
+    words = json.loads((folder / "winter.transcript.json").read_text())["segments"]
+    ends = [w["endTime"] for w in words if w["body"].endswith(".") and w["speaker"] == "ANNA BELL"]
+    for start, end, level in reactions:
+        assert answer_start < start and end < answer_end  # under the answer
+        assert asking - level >= 9  # quiet: 12 dB under her own voice
+        assert min(abs(start - e) for e in ends) <= 0.5  # at a sentence's end
+    result = run("turns", folder / "winter.txt")
+    listed = result.stdout.split("Reactions:\n")[1].splitlines()
+    assert len(listed) == len(reactions) and all(
+        line.startswith("   2  RUTH KING: '") for line in listed
+    )
+
+
+def test_reactions_are_off_unless_asked_for_and_only_for_those_named(folder: Path) -> None:
+    (folder / "winter.txt").write_text(LONG_ANSWER, encoding="utf-8")
+    (folder / "voices.yaml").write_text(PANNED, encoding="utf-8")
+    fake_render(folder / "winter.txt", folder / "off.wav")
+    audio, rate = soundfile.read(folder / "off.wav")
+    assert len(heard_in(audio[:, 1], rate)) == 2  # Ruth's two questions, nothing between
+    (folder / "voices.yaml").write_text(f"{PANNED}reactions: [BELL]\n", encoding="utf-8")
+    assert "Reactions:" not in run("turns", folder / "winter.txt").stdout  # Ruth does not react
+
+
+def test_a_wrong_reactions_entry_is_named_with_its_fix(folder: Path) -> None:
+    (folder / "winter.txt").write_text(LONG_ANSWER, encoding="utf-8")
+    (folder / "voices.yaml").write_text(
+        "reactions: {speakers: 3, words: [], level: 5, colour: red}\n", encoding="utf-8"
+    )
+    result = run("turns", folder / "winter.txt")
+    where = folder / "voices.yaml"
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [
+        f"Error: {where}: reactions.colour: unknown key; use one of speakers, words, level",
+        f"Error: {where}: reactions: expected all, none, or a list of speakers, e.g. [RUIZ]",
+        f"Error: {where}: reactions.words: expected a list of words, e.g. [mm-hm, right]",
+        f"Error: {where}: reactions.level: expected dB from -40 to 0, got 5",
+    ]

@@ -66,7 +66,8 @@ def test_all_problems_at_once_each_naming_file_key_and_fix() -> None:
     )
     assert message.splitlines() == [
         "v.yaml: colour: unknown key; use one of defaults, narrator, interviewer, speakers, "
-        "pauses, episode, pronunciations, skip, narration, censor, asides, reading, output, music, sounds",
+        "pauses, episode, pronunciations, skip, narration, censor, asides, reading, output, music, "
+        "sounds, reactions",
         "v.yaml: defaults.voise: unknown key; did you mean 'voice'?",
         "v.yaml: defaults.rate: 20 is out of range; use 80 to 450",
         "v.yaml: defaults.pitch: expected a number, got 'high'",

@@ -21,10 +21,11 @@ from podcast.audio.clips import (
 from podcast.audio.codec import Encoding
 from podcast.audio.music import bed, under
 from podcast.engines import Clip
-from podcast.plan import Music, SegmentJob
+from podcast.plan import Music, Reaction, SegmentJob
 
 TALKED_OVER = -9.0  # dB: a voice under the one that cuts in
 DUCK_RAMP_MS = 80  # how quickly it goes down
+REACTION_LEAD_MS = 120  # a reaction starts this much before the next sentence
 CODEC_MARGIN = 0.5  # dB below the true-peak limit, for the peaks MP3 encoding adds
 PEAK_RETRIES = 2  # times a segment is made again when the codec overshot even that
 
@@ -50,15 +51,28 @@ class Stored:
     word timings)."""
 
 
+@dataclass(frozen=True)
+class Others:
+    """The clips of other voices under a turn: the end of the turn before, talked over
+    (``job.under``), and the listener's reactions (``job.reactions``), in order."""
+
+    under: Clip | None = None
+    """The turn before's last clip (its end is talked over)."""
+    reactions: tuple[Clip, ...] = ()
+    """The listener's reactions, one for each of ``job.reactions``."""
+
+
 def make_turn(
-    job: SegmentJob, clips: Sequence[Clip], encoding: Encoding, under: Clip | None = None
+    job: SegmentJob, clips: Sequence[Clip], encoding: Encoding, others: Others | None = None
 ) -> Stored:
-    """The turn's clips, spoken or cached, made into its encoded segment; ``under`` is
-    the clip of ``job.under`` (the turn before's end, talked over)."""
-    return finish(joined(clips, job.gaps), job, encoding, under)
+    """The turn's clips, spoken or cached, made into its encoded segment, with the
+    other voices under it."""
+    return finish(joined(clips, job.gaps), job, encoding, others or Others())
 
 
-def finish(turn: Joined, job: SegmentJob, encoding: Encoding, under: Clip | None = None) -> Stored:
+def finish(
+    turn: Joined, job: SegmentJob, encoding: Encoding, others: Others | None = None
+) -> Stored:
     """Level the turn's speech, bring it to the output rate, add the pause after it,
     pan it, encode it, and measure the loudness and true peak of what was encoded
     (decoded again, for MP3). The codec's own overshoot is nearly always under
@@ -68,7 +82,7 @@ def finish(turn: Joined, job: SegmentJob, encoding: Encoding, under: Clip | None
     target = None if encoding.loudness is None else encoding.loudness - codec
     ceiling = encoding.true_peak - CODEC_MARGIN - codec
     for _ in range(1 + PEAK_RETRIES):
-        stored = _encoded(turn, job, encoding, target, ceiling, under)
+        stored = _encoded(turn, job, encoding, target, ceiling, others or Others())
         over = loudness.db(stored.peak) - encoding.true_peak
         if target is None or over <= 0:
             break
@@ -82,7 +96,7 @@ def _encoded(
     encoding: Encoding,
     target: float | None,
     ceiling: float,
-    under: Clip | None = None,
+    others: Others,
 ) -> Stored:
     """Samples are float32: a turn of several minutes is millions of them, and memory
     must stay small."""
@@ -95,14 +109,14 @@ def _encoded(
         speech, spans, words = _after_silence(speech, spans, words, samples(job.before))
     if job.music:
         speech, spans, words = _with_music(speech, spans, words, job.music, target, ceiling)
-    tail = _tail(under, job, target, ceiling) if under is not None else np.zeros(0, np.float32)
-    spoken = max(len(speech), len(tail))
+    under = _under(job, others, spans, words, target, ceiling)
+    spoken = max([len(speech), *(start + len(voice) for start, voice, _ in under)])
     count = spoken + encoding.trailing(spoken, samples(job.after))
     audio = np.zeros(count, dtype=np.float32)
     audio[: len(speech)] = speech
     del speech
-    if len(tail) and job.under:
-        audio, frames = _talked_over(audio, tail, job, encoding.channels, ceiling)
+    if under:
+        audio, frames = _mixed(audio, under, job.pan, encoding.channels, ceiling)
     else:
         frames = _panned(audio, job.pan) if encoding.channels == 2 else audio
     frames = pcm16(frames)
@@ -144,6 +158,28 @@ def _cut(
     return speech[:end], spans, words
 
 
+Placed = tuple[int, np.ndarray, float]
+"""Another voice under the turn: where it starts (samples), its audio, its pan."""
+
+
+def _under(
+    job: SegmentJob,
+    others: Others,
+    spans: list[tuple[int, int]],
+    words: list[tuple[int, ...]],
+    target: float | None,
+    ceiling: float,
+) -> list[Placed]:
+    """The other voices under the turn, levelled and placed."""
+    found = []
+    if others.under is not None and job.under:
+        found.append((0, _tail(others.under, job, target, ceiling), job.under.pan))
+    for reaction, clip in zip(job.reactions, others.reactions, strict=True):
+        said, _ = at_output_rate(_at_level(joined([clip], ()), target, reaction.gain, ceiling))
+        found.append((_reaction_at(reaction, job, spans, words), said, reaction.pan))
+    return found
+
+
 def _tail(clip: Clip, job: SegmentJob, target: float | None, ceiling: float) -> np.ndarray:
     """The end of the turn before (``job.under``), levelled as its turn was, ducked from
     its full level to TALKED_OVER over DUCK_RAMP_MS."""
@@ -156,19 +192,42 @@ def _tail(clip: Clip, job: SegmentJob, target: float | None, ceiling: float) -> 
     return tail * envelope
 
 
-def _talked_over(
-    audio: np.ndarray, tail: np.ndarray, job: SegmentJob, channels: int, ceiling: float
+def _reaction_at(
+    reaction: Reaction, job: SegmentJob, spans: list[tuple[int, int]], words: list[tuple[int, ...]]
+) -> int:
+    """Where a reaction starts: just before the word after its sentence (by the engine's
+    word timings, else by the share of the text before it), or in the pause after the
+    clip when the sentence ends it."""
+    start, end = spans[reaction.piece]
+    text = job.clips[reaction.piece].text.split()
+    starts = words[reaction.piece] if reaction.piece < len(words) else ()
+    if reaction.word + 1 >= len(text):
+        return end
+    if len(starts) == len(text):
+        at = starts[reaction.word + 1]
+    else:
+        share = len(" ".join(text[: reaction.word + 1])) / len(" ".join(text))
+        at = start + int(share * (end - start))
+    return max(start, at - samples(REACTION_LEAD_MS))
+
+
+def _mixed(
+    audio: np.ndarray, voices: list[Placed], pan: float, channels: int, ceiling: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The turn with the turn before's end under its start, each voice in its own place
-    in stereo, limited to ``ceiling``; the mono mix (for measuring) and the frames."""
-    assert job.under is not None
-    under = np.zeros(len(audio), dtype=np.float32)
-    under[: len(tail)] = tail
+    """The turn with other voices under it, each in its own place in stereo, limited to
+    ``ceiling``: the mono mix (for measuring) and the frames to encode."""
+    places: dict[float, np.ndarray] = {}
+    for start, voice, where in voices:
+        track = places.setdefault(where, np.zeros(len(audio), dtype=np.float32))
+        end = min(len(audio), start + len(voice))
+        track[start:end] += voice[: end - start]
     limit = 10 ** (ceiling / 20)
-    mono = loudness.limit(audio + under, limit).astype(np.float32)
+    mono = loudness.limit(audio + sum(places.values()), limit).astype(np.float32)
     if channels == 1:
         return mono, mono
-    frames = _panned(audio, job.pan) + _panned(under, job.under.pan)
+    frames = _panned(audio, pan)
+    for where, track in places.items():
+        frames += _panned(track, where)
     left, right = (loudness.limit(frames[side::2], limit) for side in (0, 1))
     frames[0::2], frames[1::2] = left, right
     return mono, frames

@@ -24,6 +24,7 @@ from podcast.config.model import (
     MusicSettings,
     Output,
     Pauses,
+    Reactions,
     Speaker,
     Voice,
     VoiceBook,
@@ -186,6 +187,7 @@ _TOP_KEYS = (
     "output",
     "music",
     "sounds",
+    "reactions",
 )
 _CHOICES: dict[str, type[StrEnum]] = {
     "censor": Censor,
@@ -278,6 +280,7 @@ class _Checker:
             output=self.output(top.get("output")),
             music=self.dataclass(MusicSettings, top.get("music"), "music", self.music_field),
             sounds=self.sounds(top.get("sounds")),
+            reactions=self.reactions(top.get("reactions")),
         )
 
     def music_field(self, key: str, name: str, value: Any) -> Any:
@@ -349,6 +352,34 @@ class _Checker:
                 "rewrite it without them",
             )
             return None
+
+    def reactions(self, value: Any) -> Reactions:
+        """``reactions: all``, ``reactions: [NAME, ...]``, or a mapping of ``speakers``,
+        ``words`` and ``level``; off when absent (or ``none``)."""
+        if value is None or value is False or value == "none":
+            return Reactions()
+        if not isinstance(value, dict):
+            value = {"speakers": value}
+        self.unknown_keys(value, ("speakers", "words", "level"), "reactions")
+        found = Reactions()
+        who = value.get("speakers", "all")
+        if who == "all" or who is True:
+            found = replace(found, everyone=True)
+        elif isinstance(who, list) and all(isinstance(n, str) for n in who):
+            found = replace(found, speakers=tuple(who))
+        else:
+            self.problem("reactions", "expected all, none, or a list of speakers, e.g. [RUIZ]")
+        words = value.get("words", list(found.words))
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) for w in words):
+            self.problem("reactions.words", "expected a list of words, e.g. [mm-hm, right]")
+        else:
+            found = replace(found, words=tuple(words))
+        level = _numeric(value.get("level", found.level))
+        if not _number(level) or not -40 <= level <= 0:
+            self.problem("reactions.level", f"expected dB from -40 to 0, got {_shown(level)}")
+        else:
+            found = replace(found, level=float(level))
+        return found
 
     def sounds(self, value: Any) -> dict[str, str]:
         """``sounds: {laughs: laugh.wav}``: cue names (as ``cue_name`` gives them, so

@@ -118,6 +118,25 @@ class Episode:
 
 
 @dataclass(frozen=True)
+class Reactions:
+    """The listener's short reactions ("mm-hm", "right") under a long answer, quiet and
+    sparse, at sentence ends (``reactions:``); off by default."""
+
+    everyone: bool = False
+    """Every speaker reacts (``reactions: all``)."""
+    speakers: tuple[str, ...] = ()
+    """These speakers react (``reactions: [DANA OKAFOR]``)."""
+    words: tuple[str, ...] = ("mm-hm", "right", "yeah", "I see")
+    """What they say."""
+    level: float = -12.0
+    """dB under the episode's level."""
+
+    def reacts(self, name: str) -> bool:
+        """Whether ``name`` reacts while another speaks."""
+        return self.everyone or any(find_speaker(wanted, [name]) for wanted in self.speakers)
+
+
+@dataclass(frozen=True)
 class MusicSettings:
     """Music files (WAV works anywhere; FLAC, OGG and MP3 through libsndfile; others need
     ffmpeg), relative to voices.yaml."""
@@ -209,6 +228,8 @@ class VoiceBook:
     """Loudness, channels, chapters and side files."""
     music: MusicSettings = MusicSettings()
     """Intro, outro and between-section music."""
+    reactions: Reactions = Reactions()
+    """Who reacts under a long answer, and with what."""
     sounds: Mapping[str, str] = field(default_factory=dict)
     """A cue's name (``laughs``, ``applause``, any bracketed word) -> an audio file,
     relative to voices.yaml, played where the cue stands."""

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from podcast.audio.clips import bleep
 from podcast.audio.codec import Encoding
-from podcast.audio.turn import Stored, make_turn
+from podcast.audio.turn import Others, Stored, make_turn
 from podcast.engines import Clip, Engines, kind_of
 from podcast.errors import EngineError
 from podcast.plan import ClipJob, SegmentJob
@@ -142,7 +142,8 @@ def make_segment(job: SegmentJob, worker: Worker) -> Made:
         clips.append(clip)
         synthesized += made
     under = _clip(job, job.under.clip, worker)[0] if job.under else None
-    stored = make_turn(job, clips, worker.setup.encoding, under)
+    reactions = tuple(_clip(job, reaction.clip, worker)[0] for reaction in job.reactions)
+    stored = make_turn(job, clips, worker.setup.encoding, Others(under, reactions))
     cached = sum(1 for c in job.clips if not c.bleep) - synthesized
     corrupt = cache.store.corrupt - corrupt_before if cache else 0
     return Made(stored, synthesized, cached, False, corrupt, cache.store.trouble if cache else None)

@@ -134,6 +134,11 @@ def starter(
         "(the centre: sooner after a question, later after a long answer)",
         f"  spread: {pauses.spread}   # how far gaps stray from their centres (0: never)",
         f"  overlap: {pauses.overlap}   # how long a speaker talks over a turn that breaks off",
+        "",
+        "# The listener's short reactions (mm-hm, right) under a long answer, quiet and sparse:",
+        "# reactions: all   # or a list of the speakers who react",
+        "# A cue's own sound, played where [laughs] or (APPLAUSE) stands (else a short pause):",
+        "# sounds: {laughs: laugh.wav, applause: applause.wav}",
     ]
     return "\n".join(lines) + "\n"
 
