@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from podcast.audio.codec import Encoding
-from podcast.config.model import Voice
+from podcast.config.model import Pauses, Voice
 from podcast.engines import Clip, Engines, create, unknown_voices
 from podcast.plan import ClipJob, SegmentJob
 from podcast.production.pool import Producer, Setup
 from podcast.render import Options, render
+from podcast.source import load_transcript
+from podcast.timing import timings
 from tests.helpers import FIXTURES, ebur128
 
 pytestmark = pytest.mark.engine
@@ -133,9 +135,11 @@ def test_real_render_to_wav_has_speech_and_pauses(tmp_path: Path) -> None:
     assert len(result.speakers) == 4
     spans = result.timeline
     assert [s.turn for s in spans] == list(range(result.turns))
+    script = load_transcript(FIXTURES / "no_interviewer_label.txt").script
+    chosen = timings(script, Pauses())  # the gaps by context, as podcast turns shows them
     for before, after in itertools.pairwise(spans):
         gap = samples[before.end : after.start]
-        expected = 0.8 if before.speaker != after.speaker else 0.5
+        expected = (chosen[before.turn].gap + script.turns[after.turn].pause_before) / 1000
         assert abs(len(gap) / 44100 - expected) < 0.002
         assert max(map(abs, gap)) == 0
         assert max(map(abs, samples[before.start : before.end])) > 3000
