@@ -224,3 +224,38 @@ def live_in_session(session: int) -> list[int]:
         if int(fields[3]) == session and fields[0] != "Z":
             found.append(int(stat.parent.name))
     return found
+
+
+def pdf_file(path: Path, pages: list[list[str]]) -> Path:
+    """A PDF with a text layer: each page's lines in Helvetica, top to bottom (an empty
+    line leaves a line's space). Written by hand so the tests need no PDF writer."""
+    objects: list[bytes] = [
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    ]
+    tree = 2 + 2 * len(pages)  # the page tree's object number, after contents and pages
+    for lines in pages:
+        shown = []
+        for row, line in enumerate(lines):
+            text = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            shown.append(f"1 0 0 1 72 {760 - 14 * row} Tm ({text}) Tj")
+        stream = "\n".join(["BT /F1 11 Tf", *shown, "ET"]).encode("cp1252")
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+    for number in range(len(pages)):
+        objects.append(
+            b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 1 0 R >> >> >>" % (tree, 2 + number)
+        )
+    kids = b" ".join(b"%d 0 R" % (2 + len(pages) + n) for n in range(len(pages)))
+    objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, len(pages)))
+    objects.append(b"<< /Type /Catalog /Pages %d 0 R >>" % tree)
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    table = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n%s" % (len(objects) + 1, table)
+    out += b"trailer\n<< /Size %d /Root %d 0 R >>\n" % (len(objects) + 1, len(objects))
+    out += b"startxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(out)
+    return path

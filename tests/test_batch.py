@@ -43,7 +43,7 @@ def folder(tmp_path: Path) -> Path:
         suffix = (".txt", ".md", ".txt")[number % 3]
         (source / f"talk{number}{suffix}").write_text(transcript(number), encoding="utf-8")
     (source / "broken.txt").write_bytes(bytes(range(256)) * 8)
-    (source / "notes.pdf").write_bytes(b"%PDF-1.4 not a transcript")  # not picked up
+    (source / "cover.jpg").write_bytes(b"\xff\xd8\xff not a transcript")  # not picked up
     return source
 
 

@@ -28,14 +28,17 @@ import yaml
 
 from podcast.errors import InputError
 from podcast.files import Unreadable, UserFile, read_user_text
+from podcast.publish.page import GENERATOR
 from podcast.publish.sidefiles import MOVED
 
-TRANSCRIPTS = (".txt", ".md", ".markdown", ".fountain", ".vtt", ".srt", ".log", ".json")
+TRANSCRIPTS = (".txt", ".md", ".markdown", ".fountain", ".vtt", ".srt", ".log", ".json",
+               ".html", ".htm", ".docx", ".pdf")  # fmt: skip
 """The extensions a folder's transcripts have (what `podcast render` reads)."""
 NOT_TRANSCRIPTS = (".chapters.json", ".transcript.json")
 """Side files a render writes: never taken for transcripts."""
 MANIFESTS = (".yaml", ".yml", ".csv")
 CAPTIONS = (".vtt", ".srt")
+PAGES = (".html", ".htm")  # a saved web page, or the page a render wrote
 MAX_MANIFEST = 16 * 1024 * 1024
 MANIFEST = UserFile(
     MAX_MANIFEST,
@@ -60,6 +63,8 @@ def entries_of(source: Path) -> list[Entry]:
     """The entries of a folder or a manifest, in order; names must not clash."""
     if source.is_dir():
         paths = [p for p in sorted(source.iterdir()) if p.is_file() and _is_transcript(p)]
+        pages = _pages_written(paths)
+        paths = [path for path in paths if path not in pages]
         written = _captions_written(paths)
         found = [Entry(path, path.stem) for path in paths if path not in written]
     elif source.suffix.lower() in MANIFESTS:
@@ -93,6 +98,21 @@ def _captions_written(paths: list[Path]) -> set[Path]:
         return any(f"{path.stem}.{MOVED}{other}" in names for other in others)
 
     return {path for path in paths if path.suffix.lower() in CAPTIONS and written(path)}
+
+
+def _pages_written(paths: list[Path]) -> set[Path]:
+    """Episode pages a render wrote (they say so in their head): a saved web page is a
+    transcript, the page of an episode is not."""
+    marker = GENERATOR.encode()
+    return {p for p in paths if p.suffix.lower() in PAGES and marker in _head(p)}
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as file:
+            return file.read(4096)
+    except OSError:
+        return b""
 
 
 def _is_transcript(path: Path) -> bool:

@@ -27,6 +27,10 @@ from podcast.transcript.model import NARRATOR
 COLOURS = 8
 """Speaker colours in the stylesheet (``.s0`` to ``.s7``); the narrator is grey."""
 
+GENERATOR = '<meta name="generator" content="podcast">'
+"""Marks a page as an episode page this program wrote (a batch never reads it as a
+saved web page)."""
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -60,6 +64,7 @@ def page_html(
         f'<html lang="{_attr(heading.language)}">',
         "<head>",
         '<meta charset="utf-8">',
+        GENERATOR,
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f'<meta http-equiv="Content-Security-Policy" content="{_policy(script, style)}">',
         f"<title>{_text(heading.title)}</title>",

@@ -119,7 +119,10 @@ def parse_qa(
     labels = _accepted_labels(lines, aliases or {})
     names = _canonical_names(list(labels), aliases or {})
     walk = _Walk(names, tuple(skip), headings or {}, tuple(directions))
-    for block in blocks(lines):
+    found = list(blocks(lines))
+    for index, block in enumerate(found):
+        following = found[index + 1].lines if index + 1 < len(found) else []
+        walk.next_labeled = bool(following and walk.label_of(following[0][1]))
         walk.block(block)
     turns = [t for t in walk.turns if t.paragraphs]
     guest = _letter_guest(turns, names)
@@ -298,6 +301,7 @@ class _Walk:
         self.dialogue = False  # a label has been seen
         self.cue = ""  # a production cue skipped since the last turn began, as written
         self.section_break = False
+        self.next_labeled = False  # the block after this one starts with a label
 
     def _open(self, turn: _Open) -> None:
         """Start a turn; a production cue just before it leaves a pause."""
@@ -385,7 +389,9 @@ class _Walk:
         number, text = lines[0][0], " ".join(t for _, t in lines)
         if self._awaiting_text():
             self.turns[-1].add_paragraph(text)
-        elif labeled_next and (self.dialogue or _is_question(text)):
+        elif (labeled_next and (self.dialogue or _is_question(text))) or (
+            self.next_labeled and _is_question(text)  # a question, a label the block after
+        ):
             self._open(_Open(_ASKER, TurnKind.QUESTION, number, [text]))
         elif not self.turns and len(lines) == 1 and _looks_like_title(text):
             self.title = text

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from podcast.errors import InputError
 from podcast.files import Unreadable, UserFile, read_user_file
+from podcast.transcript.documents import document_text
 from podcast.transcript.model import ParseSettings, Script
 from podcast.transcript.styles import parse_transcript
 
@@ -24,12 +25,14 @@ TRANSCRIPT = UserFile(
 
 
 def read_text(path: Path) -> tuple[str, list[str]]:
-    """The transcript's text and any warnings. UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
+    """The transcript's text and any warnings: a document's (HTML, .docx, PDF) as text;
+    plain text in UTF-8 (BOM or not), UTF-16 with BOM, else cp1252."""
     try:
         data = read_user_file(path, TRANSCRIPT)
     except Unreadable as problem:
         raise InputError(f"{path}: {problem}") from problem
-    text, warnings = _decode(path, data)
+    found = document_text(path, data)  # a web page, a Word file, a PDF: its text
+    text, warnings = (found, []) if found is not None else _decode(path, data)
     if "\x00" in text:
         raise InputError(f"{path}: looks like a binary file, not a transcript; give a text file")
     if not any(c.isalnum() for c in text):
