@@ -3,12 +3,15 @@ nothing lost."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from podcast.errors import InputError
 from podcast.transcript.model import NARRATOR
+from podcast.transcript.read import read as read_transcript
 from podcast.transcript.styles import STYLES, ParseSettings, detect, parse_transcript
 from tests.helpers import FIXTURES, fixture_text, nothing_lost, skipped
 
@@ -47,6 +50,10 @@ def rows(name: str, **settings: object) -> list[tuple[str, str]]:
         ("whisper.json", "json"),
         ("episode.transcript.json", "json"),
         ("labels.txt", "qa"),
+        ("deposition.txt", "court"),
+        ("hearing.txt", "record"),
+        ("play.txt", "play"),
+        ("subtitles.srt", "captions"),
     ],
 )
 def test_detect(name: str, style: str) -> None:
@@ -300,3 +307,68 @@ def test_timestamped_transcript_under_show_notes(ending: str) -> None:
     )
     assert {u.why for u in script.skipped} == {"show notes", "timestamp"}
     assert nothing_lost(text, script)
+
+
+def speakers(name: str, **settings: object) -> list[str]:
+    return [speaker for speaker, _ in rows(name, **settings)]
+
+
+def test_a_deposition_gives_questions_to_the_examiner_and_answers_to_the_witness() -> None:
+    assert speakers("deposition.txt") == [
+        "MS. ALVAREZ", "DANIEL PRUITT", "MS. ALVAREZ", "DANIEL PRUITT", "MS. ALVAREZ",
+        "MR. HOLLOWAY", "MS. ALVAREZ", "DANIEL PRUITT", "MS. ALVAREZ", "DANIEL PRUITT",
+        "MS. ALVAREZ",
+    ]  # fmt: skip
+    said = " ".join(text for _, text in rows("deposition.txt"))
+    assert "I ran the number four crane on the night shift." in said  # over a line break
+    for never in ("Page", "DISTRICT COURT", "CERTIFICATE", "Recess", "EXAMINATION", "sworn"):
+        assert never not in said
+    assert not any(character.isdigit() for character in said.replace("2023", ""))
+
+
+def test_a_committee_record_names_its_members_and_drops_editorial_notes() -> None:
+    found = rows("hearing.txt")
+    assert [speaker for speaker, _ in found] == [
+        NARRATOR, NARRATOR, "Chairman OKONKWO", "Mr. BELL", "Ms. FISCHER", "Mr. BELL",
+        "Ms. FISCHER", "Chairman OKONKWO", "Ms. HALE",
+    ]  # fmt: skip
+    assert found[7] == ("Chairman OKONKWO", "The witness may answer.")  # The CHAIRMAN.
+    said = " ".join(text for _, text in found)
+    assert "Gavel" not in said and "Whereupon" not in said and "prepared statement" not in said
+
+
+def test_a_play_speaks_its_dialogue_and_not_its_cast_list_or_directions() -> None:
+    found = rows("play.txt")
+    assert [speaker for speaker, _ in found] == [
+        NARRATOR, "IMOGEN HALE", "TOM HALE", "IMOGEN HALE", "A RADIO VOICE", "TOM HALE",
+        "IMOGEN HALE",
+    ]  # fmt: skip
+    assert found[0] == (NARRATOR, "THE LAMP ROOM")
+    said = " ".join(text for _, text in found)
+    for never in ("CHARACTERS", "lighthouse keeper in her sixties", "not turning", "crate"):
+        assert never not in said
+    read = rows("play.txt", directions=True)
+    assert (NARRATOR, "He sets down a crate of oil tins.") in read
+    assert [s for s, _ in read if s != NARRATOR] == [s for s, _ in found if s != NARRATOR]
+
+
+def test_subtitles_change_speaker_at_a_dash_and_never_speak_sound_descriptions() -> None:
+    assert rows("subtitles.srt") == [
+        ("Speaker 1", "Are you coming?"),
+        ("Speaker 2", "In a minute."),
+        ("IMOGEN", "Bring the lamp oil from the shed, will you?"),
+        ("TOM", "Already got it."),
+        ("IMOGEN", "Then light it."),
+        ("TOM", "Right away."),
+    ]
+
+
+@pytest.mark.parametrize("name", ["deposition.txt", "hearing.txt", "play.txt"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_new_shapes_read_the_same_with_crlf_and_windows_1252(
+    tmp_path: Path, name: str, encoding: str
+) -> None:
+    copy = tmp_path / name
+    copy.write_bytes(read(name).replace("\n", "\r\n").encode(encoding))
+    script, _ = read_transcript(copy)
+    assert [(t.speaker, t.text) for t in script.turns] == rows(name)

@@ -195,7 +195,7 @@ _CHOICES: dict[str, type[StrEnum]] = {
     "output.chapters": ChapterMode,
     "narration.promotion": Promotion,
 }
-_NARRATION = ("action", "promotion")
+_NARRATION = ("action", "promotion", "directions")
 
 
 _EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
@@ -274,6 +274,7 @@ class _Checker:
             skip=self.patterns(top.get("skip")),
             narration=self.narration(top.get("narration", True)),
             promotion=self.promotion(top.get("narration")),
+            directions=self.directions(top.get("narration")),
             censor=self.choice(top.get("censor", "bleep"), "censor"),
             asides=self.choice(top.get("asides", "narrator"), "asides"),
             as_written=self.as_written(top.get("reading")),
@@ -399,6 +400,17 @@ class _Checker:
             self.unknown_keys({str(k): v for k, v in value.items()}, _NARRATION, "narration")
             return self.flag(value.get("action", True), "narration.action")
         return self.flag(value, "narration")
+
+    def directions(self, value: Any) -> bool:
+        """``narration: {directions: read}``: a stage play's directions are read."""
+        if not isinstance(value, dict) or "directions" not in value:
+            return False
+        if value["directions"] not in ("read", "skip"):
+            self.problem(
+                "narration.directions", f"expected read or skip, got {_shown(value['directions'])}"
+            )
+            return False
+        return value["directions"] == "read"
 
     def promotion(self, value: Any) -> Promotion:
         """``narration: {promotion: read}``: sales copy in the narrator's text is read."""

@@ -215,6 +215,9 @@ class VoiceBook:
     """Lines never to speak (regular expressions searched in each line)."""
     narration: bool = True
     """Read scene headings and action lines of a screenplay (false: skip them)."""
+    directions: bool = False
+    """A stage play's directions are read by the narrator (``narration: {directions:
+    read}``); not spoken by default."""
     promotion: Promotion = Promotion.SKIP
     """A publication's sales and navigation copy in the narrator's text: skip or read
     (``narration: {promotion: read}``)."""
@@ -266,7 +269,9 @@ class VoiceBook:
 
     def parse_settings(self) -> ParseSettings:
         """What this book tells the transcript's parser."""
-        return ParseSettings(self.interviewer, self.aliases(), self.skip, self.narration)
+        return ParseSettings(
+            self.interviewer, self.aliases(), self.skip, self.narration, self.directions
+        )
 
     def reading(self) -> Reading:
         """How this book says text aloud."""

@@ -109,6 +109,9 @@ _TITLES = {  # before a name
     "Mr.": "Mister",
     "Mrs.": "Missus",
     "Ms.": "Miz",
+    "MR.": "Mister",
+    "MRS.": "Missus",
+    "MS.": "Miz",
     "Prof.": "Professor",
     "Gen.": "General",
     "Gov.": "Governor",
@@ -159,7 +162,7 @@ def _abbreviation(match: re.Match[str]) -> Said:
     if written in _EITHER:
         return _street_or_title(match)
     if written in _TITLES:
-        if not capitalized(word_after(match)):
+        if not word_after(match)[:1].isupper():  # a name follows, in capitals or not
             return None
         return _TITLES[written], "a title before a name"
     stop = "." if written not in _INSIDE and ends_sentence(match) else ""
@@ -209,6 +212,7 @@ _ONSETS = _listed(
     "B BL BR C CH CL CR D DR F FL FR G GL GR H J K KL KN KR L M N P PH PL PR QU R S SC SCH SCR "
     "SH SK SL SM SN SP SPL SPR ST STR SW T TH THR TR TW V W WH WR Y Z"
 )
+_CODAS = _listed("RTH NTH NTS NDS RST NGS RDS STS LDS RLD NCH RCH TCH GHT NKS MPS")
 _INITIALISM = re.compile(r"(?<![\w'’.-])([A-Z]{2,6})(s|['’]s)?(?![\w'’-]|\.\w)")
 _VOWELS = re.compile(r"[AEIOUY]+")
 
@@ -216,14 +220,14 @@ _VOWELS = re.compile(r"[AEIOUY]+")
 def pronounceable(word: str) -> bool:
     """Capitals a reader would say as a word (NATO, OPEC) rather than spell (NCAA, ESPN):
     a vowel, a consonant cluster English starts words with, none of more than three
-    consonants inside, and at most two at the end."""
+    consonants inside, and at most two at the end (or a common ending: NORTH, WORLD)."""
     runs = _VOWELS.split(word)
     if len(runs) < 2:
         return False
     first, inner, last = runs[0], runs[1:-1], runs[-1]
     if first and first not in _ONSETS:
         return False
-    return all(len(run) <= 3 for run in inner) and len(last) <= 2
+    return all(len(run) <= 3 for run in inner) and (len(last) <= 2 or last in _CODAS)
 
 
 @functools.lru_cache(maxsize=8)  # asked once per capitalized word of the same paragraph

@@ -17,6 +17,7 @@ TIMING = re.compile(rf"^\s*{_TIMESTAMP}\s*-->\s*{_TIMESTAMP}.*$")
 _VOICE = re.compile(r"^<v(?:\.[\w.-]+)?\s+([^>]+)>")
 _TAG = re.compile(r"<[^>]*>")
 _ENTITY = re.compile(r"&#?\w+;")
+_SOUND = re.compile(r"\[[^\[\]]{1,80}\]|^\([^()]{1,80}\)$")  # SDH: [thunder], (door creaks)
 _ROLLING_SHARE = 0.25
 """Share of cues that repeat the line before them when the captions roll (YouTube's)."""
 
@@ -28,13 +29,16 @@ def captions(text: str, out: Builder, narration: bool) -> None:
     rolling = _is_rolling(cues)
     speaker = None
     shown: list[str] = []
+    heard: list[str] = []  # speakers, the most recent first
     for cue in cues:
         lines = [(n, line) for n, line in cue if not out.skips(line, n)]
         if rolling:
             lines = _new_lines(lines, shown, out)
             shown = [_plain(line) for _, line in cue]
         for number, line in lines:
-            speaker = _caption_line(out, number, line, speaker)
+            speaker = _caption_line(out, number, line, speaker, heard)
+            if speaker:
+                heard[:] = [speaker, *(s for s in heard if s != speaker)]
 
 
 def _cues(text: str, out: Builder) -> list[list[tuple[int, str]]]:
@@ -85,7 +89,13 @@ def _new_lines(
     return fresh
 
 
-def _caption_line(out: Builder, number: int, line: str, speaker: str | None) -> str | None:
+def _caption_line(
+    out: Builder, number: int, line: str, speaker: str | None, heard: list[str]
+) -> str | None:
+    """One line of a cue; who is speaking after it. A line that starts with a dash is
+    a change of speaker inside the cue (``- Are you coming?`` / ``- In a minute.``): the
+    one heard before the current speaker, else another unnamed one. A sound
+    description (``[thunder]``, ``(door creaks)``) is never spoken."""
     voice = _VOICE.match(line)
     if voice:
         speaker = voice[1].strip()
@@ -97,13 +107,27 @@ def _caption_line(out: Builder, number: int, line: str, speaker: str | None) -> 
     if line.startswith(">>"):  # a new speaker, not named
         out.drop(">>", "caption markup", number)
         line = line[2:].strip()
+    for sound in _SOUND.findall(line):
+        out.drop(sound, "sound description", number)
+    line = " ".join(_SOUND.sub(" ", line).split())
+    if line.startswith(("- ", "– ", "-", "–")) and len(line) > 1:
+        out.drop(line[0], "caption markup", number)
+        line = line[1:].strip()
+        speaker = _other(speaker, heard)
     prefix = split_label(line)
     if prefix and not voice and prefix[2]:
         speaker = prefix[1]
         out.label(prefix[0], "a name inside a cue")
         line = prefix[2]
-    if line.startswith(("- ", "– ")):
-        out.drop(line[0], "caption markup", number)
-        line = line[2:]
-    out.extend(speaker or UNKNOWN_SPEAKER, line, TurnKind.CAPTION, number)
+    if line:
+        out.extend(speaker or UNKNOWN_SPEAKER, line, TurnKind.CAPTION, number)
     return speaker
+
+
+def _other(speaker: str | None, heard: list[str]) -> str:
+    """Who takes over at a dash: the speaker heard before the current one, else an
+    unnamed speaker other than the current."""
+    others = [name for name in heard if name != speaker]
+    if others:
+        return others[0]
+    return f"{UNKNOWN_SPEAKER} 2" if speaker == f"{UNKNOWN_SPEAKER} 1" else f"{UNKNOWN_SPEAKER} 1"

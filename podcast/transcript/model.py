@@ -174,3 +174,5 @@ class ParseSettings:
     """Lines never to speak (regular expressions searched in each line)."""
     narration: bool = True
     """Read scene headings and action lines of a screenplay (False: skip them)."""
+    directions: bool = False
+    """Read a stage play's directions (the narrator reads them)."""

@@ -9,7 +9,10 @@ style, each ``parse(text, settings) -> Script``:
 * ``chat``: ``[10:02] alice: text`` or ``alice: text``;
 * ``tagged``: ``<Person1>...</Person1>``, ``[S1]`` and ``Speaker 1:`` markers;
 * ``export``: transcription services' exports (``transcript.exports``);
-* ``json``: Podcasting 2.0 and Whisper-style JSON transcripts (``transcript.structured``).
+* ``json``: Podcasting 2.0 and Whisper-style JSON transcripts (``transcript.structured``);
+* ``court``: depositions and court transcripts (numbered lines, ``Q.``/``A.``);
+* ``record``: parliamentary and committee records (``Mr. SMITH.``, ``The CHAIRMAN.``);
+* ``play``: stage plays (a cast list, name lines above speech, stage directions).
 
 Every parser keeps the nothing-lost promise: each word of the input is in a turn,
 a removed label, or ``skipped``.
@@ -28,13 +31,25 @@ from podcast.transcript.lines import normalize_newlines
 from podcast.transcript.model import ParseSettings, Script
 from podcast.transcript.qa import parse_qa
 from podcast.transcript.structured import json_transcript
-from podcast.transcript.styles import chat, markdown, screenplay, tagged
+from podcast.transcript.styles import chat, court, markdown, play, record, screenplay, tagged
 from podcast.transcript.styles.detection import detect, detect_why
 
 Parser = Callable[[str, ParseSettings], Script]
 """Every style's parser: the text (newlines normalized) and the settings -> a Script."""
 
-STYLES = ("qa", "markdown", "screenplay", "captions", "chat", "tagged", "export", "json")
+STYLES = (
+    "qa",
+    "markdown",
+    "screenplay",
+    "captions",
+    "chat",
+    "tagged",
+    "export",
+    "json",
+    "court",
+    "record",
+    "play",
+)
 NAMES = {
     "qa": "Q&A transcript",
     "qa-letters": "Q&A transcript (Q:/A:)",
@@ -45,6 +60,9 @@ NAMES = {
     "tagged": "tagged dialogue",
     "export": "transcription service export",
     "json": "JSON transcript",
+    "court": "deposition or court transcript",
+    "record": "parliamentary or committee record",
+    "play": "stage play",
 }
 __all__ = ["NAMES", "STYLES", "ParseSettings", "Parser", "detect", "detect_why", "parse_transcript"]
 
@@ -69,6 +87,9 @@ PARSERS: dict[str, Parser] = {
     "tagged": tagged.parse,
     "export": _built("export", export),
     "json": _built("json", json_transcript),
+    "court": court.parse,
+    "record": record.parse,
+    "play": play.parse,
 }
 """The parser of every style, by its name."""
 
