@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, pdf_file, run
+from tests.helpers import FIXTURES, fake_render, pdf_file, run
 
 DOCUMENTS = FIXTURES / "documents"
 HAS_EXTRA = all(importlib.util.find_spec(m) for m in ("trafilatura", "docx", "pypdf"))
@@ -169,3 +169,11 @@ def test_a_batch_takes_documents_but_not_the_pages_it_wrote(tmp_path: Path) -> N
         assert result.exit_code == 0, (attempt, result.output)
     assert sorted(p.name for p in folder.glob("*.mp3")) == ["ferry.mp3", "keeper.mp3"]
     assert (folder / "keeper.html").read_bytes() == (DOCUMENTS / "interview.html").read_bytes()
+
+
+@needs_extra
+def test_a_saved_page_renders_like_its_text(tmp_path: Path) -> None:
+    page = fake_render(DOCUMENTS / "interview.html", tmp_path / "page.mp3")
+    text = fake_render(PLAIN, tmp_path / "text.mp3")
+    assert (page.turns, page.speakers) == (text.turns, text.speakers)
+    assert page.seconds == pytest.approx(text.seconds, abs=0.05)

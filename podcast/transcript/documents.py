@@ -19,6 +19,7 @@ from podcast.errors import InputError
 EXTRA = "pip install 'podcast[documents]'"
 MAX_UNPACKED = 64 * 1024 * 1024  # bytes a .docx may unpack to
 MAX_RATIO = 200  # how much smaller than its contents a .docx member may be
+MAX_TEXT = 16 * 1024 * 1024  # characters of text a PDF may hold (a text file's limit)
 _HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL)
 _CLUTTER = (  # page furniture that is never the article, whatever the page calls it
     "//script|//style|//noscript|//nav|//header|//footer|//aside|//form|//iframe|//figure"
@@ -152,7 +153,14 @@ def _pdf(path: Path, data: bytes) -> str:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise InputError(f"{path}: the PDF is encrypted; save an unlocked copy")
-        pages = [page.extract_text(extraction_mode="layout").splitlines() for page in reader.pages]
+        pages = []
+        size = 0
+        for page in reader.pages:  # pypdf bounds each stream (75 MB); this bounds them all
+            text = page.extract_text(extraction_mode="layout")
+            size += len(text)
+            if size > MAX_TEXT:
+                raise InputError(f"{path}: more text than {MAX_TEXT // 2**20} MB; split the PDF")
+            pages.append(text.splitlines())
     except (PdfReadError, ValueError, KeyError) as error:
         raise InputError(f"{path}: not a PDF it can read ({error})") from error
     if not any(any(c.isalnum() for c in line) for page in pages for line in page):
