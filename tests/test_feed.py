@@ -4,6 +4,7 @@ change; the rules of --check; bad input as one clear line."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -319,3 +320,29 @@ def test_show_settings_that_apps_would_choke_on(show: tuple[Path, dict[str, floa
     written = (folder / "feed.xml").read_text()
     assert "javascript" not in written
     assert "https://example.com/my%20pod/harbour.mp3" in written and "my pod" not in written
+
+
+def test_chapters_reach_every_app_as_timestamps_and_simple_chapters(
+    show: tuple[Path, dict[str, float]],
+) -> None:
+    """Spotify and YouTube read chapters only from `0:00 Title` lines in the description
+    (three or more, the first at 0:00); many apps read Podlove Simple Chapters."""
+    folder, _ = show
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS)
+    assert (code, err) == (0, "")
+    chapters = json.loads((folder / "lighthouse.chapters.json").read_text())["chapters"]
+    assert len(chapters) >= 3
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    entry = next(e for e in parsed.entries if e.title == "Episode 1: lighthouse")
+    about, stamps = entry.description.split("\n\n")
+    assert about == "Two voices and a lighthouse."
+    lines = stamps.split("\n")
+    assert lines[0] == f"0:00 {chapters[0]['title']}"
+    seconds = [int(m) * 60 + int(s) for m, s in (line.split()[0].split(":") for line in lines)]
+    assert seconds == [0, *(int(c["startTime"]) for c in chapters[1:])]
+    other = podcastparser.parse(f"{BASE}feed.xml", (folder / "feed.xml").open("rb"))
+    read = next(e for e in other["episodes"] if e["title"] == "Episode 1: lighthouse")
+    assert [c["title"] for c in read["chapters"]] == [c["title"] for c in chapters]
+    assert [c["start"] for c in read["chapters"]] == [int(c["startTime"]) for c in chapters]
+    short = next(e for e in parsed.entries if e.title == "Episode 2: harbour")
+    assert short.description == "Two voices and a lighthouse."  # fewer than three: none

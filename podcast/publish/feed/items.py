@@ -3,6 +3,7 @@ sizes, durations, the side files beside each episode), and the show's cover."""
 
 from __future__ import annotations
 
+import json
 import stat
 import uuid
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from podcast.errors import InputError
 from podcast.files import write_atomically
 from podcast.publish.cover import CoverProblem, Picture, picture, read_cover
 from podcast.publish.feed.show import Remembered, Show, url_of
-from podcast.publish.sidefiles import side_paths
+from podcast.publish.sidefiles import SideFile, side_paths
 
 COVER = "feed-cover"  # + .jpg or .png: never a name the user's own files are likely to have
 
@@ -52,6 +53,8 @@ class Item:
     """Its embedded cover."""
     side_files: tuple[Path, ...] = ()
     """Its transcripts, chapters and page, those that exist."""
+    chapters: tuple[tuple[float, str], ...] = ()
+    """Its chapters from its chapters file: (start in seconds, title), in time order."""
 
 
 def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> Item:
@@ -78,7 +81,24 @@ def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> I
         number=int(number) if number.isdigit() else None,
         cover=tags.get("APIC"),
         side_files=tuple(p for p in side if p.is_file()),
+        chapters=_chapters(path.with_name(path.stem + SideFile.CHAPTERS)),
     )
+
+
+MAX_CHAPTERS_FILE = 1024 * 1024
+
+
+def _chapters(path: Path) -> tuple[tuple[float, str], ...]:
+    """The chapters of an episode's chapters file (Podcasting 2.0 JSON); none when it is
+    missing, too large or not what a render writes."""
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_CHAPTERS_FILE:
+            return ()
+        found = json.loads(path.read_text(encoding="utf-8"))["chapters"]
+        chapters = [(float(c["startTime"]), str(c["title"])) for c in found]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+    return tuple(sorted(chapters))
 
 
 def _first_seen(path: Path) -> datetime:

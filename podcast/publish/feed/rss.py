@@ -24,6 +24,8 @@ from podcast.publish.sidefiles import SideFile
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
+PSC = "http://podlove.org/simple-chapters"
+MIN_TIMESTAMPS = 3  # chapters Spotify and YouTube need to show chapters from a description
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 PODCAST_GUIDS = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 """Podcasting 2.0's namespace for a channel's podcast:guid (a UUIDv5 of the feed URL)."""
@@ -36,7 +38,12 @@ def feed_xml(
     cover_url: str | None,
 ) -> str:
     """The RSS document."""
-    for prefix, namespace in (("itunes", ITUNES), ("podcast", PODCAST), ("atom", ATOM)):
+    for prefix, namespace in (
+        ("itunes", ITUNES),
+        ("podcast", PODCAST),
+        ("atom", ATOM),
+        ("psc", PSC),
+    ):
         ET.register_namespace(prefix, namespace)
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
@@ -116,7 +123,7 @@ def _item_xml(channel: ET.Element, item: Item, show: Show) -> None:
     base = show.base_url or ""
     element = ET.SubElement(channel, "item")
     _text(element, "title", item.title or item.path.stem)
-    _text(element, "description", item.description)
+    _text(element, "description", description(item))
     page = item.path.with_name(item.path.stem + SideFile.PAGE)
     if page in item.side_files:
         _text(element, "link", url_of(base, page.name))
@@ -142,6 +149,45 @@ def _item_xml(channel: ET.Element, item: Item, show: Show) -> None:
     if chapters in item.side_files:
         where = {"url": url_of(base, chapters.name), "type": SideFile.CHAPTERS.mime}
         ET.SubElement(element, f"{{{PODCAST}}}chapters", where)
+    if item.chapters:  # Podlove Simple Chapters, which many apps read from the feed
+        simple = ET.SubElement(element, f"{{{PSC}}}chapters", {"version": "1.2"})
+        for start, title in item.chapters:
+            moment = {"start": _clock(start), "title": clean(title) or ""}
+            ET.SubElement(simple, f"{{{PSC}}}chapter", moment)
+
+
+def description(item: Item) -> str | None:
+    """The episode's description, ending with its chapters as timestamps (``0:00
+    Title``, a line each, the first at 0:00, in time order): Spotify and YouTube show
+    chapters only from these, and only from three or more."""
+    lines = timestamps(item.chapters)
+    if len(lines) < MIN_TIMESTAMPS:
+        return item.description
+    return "\n\n".join(part for part in (item.description, "\n".join(lines)) if part)
+
+
+def timestamps(chapters: Sequence[tuple[float, str]]) -> list[str]:
+    """``0:00 Title`` lines: the first at 0:00 (where the episode starts), each later
+    one at least a second after the one before."""
+    lines: list[str] = []
+    last = -1
+    for index, (start, title) in enumerate(chapters):
+        second = 0 if index == 0 else int(start)
+        if second > last and title.strip():
+            lines.append(f"{_short(second)} {' '.join(title.split())}")
+            last = second
+    return lines
+
+
+def _short(second: int) -> str:
+    hours, rest = divmod(second, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def _clock(seconds: float) -> str:
+    whole, milliseconds = divmod(round(seconds * 1000), 1000)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}.{milliseconds:03d}"
 
 
 def _duration_text(seconds: float) -> str:
