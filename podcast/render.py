@@ -14,7 +14,7 @@ from mutagen.mp3 import MP3
 
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
-from podcast.config.model import ChapterMode, Output, VoiceBook
+from podcast.config.model import ChapterMode, Output, Person, Role, VoiceBook
 from podcast.engines import DEFAULT, Engines, kind_of, natural_advice, palette, wants_natural
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
@@ -194,6 +194,11 @@ def _prepare(transcript: Path, output: Path | None, options: Options, engines: E
     for music in musics:
         check_music(music)
     cover, warnings = _cover(loaded.book)
+    if not loaded.book.episode.disclosure:
+        warnings.append(
+            f"{loaded.book.where}: episode.disclosure is false: Apple requires episodes made "
+            "with synthetic voices to say so in their metadata"
+        )
     inputs = _inputs(loaded, [Path(m.path) for m in musics], cover)
     side, moved = _outputs(output, inputs, loaded.book.output)
     tags = _tags(loaded, cover, engines)
@@ -370,7 +375,28 @@ def _tags(loaded: Loaded, cover: Path | None, engines: Engines) -> Tags:
     title = episode.title or loaded.script.title or loaded.path.stem
     voices = [*loaded.cast.values(), loaded.book.narrator]
     made_with = tuple(dict.fromkeys(kind_of(engines.kind(v)).label for v in voices))
-    return Tags(title, episode, cover, made_with=made_with)
+    persons = persons_of(loaded)
+    return Tags(
+        title, episode, cover, made_with=made_with, persons=persons, disclosure=episode.disclosure
+    )
+
+
+def persons_of(loaded: Loaded) -> tuple[dict[str, str], ...]:
+    """Every speaker but the narrator as the feed lists them: the role voices.yaml gives,
+    else host for the interviewer (the first speaker when there is none) and guest for
+    the rest; a name in capitals as a name is written."""
+    script = loaded.script
+    speakers = [name for name in script.speakers if name != NARRATOR]
+    host = script.interviewer or (speakers[0] if speakers else None)
+    found = []
+    for name in speakers:
+        configured = loaded.book.speaker(name)
+        person = configured.person if configured and configured.person else Person()
+        role = person.role or (Role.HOST if name == host else Role.GUEST)
+        entry = {"name": name.title() if name.isupper() else name, "role": str(role)}
+        entry |= {k: v for k, v in (("img", person.img), ("href", person.href)) if v}
+        found.append(entry)
+    return tuple(found)
 
 
 def _cover(book: VoiceBook) -> tuple[Path | None, list[str]]:

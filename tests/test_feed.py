@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
+from podcast.config.model import DISCLOSURE
 from podcast.publish.feed import channel_guid
 from podcast.publish.feed.rss import PODCAST
 from tests.helpers import FIXTURES, fake_render, picture, run
@@ -118,7 +119,7 @@ def test_transcripts_chapters_and_page_link_to_real_files(
     assert channel is not None
     assert channel.findtext(f"{{{PODCAST}}}guid") == channel_guid(f"{BASE}feed.xml")
     for item in channel.iter("item"):
-        linked = [e.get("url") for e in item if e.tag.startswith(f"{{{PODCAST}}}")]
+        linked = [e.get("url") for e in item if e.tag.startswith(f"{{{PODCAST}}}") and e.get("url")]
         linked.append(item.findtext("link"))
         kinds = {e.get("type"): e.get("rel") for e in item.iter(f"{{{PODCAST}}}transcript")}
         assert kinds == {"text/vtt": "captions", "application/x-subrip": None,
@@ -195,9 +196,11 @@ def test_every_broken_rule_is_one_line(tmp_path: Path) -> None:
     assert any("no category: Apple requires one" in line for line in lines)
     assert any(line.startswith("Error: no cover: Apple requires a square") for line in lines)
     assert any(line.startswith("Error: raw.mp3: no title tag") for line in lines)
-    assert len(lines) == 5
+    assert any(line.startswith("Error: raw.mp3: no AI disclosure") for line in lines)
+    assert any(line.startswith("Error: raw.mp3: no persons") for line in lines)
+    assert len(lines) == 7
     code, _, err = feed(str(folder), "--base-url", "http://example.com/")  # written, warned
-    assert code == 0 and err.count("Warning: ") == 5
+    assert code == 0 and err.count("Warning: ") == 7
     code, _, err = feed(str(folder), "--category", "Basket Weaving", "--check")
     assert "category 'Basket Weaving' is not one of Apple's" in err
 
@@ -334,8 +337,8 @@ def test_chapters_reach_every_app_as_timestamps_and_simple_chapters(
     assert len(chapters) >= 3
     parsed = feedparser.parse(str(folder / "feed.xml"))
     entry = next(e for e in parsed.entries if e.title == "Episode 1: lighthouse")
-    about, stamps = entry.description.split("\n\n")
-    assert about == "Two voices and a lighthouse."
+    about, disclosure, stamps = entry.description.split("\n\n")
+    assert about == "Two voices and a lighthouse." and disclosure == DISCLOSURE
     lines = stamps.split("\n")
     assert lines[0] == f"0:00 {chapters[0]['title']}"
     seconds = [int(m) * 60 + int(s) for m, s in (line.split()[0].split(":") for line in lines)]
@@ -345,4 +348,47 @@ def test_chapters_reach_every_app_as_timestamps_and_simple_chapters(
     assert [c["title"] for c in read["chapters"]] == [c["title"] for c in chapters]
     assert [c["start"] for c in read["chapters"]] == [int(c["startTime"]) for c in chapters]
     short = next(e for e in parsed.entries if e.title == "Episode 2: harbour")
-    assert short.description == "Two voices and a lighthouse."  # fewer than three: none
+    assert short.description == f"Two voices and a lighthouse.\n\n{DISCLOSURE}"  # no stamps
+
+
+def test_persons_and_the_ai_disclosure_are_in_the_feed(tmp_path: Path) -> None:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (tmp_path / "talk.txt").write_text(TALK, encoding="utf-8")
+    (tmp_path / "v.yaml").write_text(
+        "speakers:\n  GUEST: {role: cohost, img: 'https://example.com/g.jpg', "
+        "href: 'https://example.com/g'}\n",
+        encoding="utf-8",
+    )
+    fake_render(tmp_path / "talk.txt", folder / "talk.mp3", voices=tmp_path / "v.yaml")
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS)
+    assert code == 0 and "person" not in err and "disclosure" not in err
+    root = ET.parse(folder / "feed.xml").getroot()
+    found = [(p.text, dict(p.attrib)) for p in root.iter(f"{{{PODCAST}}}person")]
+    assert found == [
+        ("Host", {"role": "host", "group": "cast"}),
+        ("Guest", {"role": "cohost", "group": "cast", "img": "https://example.com/g.jpg",
+                   "href": "https://example.com/g"}),
+    ]  # fmt: skip
+    txt = root.find(f"channel/{{{PODCAST}}}txt")
+    assert txt is not None and (txt.get("purpose"), txt.text) == ("ai-disclosure", DISCLOSURE)
+
+
+def test_an_episode_without_the_disclosure_is_named_by_check(tmp_path: Path) -> None:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (tmp_path / "talk.txt").write_text(TALK, encoding="utf-8")
+    (tmp_path / "v.yaml").write_text("episode: {disclosure: false}\n", encoding="utf-8")
+    result = run("render", tmp_path / "talk.txt", "--engine", "fake", "--voices",
+                 tmp_path / "v.yaml", "-o", folder / "talk.mp3")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Warning: {tmp_path / 'v.yaml'}: episode.disclosure is false: Apple requires episodes "
+        "made with synthetic voices to say so in their metadata"
+    ) in result.stderr.splitlines()
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--check")
+    assert code != 0
+    assert (
+        "talk.mp3: no AI disclosure: Apple requires episodes made with synthetic voices to say "
+        "so; render it again without episode.disclosure: false"
+    ) in err

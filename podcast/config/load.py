@@ -16,6 +16,7 @@ import re2
 import yaml
 
 from podcast.config.model import (
+    DISCLOSURE,
     GENDERS,
     NARRATOR_VOICE,
     VOICES_FILE,
@@ -24,7 +25,9 @@ from podcast.config.model import (
     MusicSettings,
     Output,
     Pauses,
+    Person,
     Reactions,
+    Role,
     Speaker,
     Voice,
     VoiceBook,
@@ -269,7 +272,7 @@ class _Checker:
             interviewer=interviewer,
             speakers=self.speakers(top.get("speakers"), defaults),
             pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause_field),
-            episode=self.dataclass(Episode, top.get("episode"), "episode", self.text),
+            episode=self.dataclass(Episode, top.get("episode"), "episode", self.episode_field),
             pronunciations=self.pronunciations(top.get("pronunciations")),
             skip=self.patterns(top.get("skip")),
             narration=self.narration(top.get("narration", True)),
@@ -530,9 +533,33 @@ class _Checker:
             if gender is not None and gender not in GENDERS:
                 self.problem(f"{key}.gender", f"expected female or male, got {_shown(gender)}")
                 gender = None
+            person = self.person(data, key)
             voice = self.voice(data, key, defaults)
-            result.append(Speaker(name, voice, tuple(aliases), gender, "voice" in data))
+            result.append(Speaker(name, voice, tuple(aliases), gender, "voice" in data, person))
         return tuple(result)
+
+    def episode_field(self, key: str, name: str, value: Any) -> Any:
+        if name == "disclosure":  # false: none; true: the usual words; text: these words
+            if isinstance(value, bool):
+                return DISCLOSURE if value else ""
+            if not isinstance(value, str) or not value.strip():
+                self.problem(key, f"expected words, or false, got {_shown(value)}")
+                return None
+        return self.text(key, name, value)
+
+    def person(self, data: dict[str, Any], key: str) -> Person | None:
+        """``role``, ``img`` and ``href`` of a speaker (taken out of ``data``)."""
+        role, img, href = data.pop("role", None), data.pop("img", None), data.pop("href", None)
+        if role is not None and role not in list(Role):
+            self.problem(f"{key}.role", f"expected one of {', '.join(Role)}, got {_shown(role)}")
+            role = None
+        for name, url in (("img", img), ("href", href)):
+            if url is not None and not (isinstance(url, str) and url.startswith("https://")):
+                self.problem(f"{key}.{name}", f"expected an https:// address, got {_shown(url)}")
+        if role is img is href is None:
+            return None
+        good = [u if isinstance(u, str) and u.startswith("https://") else None for u in (img, href)]
+        return Person(Role(role) if role else None, *good)
 
     def pronunciations(self, value: Any) -> tuple[Pronunciation, ...]:
         result = []

@@ -68,6 +68,28 @@ class Speaker:
     """female or male: a speaker with no voice of their own gets one of this gender."""
     has_voice: bool = False
     """True when the entry sets the voice itself (not only rate, pitch or volume)."""
+    person: Person | None = None
+    """Who they are, for the feed's ``podcast:person`` (``role``, ``img``, ``href``)."""
+
+
+class Role(StrEnum):
+    """A speaker's part in the show, as the Podcasting 2.0 feed names it."""
+
+    HOST = "host"
+    COHOST = "cohost"
+    GUEST = "guest"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A speaker as the feed lists them (``podcast:person``)."""
+
+    role: Role | None = None
+    """host, cohost or guest (else: the interviewer is the host, the others guests)."""
+    img: str | None = None
+    """A picture of them: an https URL."""
+    href: str | None = None
+    """Their page: an https URL."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,11 @@ class Pauses:
     """How long the next speaker talks over a turn that breaks off, its centre (0: not)."""
 
 
+DISCLOSURE = (
+    "The voices in this episode are synthetic: every speaker is read by a text-to-speech engine."
+)
+
+
 @dataclass(frozen=True)
 class Episode:
     """Tags written into the episode file."""
@@ -115,6 +142,9 @@ class Episode:
     """Same as author (older name)."""
     album: str | None = None
     """Same as show (older name)."""
+    disclosure: str = DISCLOSURE
+    """Said in the metadata (the feed, the show notes): synthetic voices made the
+    episode, as Apple requires; ``false`` leaves it out, with a warning."""
 
 
 @dataclass(frozen=True)

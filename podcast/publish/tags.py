@@ -4,6 +4,7 @@ loudness that tell a later render whether the file is up to date."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from podcast.publish.timeline import clock
 LOUDNESS_TAG = "podcast-loudness-lufs"
 PEAK_TAG = "podcast-true-peak-dbtp"
 KEY_TAG = "podcast-render-key"
+PERSONS_TAG = "podcast-persons"  # JSON: [{"name", "role", "img", "href"}], for the feed
+DISCLOSURE_TAG = "podcast-ai-disclosure"  # the words that say synthetic voices made it
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class Tags:
     """The engines that spoke it, by their names for people (``eSpeak NG``, ``Piper``)."""
     chapters: tuple[Chapter, ...] = ()
     """The chapters, in time order."""
+    persons: tuple[dict[str, str], ...] = ()
+    """The speakers as the feed lists them: name, role, and img and href when given."""
+    disclosure: str = ""
+    """The words that say synthetic voices made the episode (empty: none)."""
 
     @property
     def author(self) -> str | None:
@@ -91,6 +98,8 @@ def _id3(tags: Tags) -> ID3:
     id3.add(TSSE(encoding=3, text=f"podcast ({', '.join((*tags.made_with, 'LAME'))})"))
     levels = {LOUDNESS_TAG: tags.loudness, PEAK_TAG: tags.true_peak}
     texts = {KEY_TAG: tags.render_key} | {k: _number(v) for k, v in levels.items()}
+    texts[DISCLOSURE_TAG] = tags.disclosure
+    texts[PERSONS_TAG] = json.dumps(list(tags.persons), ensure_ascii=False) if tags.persons else ""
     for desc, value in texts.items():
         if value:
             id3.add(TXXX(encoding=3, desc=desc, text=value))

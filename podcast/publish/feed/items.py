@@ -21,6 +21,7 @@ from podcast.files import write_atomically
 from podcast.publish.cover import CoverProblem, Picture, picture, read_cover
 from podcast.publish.feed.show import Remembered, Show, url_of
 from podcast.publish.sidefiles import SideFile, side_paths
+from podcast.publish.tags import DISCLOSURE_TAG, PERSONS_TAG
 
 COVER = "feed-cover"  # + .jpg or .png: never a name the user's own files are likely to have
 
@@ -55,6 +56,10 @@ class Item:
     """Its transcripts, chapters and page, those that exist."""
     chapters: tuple[tuple[float, str], ...] = ()
     """Its chapters from its chapters file: (start in seconds, title), in time order."""
+    persons: tuple[dict[str, str], ...] = ()
+    """Its speakers as its render tagged them: name, role, and img and href if given."""
+    disclosure: str | None = None
+    """The words that say synthetic voices made it, as its render tagged them."""
 
 
 def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> Item:
@@ -82,7 +87,28 @@ def read_item(path: Path, base_url: str, remembered: dict[str, Remembered]) -> I
         cover=tags.get("APIC"),
         side_files=tuple(p for p in side if p.is_file()),
         chapters=_chapters(path.with_name(path.stem + SideFile.CHAPTERS)),
+        persons=_persons(tags.get(PERSONS_TAG)),
+        disclosure=tags.get(DISCLOSURE_TAG),
     )
+
+
+def _persons(value: str | None) -> tuple[dict[str, str], ...]:
+    """The persons tag, each entry's name and role and its img and href (https only);
+    nothing when it is not what a render writes."""
+    try:
+        found = json.loads(value or "[]")
+        kept = []
+        for entry in found:
+            person = {k: str(entry[k]) for k in ("name", "role")}
+            links = {
+                k: str(entry[k])
+                for k in ("img", "href")
+                if str(entry.get(k, "")).startswith("https://")
+            }
+            kept.append(person | links)
+        return tuple(kept)
+    except (ValueError, KeyError, TypeError):
+        return ()
 
 
 MAX_CHAPTERS_FILE = 1024 * 1024
@@ -156,10 +182,18 @@ def _tags(id3: ID3 | None) -> dict[str, Any]:
     if id3 is None:
         return {}
     found: dict[str, Any] = {}
-    for key in ("TIT2", "TPE1", "TALB", "TRCK", "TDRC"):
+    for key in (
+        "TIT2",
+        "TPE1",
+        "TALB",
+        "TRCK",
+        "TDRC",
+        f"TXXX:{PERSONS_TAG}",
+        f"TXXX:{DISCLOSURE_TAG}",
+    ):
         frame = id3.get(key)
         if frame is not None and frame.text:
-            found[key] = str(frame.text[0]).strip()
+            found[key.removeprefix("TXXX:")] = str(frame.text[0]).strip()
     comments = id3.getall("COMM")
     if comments and comments[0].text:
         found["COMM"] = str(comments[0].text[0])

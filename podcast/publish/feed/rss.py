@@ -71,6 +71,10 @@ def feed_xml(
         image = ET.SubElement(channel, "image")
         for tag, value in (("url", cover_url), ("title", title), ("link", web)):
             _text(image, tag, value)
+    disclosure = next((item.disclosure for item in items if item.disclosure), None)
+    if disclosure:  # Apple: synthetic voices disclosed in the metadata
+        _text(channel, f"{{{PODCAST}}}txt", disclosure)
+        channel[-1].set("purpose", "ai-disclosure")
     if items:
         _text(channel, "lastBuildDate", email.utils.format_datetime(items[0].published))
     _text(channel, "generator", "podcast (https://podcastindex.org/namespace/1.0)")
@@ -149,6 +153,11 @@ def _item_xml(channel: ET.Element, item: Item, show: Show) -> None:
     if chapters in item.side_files:
         where = {"url": url_of(base, chapters.name), "type": SideFile.CHAPTERS.mime}
         ET.SubElement(element, f"{{{PODCAST}}}chapters", where)
+    for person in item.persons:
+        attributes = {"role": person["role"], "group": "cast"}
+        attributes |= {k: person[k] for k in ("img", "href") if k in person}
+        _text(element, f"{{{PODCAST}}}person", person["name"])
+        element[-1].attrib.update(attributes)
     if item.chapters:  # Podlove Simple Chapters, which many apps read from the feed
         simple = ET.SubElement(element, f"{{{PSC}}}chapters", {"version": "1.2"})
         for start, title in item.chapters:
@@ -157,13 +166,14 @@ def _item_xml(channel: ET.Element, item: Item, show: Show) -> None:
 
 
 def description(item: Item) -> str | None:
-    """The episode's description, ending with its chapters as timestamps (``0:00
-    Title``, a line each, the first at 0:00, in time order): Spotify and YouTube show
-    chapters only from these, and only from three or more."""
+    """The episode's description, then the words that say synthetic voices made it, then
+    its chapters as timestamps (``0:00 Title``, a line each, the first at 0:00, in time
+    order): Spotify and YouTube show chapters only from these, and only from three or
+    more."""
     lines = timestamps(item.chapters)
-    if len(lines) < MIN_TIMESTAMPS:
-        return item.description
-    return "\n\n".join(part for part in (item.description, "\n".join(lines)) if part)
+    stamps = "\n".join(lines) if len(lines) >= MIN_TIMESTAMPS else None
+    parts = [part for part in (item.description, item.disclosure, stamps) if part]
+    return "\n\n".join(parts) or None
 
 
 def timestamps(chapters: Sequence[tuple[float, str]]) -> list[str]:

@@ -186,4 +186,11 @@ def _item_rules(item: Item) -> list[str]:
         )
     if item.seconds is None or item.length == 0:
         found.append(f"{name}: no MP3 audio in it that apps can play; render it again")
+    if not item.disclosure:
+        found.append(
+            f"{name}: no AI disclosure: Apple requires episodes made with synthetic voices "
+            "to say so; render it again without episode.disclosure: false"
+        )
+    if not item.persons:
+        found.append(f"{name}: no persons (podcast:person); render it again to tag its speakers")
     return found
