@@ -225,7 +225,7 @@ def _produce(
     found = _chapters(work.loaded, timeline)
     if work.side:
         episode = EpisodeFile(work.output, timeline.seconds, timeline.spans)
-        write_side_files(work.side, timeline.cues, found, _heading(work.tags), episode)
+        write_side_files(work.side, timeline.cues, found, _heading(work), episode)
     repaired, trouble = producer.cache_report()
     if root is not None:
         Cache(root, options.cache_bound).trim()
@@ -257,8 +257,28 @@ def _inputs(loaded: Loaded, music: list[Path], cover: Path | None) -> dict[str, 
     return found
 
 
-def _heading(tags: Tags) -> Heading:
-    return Heading(tags.title, tags.show, tags.author, tags.episode.description)
+def _heading(work: _Work) -> Heading:
+    """What the page and the show notes say of the episode: the tags, and the cast with
+    the voice each speaks in."""
+    tags, loaded = work.tags, work.loaded
+    cast = [
+        f"{person['name']} ({person['role']}): {loaded.cast[name].voice}"
+        for name, person in zip(_spoken(loaded), tags.persons, strict=True)
+    ]
+    if NARRATOR in loaded.script.speakers:
+        cast.append(f"Narrator: {loaded.book.narrator.voice}")
+    return Heading(
+        tags.title,
+        tags.show,
+        tags.author,
+        tags.episode.description,
+        cast=tuple(cast),
+        disclosure=tags.disclosure,
+    )
+
+
+def _spoken(loaded: Loaded) -> list[str]:
+    return [name for name in loaded.script.speakers if name != NARRATOR]
 
 
 def _outputs(
@@ -385,9 +405,8 @@ def persons_of(loaded: Loaded) -> tuple[dict[str, str], ...]:
     """Every speaker but the narrator as the feed lists them: the role voices.yaml gives,
     else host for the interviewer (the first speaker when there is none) and guest for
     the rest; a name in capitals as a name is written."""
-    script = loaded.script
-    speakers = [name for name in script.speakers if name != NARRATOR]
-    host = script.interviewer or (speakers[0] if speakers else None)
+    speakers = _spoken(loaded)
+    host = loaded.script.interviewer or (speakers[0] if speakers else None)
     found = []
     for name in speakers:
         configured = loaded.book.speaker(name)

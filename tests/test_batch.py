@@ -72,7 +72,15 @@ def test_a_folder_with_a_bad_file(folder: Path, tmp_path: Path) -> None:
     for name in episodes:
         assert {p.name for p in out.glob(f"{name}.*")} == {
             f"{name}{suffix}"
-            for suffix in (".mp3", ".vtt", ".srt", ".chapters.json", ".transcript.json", ".html")
+            for suffix in (
+                ".mp3",
+                ".vtt",
+                ".srt",
+                ".chapters.json",
+                ".transcript.json",
+                ".shownotes.md",
+                ".html",
+            )
         }
         assert MP3(str(out / f"{name}.mp3")).info.length > 5
     again = batch(str(folder), "-o", str(out))
@@ -213,9 +221,16 @@ def test_piper_voices_on_a_dask_cluster(tmp_path: Path, monkeypatch: pytest.Monk
             dashboard_address=None,
         ) as cluster:  # fmt: skip
             outcomes[daemon] = CliRunner().invoke(
-                main, ["batch", str(source), "-o", str(tmp_path / f"out{daemon}"),
-                       "--scheduler", cluster.scheduler_address],
-            )  # fmt: skip
+                main,
+                [
+                    "batch",
+                    str(source),
+                    "-o",
+                    str(tmp_path / f"out{daemon}"),
+                    "--scheduler",
+                    cluster.scheduler_address,
+                ],
+            )
     assert outcomes[True].exit_code == 7
     assert "DASK_DISTRIBUTED__WORKER__DAEMON=False" in outcomes[True].stdout
     assert outcomes[False].exit_code == 0, outcomes[False].stdout

@@ -22,6 +22,7 @@ from podcast.audio.clips import Joined, at_output_rate
 from podcast.audio.clips import doubled as doubled_rate
 from podcast.audio.codec import LAME_GAIN, Encoding
 from podcast.cli import main
+from podcast.config.model import DISCLOSURE
 from podcast.errors import ConfigError, OutputError
 from podcast.plan import SegmentJob
 from podcast.production.pool import keep_freed_memory
@@ -539,3 +540,26 @@ def test_a_blip_of_full_scale_music_is_held_under_the_peak_limit(tmp_path: Path)
     assert result.true_peak is not None and result.true_peak <= -1.0
     _, peak = ebur128(tmp_path / "ep.mp3")
     assert peak <= -0.5
+
+
+def test_show_notes_are_ready_to_paste(tmp_path: Path) -> None:
+    """Title, show and author, description, the chapters as timestamps, the cast with
+    their voices, and the disclosure."""
+    (tmp_path / "v.yaml").write_text(
+        "episode: {show: Harbor Hour, author: Mina Cole, description: Two voices and a light.}\n"
+        "speakers:\n  DANA OKAFOR: {voice: en-us+f3, role: cohost}\n",
+        encoding="utf-8",
+    )
+    fake_render(MAGAZINE, tmp_path / "ep.mp3", voices=tmp_path / "v.yaml")
+    notes = (tmp_path / "ep.shownotes.md").read_text(encoding="utf-8").split("\n\n")
+    chapters = json.loads((tmp_path / "ep.chapters.json").read_text())["chapters"]
+    assert notes[0] == f"# {chapters[0]['title']}"
+    assert notes[1:3] == ["Harbor Hour · Mina Cole", "Two voices and a light."]
+    stamps = notes[4].split("\n")
+    assert notes[3] == "## Chapters" and len(stamps) == len(chapters)
+    assert [s.split(" ", 1)[1] for s in stamps] == [c["title"] for c in chapters]
+    assert notes[5] == "## Cast"
+    cast = notes[6].split("\n")
+    assert "- Dana Okafor (cohost): en-us+f3" in cast and cast[-1] == "- Narrator: en-gb-x-rp"
+    assert len(cast) == 4  # the narrator reads the title and the closing line
+    assert notes[7] == DISCLOSURE + "\n"

@@ -240,6 +240,7 @@ def test_two_renders_at_once_both_write_a_valid_file(tmp_path: Path) -> None:
         "talk.chapters.json",
         "talk.html",
         "talk.mp3",
+        "talk.shownotes.md",
         "talk.srt",
         "talk.transcript.json",
         "talk.vtt",

@@ -29,12 +29,12 @@ import yaml
 from podcast.errors import InputError
 from podcast.files import Unreadable, UserFile, read_user_text
 from podcast.publish.page import GENERATOR
-from podcast.publish.sidefiles import MOVED
+from podcast.publish.sidefiles import MOVED, SideFile
 
 TRANSCRIPTS = (".txt", ".md", ".markdown", ".fountain", ".vtt", ".srt", ".log", ".json",
                ".html", ".htm", ".docx", ".pdf")  # fmt: skip
 """The extensions a folder's transcripts have (what `podcast render` reads)."""
-NOT_TRANSCRIPTS = (".chapters.json", ".transcript.json")
+NOT_TRANSCRIPTS = tuple(str(s) for s in SideFile if s.count(".") > 1)  # .chapters.json, ...
 """Side files a render writes: never taken for transcripts."""
 MANIFESTS = (".yaml", ".yml", ".csv")
 CAPTIONS = (".vtt", ".srt")

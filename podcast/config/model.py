@@ -213,7 +213,8 @@ class Output:
     chapters: ChapterMode = ChapterMode.AUTO
     """sections, questions, none, or auto (sections when the transcript has them)."""
     side_files: bool = True
-    """Write .vtt, .srt, .chapters.json and .transcript.json beside the episode."""
+    """Write .vtt, .srt, .chapters.json, .transcript.json and .shownotes.md beside the
+    episode."""
     page: bool = True
     """Write the episode page, ``<stem>.html``, beside it too (with the side files)."""
 

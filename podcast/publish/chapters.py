@@ -147,3 +147,22 @@ def _frames(body: bytes) -> list[bytes]:
 def _chapter_start(frame: bytes) -> int:
     element_end = frame.index(b"\x00", 10)
     return int.from_bytes(frame[element_end + 1 : element_end + 5], "big")
+
+
+def timestamps(chapters: Sequence[tuple[float, str]]) -> list[str]:
+    """``0:00 Title`` lines: the first at 0:00 (where the episode starts), each later
+    one at least a second after the one before."""
+    lines: list[str] = []
+    last = -1
+    for index, (start, title) in enumerate(chapters):
+        second = 0 if index == 0 else int(start)
+        if second > last and title.strip():
+            lines.append(f"{_short(second)} {' '.join(title.split())}")
+            last = second
+    return lines
+
+
+def _short(second: int) -> str:
+    hours, rest = divmod(second, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"

@@ -46,6 +46,10 @@ class Heading:
     """A paragraph about the episode."""
     language: str = "en"
     """The page's language (``lang``)."""
+    cast: tuple[str, ...] = ()
+    """Who speaks, a line each: ``Dana Okafor (guest): kokoro:af_heart``."""
+    disclosure: str = ""
+    """The words that say synthetic voices made the episode."""
 
 
 def page_html(

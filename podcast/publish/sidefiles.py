@@ -14,7 +14,7 @@ from pathlib import Path
 
 from podcast.audio import SAMPLE_RATE
 from podcast.files import same_file, write_text
-from podcast.publish.chapters import Chapter, chapters_json
+from podcast.publish.chapters import Chapter, chapters_json, timestamps
 from podcast.publish.page import Heading, page_html
 from podcast.publish.timeline import Cue, Span, clock, milliseconds
 from podcast.text import aligned, split_long
@@ -31,6 +31,7 @@ class SideFile(StrEnum):
     SRT = ".srt"
     CHAPTERS = ".chapters.json"
     TRANSCRIPT = ".transcript.json"
+    NOTES = ".shownotes.md"
     PAGE = ".html"
 
     @property
@@ -54,6 +55,7 @@ _MIMES = {
     SideFile.SRT: "application/x-subrip",
     SideFile.CHAPTERS: "application/json+chapters",
     SideFile.TRANSCRIPT: "application/json",
+    SideFile.NOTES: "text/markdown",
     SideFile.PAGE: "text/html",
 }
 SUFFIXES = tuple(s for s in SideFile if s is not SideFile.PAGE)
@@ -177,6 +179,7 @@ def write_side_files(
         ".srt": lambda: srt(shown),
         ".chapters.json": lambda: chapters_json(found, heading.title),
         ".transcript.json": lambda: transcript_json(shown),
+        SideFile.NOTES: lambda: show_notes(heading, found),
         PAGE: lambda: page_html(
             heading, episode.path.name, episode.seconds, shown, episode.spans, found
         ),
@@ -184,6 +187,23 @@ def write_side_files(
     for path in paths:
         suffix = next(s for s in makers if path.name.endswith(s))
         write_text(path, makers[suffix]())
+
+
+def show_notes(heading: Heading, found: Sequence[Chapter]) -> str:
+    """Markdown to paste into a host's episode form: the title, the show, the
+    description, the chapters as timestamps (the form Spotify and YouTube read), the
+    cast with their voices, and the disclosure."""
+    parts = [f"# {heading.title}"]
+    byline = " · ".join(part for part in (heading.show, heading.author) if part)
+    parts += [byline] if byline else []
+    parts += [heading.description] if heading.description else []
+    stamps = timestamps([(chapter.start / 1000, chapter.title) for chapter in found])
+    if stamps:
+        parts.append("## Chapters\n\n" + "\n".join(stamps))
+    if heading.cast:
+        parts.append("## Cast\n\n" + "\n".join(f"- {line}" for line in heading.cast))
+    parts += [heading.disclosure] if heading.disclosure else []
+    return "\n\n".join(parts) + "\n"
 
 
 @dataclass(frozen=True)

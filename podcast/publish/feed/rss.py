@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from podcast.publish.chapters import timestamps
 from podcast.publish.feed.items import Item
 from podcast.publish.feed.show import Show, url_of
 from podcast.publish.sidefiles import SideFile
@@ -174,25 +175,6 @@ def description(item: Item) -> str | None:
     stamps = "\n".join(lines) if len(lines) >= MIN_TIMESTAMPS else None
     parts = [part for part in (item.description, item.disclosure, stamps) if part]
     return "\n\n".join(parts) or None
-
-
-def timestamps(chapters: Sequence[tuple[float, str]]) -> list[str]:
-    """``0:00 Title`` lines: the first at 0:00 (where the episode starts), each later
-    one at least a second after the one before."""
-    lines: list[str] = []
-    last = -1
-    for index, (start, title) in enumerate(chapters):
-        second = 0 if index == 0 else int(start)
-        if second > last and title.strip():
-            lines.append(f"{_short(second)} {' '.join(title.split())}")
-            last = second
-    return lines
-
-
-def _short(second: int) -> str:
-    hours, rest = divmod(second, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def _clock(seconds: float) -> str:
