@@ -9,6 +9,7 @@ import os
 import platform
 import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ import pytest
 import soundfile
 from click.testing import CliRunner
 from mutagen.id3 import ID3
+from mutagen.mp4 import MP4
 
 from podcast.audio import SAMPLE_RATE, loudness, turn
 from podcast.audio.clips import Joined, at_output_rate
@@ -563,3 +565,46 @@ def test_show_notes_are_ready_to_paste(tmp_path: Path) -> None:
     assert "- Dana Okafor (cohost): en-us+f3" in cast and cast[-1] == "- Narrator: en-gb-x-rp"
     assert len(cast) == 4  # the narrator reads the title and the closing line
     assert notes[7] == DISCLOSURE + "\n"
+
+
+def atoms(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """The MP4 boxes in data[start:end]: (type, where its body starts, where it ends)."""
+    end = len(data) if end is None else end
+    while start + 8 <= end:
+        size = int.from_bytes(data[start : start + 4], "big")
+        kind = data[start + 4 : start + 8].decode("latin-1")
+        if size < 8:
+            return
+        yield kind, start + 8, start + size
+        start += size
+
+
+def test_an_audiobook_has_its_chapters_both_ways_and_its_cover(tmp_path: Path) -> None:
+    """Players read an M4B's chapters from a QuickTime chapter track or from Nero's chpl
+    atom: both are written (read back by mutagen, by walking the boxes, and by ffmpeg)."""
+    cover = picture(tmp_path / "cover.png", 1400, 1400)
+    (tmp_path / "v.yaml").write_text(f"episode: {{cover: {cover}}}\n", encoding="utf-8")
+    fake_render(MAGAZINE, tmp_path / "book.m4b", voices=tmp_path / "v.yaml")
+    chapters = json.loads((tmp_path / "book.chapters.json").read_text())["chapters"]
+    book = MP4(str(tmp_path / "book.m4b"))
+    assert [c.title for c in book.chapters] == [c["title"] for c in chapters]  # Nero chpl
+    starts = [c.start for c in book.chapters]
+    assert starts == pytest.approx([c["startTime"] for c in chapters], abs=0.01)
+    assert book.tags["covr"][0] == cover.read_bytes()  # the cover, as given
+    data = (tmp_path / "book.m4b").read_bytes()
+    moov = next((s, e) for kind, s, e in atoms(data) if kind == "moov")
+    tracks = [(s, e) for kind, s, e in atoms(data, *moov) if kind == "trak"]
+    handlers = []
+    referenced = False
+    for start, end in tracks:
+        inner = {kind: (s, e) for kind, s, e in atoms(data, start, end)}
+        if "tref" in inner:
+            referenced |= any(kind == "chap" for kind, _, _ in atoms(data, *inner["tref"]))
+        mdia = {kind: (s, e) for kind, s, e in atoms(data, *inner["mdia"])}
+        s, _ = mdia["hdlr"]
+        handlers.append(data[s + 8 : s + 12].decode("latin-1"))
+    assert referenced and "text" in handlers  # a QuickTime chapter track
+    listed = subprocess.run(
+        [ffmpeg(), "-hide_banner", "-i", str(tmp_path / "book.m4b")], capture_output=True, text=True
+    ).stderr
+    assert listed.count("Chapter #") == len(chapters)

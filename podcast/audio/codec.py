@@ -36,6 +36,9 @@ class TagStyle(StrEnum):
     """Vorbis comments, with CHAPTERnnn chapters (FLAC, Ogg)."""
     MP4 = "mp4"
     """MP4 atoms, no chapters (M4A)."""
+    BOOK = "book"
+    """MP4 atoms, the cover, and chapters both ways players read them: a QuickTime
+    chapter track and Nero's ``chpl`` (M4B, an audiobook)."""
     NONE = "none"
     """No tags at all (WAV)."""
 
@@ -62,6 +65,7 @@ class Format(StrEnum):
     OGG = "ogg"
     OPUS = "opus"
     M4A = "m4a"
+    M4B = "m4b"
 
     @property
     def encoded_per_turn(self) -> bool:
@@ -92,6 +96,7 @@ _TAG_STYLES = {
     Format.OGG: TagStyle.VORBIS,
     Format.OPUS: TagStyle.VORBIS,
     Format.M4A: TagStyle.MP4,
+    Format.M4B: TagStyle.BOOK,
 }
 _WRITERS = {
     Format.MP3: Writer.SEGMENTS,
@@ -100,6 +105,7 @@ _WRITERS = {
     Format.OGG: Writer.SOUNDFILE,
     Format.OPUS: Writer.FFMPEG,
     Format.M4A: Writer.FFMPEG,
+    Format.M4B: Writer.FFMPEG,
 }
 FORMATS = tuple(f.value for f in Format)
 

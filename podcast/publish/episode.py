@@ -27,6 +27,7 @@ _SOUNDFILE = {Format.FLAC: ("FLAC", "PCM_16"), Format.OGG: ("OGG", "VORBIS")}
 _FFMPEG = {  # codec, then container
     Format.OPUS: (["-c:a", "libopus", "-b:a", "{bitrate}k"], "ogg"),
     Format.M4A: (["-c:a", "aac", "-b:a", "{bitrate}k"], "ipod"),
+    Format.M4B: (["-c:a", "aac", "-b:a", "{bitrate}k"], "ipod"),
 }
 
 

@@ -5,6 +5,9 @@ loudness that tell a later render whether the file is up to date."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +29,7 @@ from mutagen.id3 import (
 
 from podcast.audio.codec import Format, TagStyle
 from podcast.config.model import Episode
+from podcast.ffmpeg import INSTALL, find_ffmpeg
 from podcast.publish.chapters import Chapter, add_to_tag, order_chapters
 from podcast.publish.cover import read_cover
 from podcast.publish.timeline import clock
@@ -81,6 +85,8 @@ def tag_file(path: Path, fmt: Format, tags: Tags) -> None:
         order_chapters(path)
     elif style is not TagStyle.NONE:
         _plain_tags(path, tags, chapters=style is TagStyle.VORBIS)
+    if style is TagStyle.BOOK:
+        _book(path, tags)
 
 
 def _id3(tags: Tags) -> ID3:
@@ -131,6 +137,41 @@ def _plain_tags(path: Path, tags: Tags, chapters: bool) -> None:
             audio.tags[f"CHAPTER{index:03d}"] = clock(chapter.start)
             audio.tags[f"CHAPTER{index:03d}NAME"] = chapter.title
     audio.save()
+
+
+def _book(path: Path, tags: Tags) -> None:
+    """An audiobook's chapters and cover, which mutagen cannot write: ffmpeg copies the
+    audio and its tags into a new file with them (a QuickTime chapter track and a Nero
+    ``chpl`` atom, so that every player finds them), which then replaces ``path``."""
+    ffmpeg = find_ffmpeg()
+    if ffmpeg is None:
+        raise OSError(f"writing chapters into .m4b needs ffmpeg: {INSTALL}")
+    meta = path.with_name(path.name + ".chapters.txt")
+    made = path.with_name(path.name + ".book.m4b")
+    meta.write_text(_ffmetadata(tags), encoding="utf-8")
+    command = [ffmpeg, "-loglevel", "error", "-y", "-i", str(path), "-i", str(meta)]
+    if tags.cover:
+        command += ["-i", str(tags.cover), "-map", "2:v", "-c:v", "copy"]
+        command += ["-disposition:v:0", "attached_pic"]
+    command += ["-map", "0:a", "-map_metadata", "0", "-map_chapters", "1", "-c:a", "copy"]
+    try:
+        run = subprocess.run([*command, "-f", "ipod", str(made)], capture_output=True)
+        if run.returncode:
+            raise OSError(f"ffmpeg could not add the chapters: {run.stderr.decode()[:200]}")
+        os.replace(made, path)
+    finally:
+        meta.unlink(missing_ok=True)
+        made.unlink(missing_ok=True)
+
+
+def _ffmetadata(tags: Tags) -> str:
+    """ffmpeg's metadata file: the chapters, in milliseconds, titles escaped."""
+    lines = [";FFMETADATA1"]
+    for chapter in tags.chapters:
+        title = re.sub(r"([=;#\\\n])", r"\\\1", chapter.title)
+        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={chapter.start}", f"END={chapter.end}"]
+        lines.append(f"title={title}")
+    return "\n".join(lines) + "\n"
 
 
 def stored_render_key(path: Path) -> str | None:
