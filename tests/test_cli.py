@@ -120,7 +120,8 @@ def test_bad_output_extension() -> None:
     result = run("render", MAGAZINE, "--engine", "fake", "-o", "ep.aiff")
     assert result.exit_code == 5
     assert result.stderr == (
-        "Error: ep.aiff: unsupported format 'aiff'; use one of mp3, wav, flac, ogg, opus, m4a\n"
+        "Error: ep.aiff: unsupported format 'aiff'; use one of mp3, wav, flac, ogg, opus, m4a, "
+        "m4b\n"
     )
 
 
