@@ -15,6 +15,7 @@ import pytest
 import soundfile
 
 from podcast.config.model import Pauses
+from podcast.render import Options, render
 from podcast.source import load_transcript
 from podcast.timing import FACTORS, Gap, timings
 from podcast.transcript.model import Script, Turn, TurnKind
@@ -390,3 +391,18 @@ def test_a_wrong_reactions_entry_is_named_with_its_fix(folder: Path) -> None:
         f"Error: {where}: reactions.words: expected a list of words, e.g. [mm-hm, right]",
         f"Error: {where}: reactions.level: expected dB from -40 to 0, got 5",
     ]
+
+
+@pytest.mark.engine
+def test_real_voices_talk_over_a_turn_that_breaks_off(folder: Path) -> None:
+    """eSpeak NG's own voices: the second speaker starts while the first is still
+    heard, each in their own place in stereo."""
+    (folder / "cut.txt").write_text(CUT.split("\n\nANNA BELL: Yes.")[0] + "\n", encoding="utf-8")
+    (folder / "voices.yaml").write_text(PANNED, encoding="utf-8")
+    render(folder / "cut.txt", folder / "cut.wav", Options(jobs=1))
+    audio, rate = soundfile.read(folder / "cut.wav")
+    left, right = loud(audio[:, 0], rate), loud(audio[:, 1], rate)
+    ruth = int(np.argmax(right))
+    heard = np.flatnonzero(left[ruth : ruth + 80])  # Anna, within 800 ms of Ruth's start
+    assert len(heard) and 100 <= 10 * (heard[-1] + 1) <= 600
+    assert not left[ruth + 80 : ruth + 200].any()  # and then only Ruth
