@@ -32,13 +32,16 @@ from podcast import (
     write_feed,
 )
 from podcast.audio.codec import FORMATS
+from podcast.config.model import Preset
 from podcast.engines import DEFAULT, kind_of, kinds, listed
+from podcast.errors import CheckFailed, InputError
 from podcast.plan import reactions_heard
 from podcast.production.store import Cache, default_dir
 from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_formats
 from podcast.text import counted, first_words
 from podcast.timing import explained
 from podcast.tools.audition import FOLDER
+from podcast.tools.check import measure, verdicts
 from podcast.transcript.notes import guesses, not_spoken, read_as
 from podcast.transcript.styles import NAMES, STYLES
 
@@ -339,6 +342,38 @@ def init(
         fewer = f"; {rest} keep eSpeak NG voices (fewer {label} voices than speakers)"
         click.echo(f"{label[0].upper()}{label[1:]} voices for {len(done.natural)} of them"
                    + (fewer if rest else ""))  # fmt: skip
+
+
+@main.command()
+@click.argument("episode", type=FILE)
+@click.option(
+    "--preset", type=click.Choice([p.value for p in Preset]), help="Hold it to these rules."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@friendly
+def check(episode: Path, preset: str | None, as_json: bool) -> None:
+    """Measure EPISODE as a publisher does (RMS, peaks, noise floor, room tone,
+    loudness, bitrate) and, with --preset, hold it to the publisher's rules."""
+    if not episode.is_file():
+        raise InputError(f"{episode}: no such file; give an episode")
+    measured = measure(episode)
+    found = verdicts(measured, Preset(preset)) if preset else []
+    if as_json:
+        rows = {"measured": asdict(measured), "rules": [asdict(v) for v in found]}
+        click.echo(json.dumps(rows, indent=2, default=str))
+    else:
+        for verdict in found:
+            mark = "ok" if verdict.ok else "FAILS"
+            click.echo(f"{verdict.rule:<22}  {verdict.measured:<24}  {verdict.wanted:<22}  {mark}")
+        if not found:
+            for name, value in asdict(measured).items():
+                shown = f"{value:.2f}" if isinstance(value, float) else value
+                click.echo(f"{name.replace('_', ' '):<12}  {shown}")
+    failed = [verdict for verdict in found if not verdict.ok]
+    if failed:
+        raise CheckFailed(
+            f"{episode}: {len(failed)} of {len(found)} {preset} rules fail (listed above)"
+        )
 
 
 @main.command(name="audition")

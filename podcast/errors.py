@@ -41,3 +41,9 @@ class BatchFailed(PodcastError):
     """Some episodes of a batch failed (the others were made)."""
 
     exit_code = 7
+
+
+class CheckFailed(PodcastError):
+    """The episode breaks a rule of the preset it was checked against."""
+
+    exit_code = 8

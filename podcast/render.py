@@ -14,7 +14,7 @@ from mutagen.mp3 import MP3
 
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
-from podcast.config.model import ChapterMode, Output, Person, Role, VoiceBook
+from podcast.config.model import STANDARDS, ChapterMode, Output, Person, Role, VoiceBook
 from podcast.engines import DEFAULT, Engines, kind_of, natural_advice, palette, wants_natural
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
@@ -189,7 +189,7 @@ def _prepare(transcript: Path, output: Path | None, options: Options, engines: E
         )
     encoding = _encoding(loaded.book, format_of(output, options.fmt), options.bitrate)
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
-    segment_jobs = plan(loaded, engines.identify)
+    segment_jobs = _room_tone(plan(loaded, engines.identify), loaded.book.output)
     musics = list(dict.fromkeys(job.music for job in segment_jobs if job.music))
     for music in musics:
         check_music(music)
@@ -311,9 +311,26 @@ def _cache_warning(root: Path | None, reason: str) -> str:
 
 def _encoding(book: VoiceBook, fmt: Format, bitrate: int) -> Encoding:
     out = book.output
+    if out.preset:  # a publisher's numbers over the settings
+        standard = STANDARDS[out.preset]
+        return Encoding(
+            fmt, standard.bitrate, loudness=standard.loudness, true_peak=standard.true_peak
+        )
     return Encoding(
         fmt, bitrate, channels=out.channels, loudness=out.loudness, true_peak=out.true_peak
     )
+
+
+def _room_tone(jobs: list[SegmentJob], out: Output) -> list[SegmentJob]:
+    """A preset's room tone: the middle of its range of silence before the first words
+    and after the last."""
+    if not out.preset or not jobs:
+        return jobs
+    standard = STANDARDS[out.preset]
+    head, tail = (round(500 * (low + high)) for low, high in (standard.head, standard.tail))
+    jobs = [replace(jobs[0], before=jobs[0].before + head), *jobs[1:]]
+    jobs[-1] = replace(jobs[-1], after=tail)
+    return jobs
 
 
 def _up_to_date(output: Path, encoding: Encoding, tags: Tags, side: list[Path]) -> bool:

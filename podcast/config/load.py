@@ -26,6 +26,7 @@ from podcast.config.model import (
     Output,
     Pauses,
     Person,
+    Preset,
     Reactions,
     Role,
     Speaker,
@@ -197,6 +198,7 @@ _CHOICES: dict[str, type[StrEnum]] = {
     "asides": Asides,
     "output.chapters": ChapterMode,
     "narration.promotion": Promotion,
+    "output.preset": Preset,
 }
 _NARRATION = ("action", "promotion", "directions")
 
@@ -306,7 +308,7 @@ class _Checker:
         return replace(found, loudness=None) if off else found
 
     def output_field(self, key: str, name: str, value: Any) -> Any:
-        if name == "chapters":
+        if name in ("chapters", "preset"):
             return self.choice(value, key)
         if name in ("side_files", "page"):
             return self.flag(value, key)

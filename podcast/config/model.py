@@ -200,6 +200,53 @@ class ChapterMode(StrEnum):
     """No chapters."""
 
 
+class Preset(StrEnum):
+    """A set of output numbers a publisher asks for."""
+
+    ACX = "acx"
+    """Audible's ACX: see ``Standard``."""
+
+
+@dataclass(frozen=True)
+class Standard:
+    """What a publisher's audio must measure, and how a render meets it."""
+
+    rms: tuple[float, float]
+    """Lowest and highest RMS level of the whole file, dBFS."""
+    peak: float
+    """Highest sample peak, dBFS."""
+    noise_floor: float
+    """Highest level of the quietest half second (the room tone), dBFS."""
+    head: tuple[float, float]
+    """Seconds of room tone before the first words, least and most."""
+    tail: tuple[float, float]
+    """Seconds of room tone after the last words, least and most."""
+    bitrate: int
+    """kbit/s, constant."""
+    sample_rate: int
+    """Samples per second."""
+    loudness: float
+    """The integrated loudness (LUFS) a render aims at to land the RMS in range."""
+    true_peak: float
+    """The true-peak ceiling (dBTP) a render keeps to, under ``peak``."""
+
+
+STANDARDS = {
+    Preset.ACX: Standard(
+        rms=(-23.0, -18.0),
+        peak=-3.0,
+        noise_floor=-60.0,
+        head=(0.5, 1.0),
+        tail=(1.0, 5.0),
+        bitrate=192,
+        sample_rate=44_100,
+        loudness=-20.0,
+        true_peak=-3.5,
+    ),
+}
+"""Every preset's numbers: their one home, for render and for ``podcast check``."""
+
+
 @dataclass(frozen=True)
 class Output:
     """How the episode file is made."""
@@ -217,6 +264,9 @@ class Output:
     episode."""
     page: bool = True
     """Write the episode page, ``<stem>.html``, beside it too (with the side files)."""
+    preset: Preset | None = None
+    """A publisher's numbers (``acx``): loudness, peaks, bitrate and room tone set to
+    them (over the settings above); ``podcast check --preset`` verifies them."""
 
 
 NARRATOR_VOICE = Voice("en-gb-x-rp", rate=165, pitch=45)
