@@ -13,7 +13,7 @@ from podcast.config.load import find_voices_file, load
 from podcast.config.model import Voice, VoiceBook
 from podcast.errors import InputError
 from podcast.speakable.text import spoken_script
-from podcast.transcript.model import INTERVIEWER, NARRATOR, Script, find_speaker
+from podcast.transcript.model import INTERVIEWER, NARRATOR, Script, Turn, TurnKind, find_speaker
 from podcast.transcript.notes import label_warnings
 from podcast.transcript.read import read
 
@@ -57,6 +57,7 @@ def prepare(
 ) -> Loaded:
     """The transcript read with ``book`` (see load_transcript)."""
     script, warnings = _read(path, style, book)
+    script = _disclosed(script, book)
     script, dropped = spoken_script(script, book.reading())
     warnings += dropped
     if not script.turns:
@@ -66,6 +67,17 @@ def prepare(
     warnings += label_warnings(script)
     warnings += cast_warnings(book, script.speakers, voices_of)
     return Loaded(path, script, book, voices_of, tuple(warnings), chosen is not None)
+
+
+def _disclosed(script: Script, book: VoiceBook) -> Script:
+    """The script ending with the narrator saying that synthetic voices made it (Apple
+    requires it in the audio as in the metadata), in ``episode.disclosure``'s words; as
+    it is when those are none (``false``) or there is nothing else to speak."""
+    words = book.episode.disclosure
+    if not words or not script.turns or script.turns[-1].text == words:
+        return script  # none asked for, nothing to disclose, or said already (a re-render)
+    closing = Turn(NARRATOR, (words,), TurnKind.DISCLOSURE, 0)
+    return replace(script, turns=(*script.turns, closing))
 
 
 def _read(path: Path, style: str | None, book: VoiceBook) -> tuple[Script, list[str]]:

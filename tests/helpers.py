@@ -25,7 +25,7 @@ from podcast.config.model import Voice
 from podcast.engines import Clip, Engines
 from podcast.render import Options, RenderResult, render
 from podcast.transcript.lines import words
-from podcast.transcript.model import Script
+from podcast.transcript.model import Script, Turn, TurnKind
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,6 +53,11 @@ def fake_render(
 def fixture_text(name: str) -> str:
     """A fixture transcript's text."""
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def transcribed(script: Script) -> list[Turn]:
+    """The script's turns from the transcript: without the disclosure a render adds."""
+    return [turn for turn in script.turns if turn.how != TurnKind.DISCLOSURE]
 
 
 def skipped(script: Script) -> list[str]:
@@ -258,4 +263,12 @@ def pdf_file(path: Path, pages: list[list[str]]) -> Path:
     out += b"trailer\n<< /Size %d /Root %d 0 R >>\n" % (len(objects) + 1, len(objects))
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     path.write_bytes(out)
+    return path
+
+
+def undisclosed(folder: Path) -> Path:
+    """A voices.yaml in ``folder`` (beside a transcript there) without the disclosure a
+    render adds at the end, for tests whose counts and timings are about other things."""
+    path = folder / "voices.yaml"
+    path.write_text("episode: {disclosure: false}\n", encoding="utf-8")
     return path

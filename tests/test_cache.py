@@ -20,6 +20,7 @@ from tests.helpers import (
     ebur128,
     fake,
     podcast,
+    undisclosed,
 )
 
 
@@ -121,6 +122,7 @@ def test_render_trims_the_cache_to_its_bound(folder: Path) -> None:
 
 def test_no_cache_renders_again_even_when_up_to_date(folder: Path) -> None:
     runner = CliRunner()
+    undisclosed(folder)
     os.chdir(folder)
     runner.invoke(main, fake("render", "talk.txt", "-o", "ep.mp3"))
     again = runner.invoke(main, fake("render", "talk.txt", "-o", "ep.mp3", "--no-cache"))

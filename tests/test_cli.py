@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from podcast.cli import main
 from podcast.config.load import find_voices_file
+from podcast.config.model import DISCLOSURE
 from podcast.errors import InputError
 from podcast.source import load_transcript
 from tests.helpers import FIXTURES, MAGAZINE, ROOT, SAMPLE, run
@@ -25,6 +26,7 @@ def test_turns_table() -> None:
         "   6  Interviewer     question    What keeps you coming back every night?",
         "   7  GRACE TANAKA    alias       The regulars. Some of them have eaten here …",
         "   8  RAFAEL MENDOZA  alias       And the noise. I cannot sleep without the …",
+        "   9  Narrator        disclosure  The voices in this episode are synthetic: every …",
         "Label: 'RAFAEL MENDOZA:' is a label: written in capitals",
         "Label: 'GRACE TANAKA:' is a label: written in capitals",
         "Label: 'TANAKA:' (GRACE TANAKA) is a label: written in capitals",
@@ -38,6 +40,7 @@ def test_turns_table() -> None:
         "   6    759 ms  after a statement",
         "   7    275 ms  after a question",
         "   8    579 ms  after a statement",
+        "   9    516 ms  after a statement",
         "Not spoken:",
         "  line 15: This interview has been edited and condensed. [promotion]",
     ]
@@ -57,14 +60,15 @@ def test_turns_json_is_exactly_the_spoken_text() -> None:
         "sandwich.\n\nThere was a storm scene we shot twice "
         "because the real storm was better than the fake one."
     )
-    assert rows[-1] == {
+    assert rows[-2] == {
         "speaker": "Narrator",
         "text": "Salt and Signal opens nationwide March third.",
     }
+    assert rows[-1] == {"speaker": "Narrator", "text": DISCLOSURE}  # said at the end
 
 
 SUMMARY = re.compile(
-    r"output/magazine\.mp3: 1:42, 15 turns, 4 speakers, (-[\d.]+) LUFS, "
+    r"output/magazine\.mp3: 1:49, 16 turns, 4 speakers, (-[\d.]+) LUFS, "
     r"true peak (-[\d.]+) dBTP \((.*)\)\n"
 )
 
@@ -82,7 +86,7 @@ def test_render_prints_one_summary_line() -> None:
     level, peak, state = summary_of(result.stdout)
     # the fake's pure tones: levelled to the target, peaks far under the limit
     assert level == pytest.approx(-16.0, abs=0.5) and peak < -5
-    assert state == "20 clips synthesized, 0 from cache"
+    assert state == "21 clips synthesized, 0 from cache"
     again = run("render", MAGAZINE, "--engine", "fake", "-o", "output/magazine.mp3")
     assert summary_of(again.stdout) == (level, peak, "up to date, nothing to do")
     assert Path("output/magazine.mp3").stat().st_size > 10_000
@@ -135,10 +139,10 @@ def test_voices_lists_fake_voices_and_variants() -> None:
 def test_cache_info_and_clear() -> None:
     run("render", MAGAZINE, "--engine", "fake", "-j", "1")
     info = run("cache", "info")
-    assert info.exit_code == 0 and ": 20 clips, 15 segments, " in info.stdout
+    assert info.exit_code == 0 and ": 21 clips, 16 segments, " in info.stdout
     assert info.stdout.endswith(" MB of at most 2048 MB\n")
     cleared = run("cache", "clear")
-    assert cleared.stdout.startswith("Removed 35 clips and segments from ")
+    assert cleared.stdout.startswith("Removed 37 clips and segments from ")
     assert ": 0 clips, 0 segments, 0.0 MB" in run("cache", "info").stdout
 
 
@@ -252,6 +256,7 @@ def test_output_names_that_cannot_be_what_was_asked() -> None:
 
 def test_one_is_not_plural() -> None:
     Path("one.txt").write_text("ANNA BELL: Hello there, it is me.\n", encoding="utf-8")
+    Path("voices.yaml").write_text("episode: {disclosure: false}\n", encoding="utf-8")
     result = run("render", "one.txt", "--engine", "fake", "-j", "1")
     assert result.stdout.startswith("output/one.mp3: 0:0")
     assert ", 1 turn, 1 speaker," in result.stdout

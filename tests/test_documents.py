@@ -45,6 +45,7 @@ def test_a_saved_page_gives_the_turns_of_its_text_and_nothing_of_the_page() -> N
         "IMOGEN HALE",
         "Interviewer",
         "IMOGEN HALE",
+        "Narrator",  # the disclosure at the end
     ]
     spoken = " ".join(row["text"] for row in page)
     for furniture in ("crossword", "Advertisement", "Privacy", "dataLayer", "Related", "News"):

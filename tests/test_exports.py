@@ -19,7 +19,7 @@ from podcast.source import load_transcript
 from podcast.transcript.lines import words
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import detect, parse_transcript
-from tests.helpers import ARTICLE, FIXTURES, fake_render, nothing_lost
+from tests.helpers import ARTICLE, FIXTURES, fake_render, nothing_lost, transcribed
 
 STYLES = FIXTURES / "styles"
 _CLOCKS = re.compile(r"\d{1,2}:\d{2}")
@@ -34,7 +34,7 @@ def spoken(
         path = tmp_path / name
         path.write_text(text, encoding="utf-8", newline="")
     loaded = load_transcript(path)
-    return [(t.speaker, t.text) for t in loaded.script.turns]
+    return [(t.speaker, t.text) for t in transcribed(loaded.script)]
 
 
 def said(turns: list[tuple[str, str]]) -> str:
@@ -197,7 +197,7 @@ def test_emoji_are_never_read(tmp_path: Path) -> None:
     path = tmp_path / "talk.txt"
     path.write_text("HOST: We did it 🎉🎉 at last.\n\nGUEST: Wonderful 👍🏽.\n", encoding="utf-8")
     loaded = load_transcript(path)
-    assert [t.text for t in loaded.script.turns] == ["We did it at last.", "Wonderful."]
+    assert [t.text for t in transcribed(loaded.script)] == ["We did it at last.", "Wonderful."]
     assert [u.text for u in loaded.script.skipped if u.why == "emoji"] == ["🎉🎉", "👍🏽"]
 
 
@@ -211,11 +211,11 @@ def test_credits_after_the_last_turn_are_the_narrators(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     script = load_transcript(path).script
-    assert [(t.speaker, t.how) for t in script.turns][-2:] == [
+    assert [(t.speaker, t.how) for t in transcribed(script)][-2:] == [
         ("GUEST", "label"),
         (NARRATOR, "closing"),
     ]
-    assert script.turns[-1].paragraphs == (
+    assert transcribed(script)[-1].paragraphs == (
         "This episode was produced by Sam Lee and edited by Kim Wu.",
         "Support for this podcast comes from listeners like you.",
     )
@@ -232,7 +232,11 @@ def test_turns_explains_the_style_and_the_labels() -> None:
         "Style: transcription service export "
         "(detected: lines of a name and a timestamp, each with text below)"
     )
-    assert lines[5] == "Label: 5 labels from a name-and-timestamp line, such as 'Speaker 1'"
+    assert (
+        lines[5]
+        == "   5  Narrator         disclosure  The voices in this episode are synthetic: every …"
+    )
+    assert lines[6] == "Label: 5 labels from a name-and-timestamp line, such as 'Speaker 1'"
     assert "line 2: Tue, Mar 3, 2026 4:12PM • 14:07 [export header]" in result.output
     assert "[export footer]" in result.output and "[non-speech cue]" in result.output
     labels = CliRunner().invoke(main, ["turns", str(STYLES / "labels.txt")]).output

@@ -16,7 +16,7 @@ from podcast.engines.fake import FakeEngine
 from podcast.errors import EngineError
 from podcast.plan import SegmentJob
 from podcast.production.pool import _submit
-from tests.helpers import fake_render, live_in_session, numbered_dialogue, start
+from tests.helpers import fake_render, live_in_session, numbered_dialogue, start, undisclosed
 
 
 def cached_clips(cache: Path) -> int:
@@ -27,6 +27,7 @@ def cached_clips(cache: Path) -> int:
 def slow_render(tmp_path: Path):
     """A render that takes a while: 40 turns at 0.3 s per clip on two workers."""
     (tmp_path / "talk.txt").write_text(numbered_dialogue(40), encoding="utf-8")
+    undisclosed(tmp_path)
     (tmp_path / "talk.mp3").write_bytes(b"the previous episode")
     env = {"PODCAST_CACHE_DIR": str(tmp_path / "cache"), "PODCAST_FAKE_DELAY": "0.3"}
     args = ["render", "talk.txt", "-o", "talk.mp3", "--engine", "fake", "-j", "2"]

@@ -32,6 +32,7 @@ from podcast.publish import episode
 from tests.helpers import (
     FIXTURES,
     MAGAZINE,
+    TWO,
     dialogue,
     ebur128,
     fake,
@@ -39,6 +40,7 @@ from tests.helpers import (
     ffmpeg,
     picture,
     podcast,
+    undisclosed,
 )
 
 RATE = SAMPLE_RATE
@@ -453,6 +455,7 @@ def test_word_timings_reach_the_captions_and_the_transcript(tmp_path: Path) -> N
 
     text = "HOST: " + " ".join(f"Word{i}." if i % 9 == 8 else f"word{i}" for i in range(60))
     (tmp_path / "long.txt").write_text(text + "\n\nGUEST: Short answer here.\n")
+    undisclosed(tmp_path)
     out = tmp_path / "long.mp3"
     result = fake_render(tmp_path / "long.txt", out)
     segments = json.loads(out.with_suffix(".transcript.json").read_text())["segments"]
@@ -513,6 +516,7 @@ def test_a_cover_directories_refuse_is_a_warning(folder: Path, size, kind: str) 
 def test_captions_are_escaped_as_webvtt_requires(folder: Path) -> None:
     """Read back by an independent parser (webvtt-py): every cue's text and speaker."""
     webvtt = pytest.importorskip("webvtt", reason="webvtt-py is in the test extra")
+    undisclosed(folder)
     (folder / "talk.txt").write_text(
         dialogue(
             "SMITH & JONES: Prices went from 5 --> 7, <b>bold</b> or not.",
@@ -608,3 +612,23 @@ def test_an_audiobook_has_its_chapters_both_ways_and_its_cover(tmp_path: Path) -
         [ffmpeg(), "-hide_banner", "-i", str(tmp_path / "book.m4b")], capture_output=True, text=True
     ).stderr
     assert listed.count("Chapter #") == len(chapters)
+
+
+def test_the_narrator_says_at_the_end_that_synthetic_voices_made_it(tmp_path: Path) -> None:
+    """Apple requires the disclosure in the audio as in the metadata: the narrator's
+    last line, in episode.disclosure's words; false leaves it out; an episode's own
+    transcript rendered again says it once."""
+    (tmp_path / "talk.txt").write_text(TWO, encoding="utf-8")
+    result = fake_render(tmp_path / "talk.txt", tmp_path / "talk.mp3")
+    assert (result.cues[-1].speaker, result.cues[-1].text) == ("Narrator", DISCLOSURE)
+    again = fake_render(tmp_path / "talk.transcript.json", tmp_path / "again.mp3")
+    assert [c.text for c in again.cues].count(DISCLOSURE) == 1
+    (tmp_path / "voices.yaml").write_text(
+        "episode: {disclosure: 'Every voice here is a computer voice.'}\n", encoding="utf-8"
+    )
+    own = fake_render(tmp_path / "talk.txt", tmp_path / "own.mp3")
+    assert own.cues[-1].text == "Every voice here is a computer voice."
+    (tmp_path / "voices.yaml").write_text("episode: {disclosure: false}\n", encoding="utf-8")
+    none = fake_render(tmp_path / "talk.txt", tmp_path / "none.mp3")
+    assert {cue.speaker for cue in none.cues} == {"ANNA BELL", "RUTH KING"}
+    assert any("episode.disclosure is false" in warning for warning in none.warnings)

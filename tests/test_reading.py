@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from podcast.config.model import DISCLOSURE
 from podcast.speakable.rules import ReadingRule
 from podcast.speakable.text import MARKER, Notes, Reading, speakable
 from podcast.speakable.words import number_words, ordinal_words, year_words
@@ -48,7 +49,7 @@ def turns_json(tmp_path: Path, text: str, voices: str | None = None) -> list[str
         args += ["--voices", str(tmp_path / "v.yaml")]
     result = run(*args)
     assert result.exit_code == 0, result.output
-    return [row["text"] for row in json.loads(result.stdout)]
+    return [row["text"] for row in json.loads(result.stdout) if row["text"] != DISCLOSURE]
 
 
 def test_every_sentence_reads_as_a_person_would(tmp_path: Path) -> None:
@@ -127,8 +128,8 @@ def test_turns_lists_each_rewrite_and_why(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[1:3] == [
-        "   1  HOST   label       She lives at 42 Elm St. in Dayton.",
-        "   2  GUEST  label       It was 42 then, 42 now.",
+        "   1  HOST      label       She lives at 42 Elm St. in Dayton.",
+        "   2  GUEST     label       It was 42 then, 42 now.",
     ]
     assert lines[lines.index("Read as:") :] == [
         "Read as:",

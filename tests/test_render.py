@@ -31,6 +31,7 @@ from tests.helpers import (
     podcast,
     run,
     start,
+    undisclosed,
 )
 
 
@@ -45,8 +46,8 @@ def test_render_writes_44k_mono_mp3_with_tags() -> None:
         str(info.tags["TIT2"])
         == "The Lighthouse Keepers talk storms, solitude and a very stubborn foghorn"
     )
-    assert result.turns == 15 and len(result.speakers) == 4
-    assert (result.synthesized, result.cached) == (20, 0)  # 15 turns, 17 paragraphs, 3 dashes
+    assert result.turns == 16 and len(result.speakers) == 4  # and the disclosure at the end
+    assert (result.synthesized, result.cached) == (21, 0)  # 16 turns, 18 paragraphs, 3 dashes
 
 
 def test_second_render_is_up_to_date_and_a_change_resynthesizes_only_that(tmp_path: Path) -> None:
@@ -56,13 +57,13 @@ def test_second_render_is_up_to_date_and_a_change_resynthesizes_only_that(tmp_pa
     Path("voices.yaml").write_text("speakers:\n  PRIYA LINDQVIST: {rate: 200}\n")
     changed = fake_render()
     assert not changed.up_to_date
-    assert (changed.synthesized, changed.cached) == (3, 17)
+    assert (changed.synthesized, changed.cached) == (3, 18)
 
 
 def test_no_cache_synthesizes_everything() -> None:
     fake_render()
     Path("output/magazine.mp3").unlink()
-    assert fake_render(use_cache=False).synthesized == 20
+    assert fake_render(use_cache=False).synthesized == 21
 
 
 def test_wav_output_duration_matches_timeline(tmp_path: Path) -> None:
@@ -148,7 +149,7 @@ def test_missing_or_corrupt_cached_segments_are_made_again(tmp_path: Path) -> No
     segments[1].write_bytes(b"not a segment")
     Path("output/magazine.mp3").unlink()
     again = fake_render(jobs=2)
-    assert again.synthesized == 0 and again.cached == 20  # clips come from the clip cache
+    assert again.synthesized == 0 and again.cached == 21  # clips come from the clip cache
     assert again.seconds == first.seconds
     assert [s.start for s in again.timeline] == [s.start for s in first.timeline]
 
@@ -312,6 +313,7 @@ def test_odd_characters_render(tmp_path: Path) -> None:
         f"HOST: A long word {'x' * 5000} ends here.\n"
     )
     (tmp_path / "odd.txt").write_text(text, encoding="utf-8")
+    undisclosed(tmp_path)
     turns = CliRunner().invoke(main, ["turns", str(tmp_path / "odd.txt"), "--json"])
     spoken = [row["text"] for row in json.loads(turns.stdout)]
     assert spoken == [
@@ -353,6 +355,7 @@ def test_a_turn_that_opens_with_a_pause_keeps_it(tmp_path: Path) -> None:
     plain.write_text("ANNA BELL: Hello there.\n\nRUTH KING: Go on then.\n", encoding="utf-8")
     paused = tmp_path / "paused.txt"
     paused.write_text("ANNA BELL: Hello there.\n\nRUTH KING: [pause 5s] Go on then.\n")
+    undisclosed(tmp_path)
     one = fake_render(plain, tmp_path / "a.wav")
     two = fake_render(paused, tmp_path / "b.wav")
     assert two.seconds - one.seconds == pytest.approx(5.0, abs=0.05)

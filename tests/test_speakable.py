@@ -16,7 +16,7 @@ from podcast.source import load_transcript
 from podcast.speakable.pronounce import Pronunciation
 from podcast.speakable.text import MAX_WORD, Reading, read_written_forms, speakable
 from podcast.speakable.words import number_words, ordinal_words
-from tests.helpers import dialogue, fake, fake_render, podcast
+from tests.helpers import dialogue, fake, fake_render, podcast, undisclosed
 
 
 @pytest.mark.parametrize(
@@ -98,6 +98,7 @@ def test_pieces_split_at_markers() -> None:
 def test_plan_uses_narrator_voice_for_asides_and_a_tone_for_bleeps(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("HOST: It was s— awful. [They both laugh.] Really.\n", encoding="utf-8")
+    undisclosed(tmp_path)
     (job,) = plan(load_transcript(path), Engines("fake").identify)
     kinds = [(c.text, c.voice == NARRATOR_VOICE, c.bleep) for c in job.clips]
     assert kinds == [
@@ -121,7 +122,9 @@ def test_espeak_phonemes_pass_through() -> None:
 def test_captions_show_the_written_words_not_the_respelling(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_text("HOST: Ask Ruiz about the bridge — twice.\n", encoding="utf-8")
-    (tmp_path / "voices.yaml").write_text("pronunciations: {Ruiz: Roo-eess}\n")
+    (tmp_path / "voices.yaml").write_text(
+        "pronunciations: {Ruiz: Roo-eess}\nepisode: {disclosure: false}\n"
+    )
     result = fake_render(path, tmp_path / "t.mp3")
     assert [c.text for c in result.cues] == ["Ask Ruiz about the bridge —", "twice."]
     turn = load_transcript(path).script.turns[0]
@@ -220,6 +223,7 @@ def test_the_page_and_captions_show_the_writers_punctuation(tmp_path: Path) -> N
     captions and the page show them as written (they vanished, and "s—" with them)."""
     path = tmp_path / "t.txt"
     path.write_text("HOST: I was thinking… it was s— awful — really.\n", encoding="utf-8")
+    undisclosed(tmp_path)
     result = fake_render(path, tmp_path / "t.mp3")
     shown = " ".join(cue.text for cue in result.cues)
     assert shown == "I was thinking… it was s— awful — really."

@@ -33,7 +33,10 @@ ANNA BELL: And then the strangest thing happened, which I never told my brother 
 
 RUTH KING: Wait, your brother was there?
 """
-PANNED = "speakers:\n  ANNA BELL: {pan: -1}\n  RUTH KING: {pan: 1}\noutput: {channels: 2}\n"
+PANNED = (
+    "speakers:\n  ANNA BELL: {pan: -1}\n  RUTH KING: {pan: 1}\noutput: {channels: 2}\n"
+    "episode: {disclosure: false}\n"  # the narrator's closing line would be in both places
+)
 
 
 def turn(speaker: str, text: str, how: TurnKind = TurnKind.LABEL) -> Turn:

@@ -143,8 +143,9 @@ class Episode:
     album: str | None = None
     """Same as show (older name)."""
     disclosure: str = DISCLOSURE
-    """Said in the metadata (the feed, the show notes): synthetic voices made the
-    episode, as Apple requires; ``false`` leaves it out, with a warning."""
+    """That synthetic voices made the episode, as Apple requires: said by the narrator
+    at the end, and in the metadata (the feed, the show notes); ``false`` leaves it
+    out, with a warning."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class TurnKind(StrEnum):
     """A transcription service's name-and-timestamp line."""
     SEGMENT = "segment"
     """A JSON transcript's segment speaker."""
+    DISCLOSURE = "disclosure"
+    """The sentence at the end that says synthetic voices made the episode."""
 
 
 @dataclass(frozen=True)
