@@ -154,7 +154,7 @@ def test_real_render_mp3_of_the_article(article: str, tmp_path: Path) -> None:
     info = MP3(str(result.output)).info
     assert info.sample_rate == 44100
     assert 7 * 60 < info.length < 14 * 60  # about 1,850 words
-    assert len(result.speakers) == 4 and result.turns == 41
+    assert len(result.speakers) == 4 and result.turns == 42  # 41, and the disclosure
     assert len(result.chapters) == 12  # the introduction and one per interviewer turn
     measured, peak = ebur128(result.output)  # an independent meter: ffmpeg's ebur128
     assert measured == pytest.approx(-16.0, abs=1.0) and peak <= -1.0
