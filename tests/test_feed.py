@@ -14,7 +14,7 @@ from mutagen.id3 import ID3
 from podcast.config.model import DISCLOSURE
 from podcast.publish.feed import channel_guid
 from podcast.publish.feed.rss import PODCAST
-from tests.helpers import FIXTURES, fake_render, picture, run
+from tests.helpers import ARTICLE, FIXTURES, fake_render, picture, run
 
 feedparser = pytest.importorskip("feedparser", reason="feedparser is in the test extra")
 podcastparser = pytest.importorskip("podcastparser", reason="podcastparser is in the test extra")
@@ -392,3 +392,40 @@ def test_an_episode_without_the_disclosure_is_named_by_check(tmp_path: Path) -> 
         "talk.mp3: no AI disclosure: Apple requires episodes made with synthetic voices to say "
         "so; render it again without episode.disclosure: false"
     ) in err
+
+
+def test_a_feed_of_the_article_and_another_episode_passes_check(tmp_path: Path) -> None:
+    """The article (12 chapters, four speakers) and a short talk: --check passes, and
+    both parsers read the chapters, the timestamps, the persons and the disclosure."""
+    if not ARTICLE.exists():
+        pytest.skip(f"{ARTICLE} is not here (it lives beside the project)")
+    folder = tmp_path / "show"
+    folder.mkdir()
+    cover = picture(tmp_path / "cover.png", 1400, 1400)
+    (tmp_path / "article.txt").write_text(ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    fake_render(
+        tmp_path / "article.txt",
+        folder / "article.mp3",
+        voices=voices(tmp_path, 1, "The Perfection", cover),
+    )
+    episode(folder, "harbour", 2, cover)
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--check")
+    assert (code, err) == (0, ""), err
+    assert feed(str(folder), "--base-url", BASE, *SETTINGS)[0] == 0
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    article = next(e for e in parsed.entries if e.title == "The Perfection")
+    stamps = article.description.split("\n\n")[-1].split("\n")
+    assert len(stamps) == 12 and stamps[0].startswith("0:00 ")
+    assert DISCLOSURE in article.description
+    other = podcastparser.parse(f"{BASE}feed.xml", (folder / "feed.xml").open("rb"))
+    read = next(e for e in other["episodes"] if e["title"] == "The Perfection")
+    assert len(read["chapters"]) == 12
+    root = ET.parse(folder / "feed.xml").getroot()
+    item = next(i for i in root.iter("item") if i.findtext("title") == "The Perfection")
+    persons = [(p.text, p.get("role")) for p in item.iter(f"{{{PODCAST}}}person")]
+    assert persons == [
+        ("Entertainment Weekly", "host"),
+        ("Allison Williams", "guest"),
+        ("Logan Browning", "guest"),
+    ]
+    assert root.find(f"channel/{{{PODCAST}}}txt").get("purpose") == "ai-disclosure"
