@@ -148,7 +148,12 @@ def main(debug: bool) -> None:
     multiple=True,
     type=click.Choice(STYLES + FORMATS),
     help="Transcript style (qa, markdown, ...; default: detected) or audio format "
-    "(mp3, wav, flac, ogg, opus, m4a; default: the -o extension). May be given twice.",
+    "(mp3, wav, flac, ogg, opus, m4a, m4b; default: the -o extension). May be given twice.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["chapters"]),
+    help="Also write one MP3 file per chapter beside the episode (NAME-01.mp3, ...).",
 )
 @ENGINE
 @friendly
@@ -161,6 +166,7 @@ def render_command(
     no_cache: bool,
     cache_max: int | None,
     formats: tuple[str, ...],
+    split: str | None,
     engine: str,
 ) -> None:
     """Render TRANSCRIPT to output/<name>.mp3."""
@@ -175,6 +181,7 @@ def render_command(
             fmt=fmt,
             use_cache=not no_cache,
             cache_bound=None if cache_max is None else cache_max * 2**20,
+            split=split is not None,
         )
         episode = output_of(output, transcript, fmt)
         result = render(transcript, episode, options, progress=functools.partial(_advance, bar))

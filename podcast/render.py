@@ -26,6 +26,7 @@ from podcast.publish.cover import CoverProblem, read_cover
 from podcast.publish.episode import write_episode
 from podcast.publish.page import Heading
 from podcast.publish.sidefiles import EpisodeFile, side_paths, write_side_files
+from podcast.publish.split import Placed, Spool, parts, write_parts
 from podcast.publish.tags import Tags, stored_levels, stored_render_key
 from podcast.publish.timeline import Cue, Span, Timeline
 from podcast.source import Loaded, load_transcript
@@ -128,6 +129,8 @@ class Options:
     """The cache folder (None: $PODCAST_CACHE_DIR, else the user cache folder)."""
     cache_bound: int | None = None
     """Bytes the cache may hold (None: $PODCAST_CACHE_MAX_MB, else 2 GB)."""
+    split: bool = False
+    """Also write one MP3 file per chapter beside the episode (``--split chapters``)."""
 
 
 def render(
@@ -151,7 +154,8 @@ def render(
     summary = _summary(work.loaded, work.output, work.warnings, engines)
     if options.use_cache and previous_key is not None and previous_key == work.tags.render_key:
         return RenderResult(**summary, seconds=0.0, up_to_date=True)
-    if options.use_cache and _up_to_date(work.output, work.encoding, work.tags, work.side):
+    fresh = options.use_cache and not options.split  # chapter files: made every time
+    if fresh and _up_to_date(work.output, work.encoding, work.tags, work.side):
         return RenderResult(**summary, **stored_summary(work.output), up_to_date=True)
     return _produce(work, options, engines, progress, summary)
 
@@ -188,6 +192,8 @@ def _prepare(transcript: Path, output: Path | None, options: Options, engines: E
             f"give one of at most {MAX_NAME} with -o"
         )
     encoding = _encoding(loaded.book, format_of(output, options.fmt), options.bitrate)
+    if options.split and encoding.fmt is not Format.MP3:
+        raise OutputError(f"{output}: --split chapters writes MP3 files; name the episode .mp3")
     engines.check({**loaded.cast, NARRATOR: loaded.book.narrator}, loaded.book.where)
     segment_jobs = _room_tone(plan(loaded, engines.identify), loaded.book.output)
     musics = list(dict.fromkeys(job.music for job in segment_jobs if job.music))
@@ -216,6 +222,9 @@ def _produce(
     producer = Producer(setup, engines, workers, _counter(progress, work.jobs))
     timeline = Timeline(work.loaded.script, work.encoding)
     segments = timeline.place(work.jobs, producer.made(work.jobs))
+    spool = Spool() if options.split else None
+    if spool:
+        segments = spool.tee(segments)
 
     def final_tags() -> Tags:  # called once every segment is written
         levels = {"loudness": timeline.loudness, "true_peak": timeline.true_peak}
@@ -226,6 +235,9 @@ def _produce(
     if work.side:
         episode = EpisodeFile(work.output, timeline.seconds, timeline.spans)
         write_side_files(work.side, timeline.cues, found, _heading(work), episode)
+    side = list(work.side)
+    if spool:
+        side += _split(work, spool, timeline, found)
     repaired, trouble = producer.cache_report()
     if root is not None:
         Cache(root, options.cache_bound).trim()
@@ -241,9 +253,21 @@ def _produce(
         loudness=timeline.loudness,
         true_peak=timeline.true_peak,
         chapters=found,
-        side_files=tuple(work.side),
+        side_files=tuple(side),
         cues=tuple(timeline.cues),
     )
+
+
+def _split(work: _Work, spool: Spool, timeline: Timeline, found: tuple[Chapter, ...]) -> list[Path]:
+    """One MP3 file per chapter beside the episode, with its side files."""
+    try:
+        if not found:
+            return []
+        chapters = parts(work.output, found, timeline.starts, work.encoding.lead)
+        placed = Placed(timeline.starts, timeline.samples, timeline.cues, timeline.spans)
+        return write_parts(chapters, spool, placed, work.tags, _heading(work))
+    finally:
+        spool.close()
 
 
 def _inputs(loaded: Loaded, music: list[Path], cover: Path | None) -> dict[str, Path]:

@@ -17,6 +17,7 @@ import pytest
 import soundfile
 from click.testing import CliRunner
 from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 
 from podcast.audio import SAMPLE_RATE, loudness, turn
@@ -632,3 +633,40 @@ def test_the_narrator_says_at_the_end_that_synthetic_voices_made_it(tmp_path: Pa
     none = fake_render(tmp_path / "talk.txt", tmp_path / "none.mp3")
     assert {cue.speaker for cue in none.cues} == {"ANNA BELL", "RUTH KING"}
     assert any("episode.disclosure is false" in warning for warning in none.warnings)
+
+
+def test_split_chapters_writes_a_file_per_chapter_with_its_own_side_files(
+    tmp_path: Path,
+) -> None:
+    """Each chapter's file is the episode's own segments (nothing encoded twice): its
+    length is its chapter's, it is numbered and titled, and its captions start at 0."""
+    webvtt = pytest.importorskip("webvtt", reason="webvtt-py is in the test extra")
+    result = fake_render(MAGAZINE, tmp_path / "ep.mp3", split=True)
+    chapters = json.loads((tmp_path / "ep.chapters.json").read_text())["chapters"]
+    lengths = []
+    for number, chapter in enumerate(chapters, start=1):
+        path = tmp_path / f"ep-{number:02d}.mp3"
+        audio = MP3(str(path))
+        lengths.append(audio.info.length)
+        assert audio.info.length == pytest.approx(
+            chapter["endTime"] - chapter["startTime"], abs=0.06
+        )
+        tags = ID3(str(path))
+        assert str(tags["TIT2"]) == chapter["title"]
+        assert str(tags["TRCK"]) == f"{number}/{len(chapters)}"
+        cues = list(webvtt.read(str(path.with_suffix(".vtt"))))
+        assert cues[0].start_in_seconds < 1.5 and cues[-1].end_in_seconds <= audio.info.length
+        assert path.with_suffix(".shownotes.md").is_file()
+    assert sum(lengths) == pytest.approx(MP3(str(result.output)).info.length, abs=0.01)
+    assert {p for p in result.side_files if p.suffix == ".mp3"} == {
+        tmp_path / f"ep-{n:02d}.mp3" for n in range(1, len(chapters) + 1)
+    }
+
+
+def test_split_chapters_is_for_mp3_files(tmp_path: Path) -> None:
+    args = ["render", str(MAGAZINE), "--engine", "fake", "-o", str(tmp_path / "ep.wav")]
+    result = CliRunner().invoke(main, [*args, "--split", "chapters"])
+    assert result.exit_code == 5
+    assert result.stderr == (
+        f"Error: {tmp_path / 'ep.wav'}: --split chapters writes MP3 files; name the episode .mp3\n"
+    )

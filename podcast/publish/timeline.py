@@ -60,6 +60,8 @@ class Timeline:
         self.blocks: list[float] = []
         self.peak = 0.0
         self.samples = 0
+        self.starts: list[int] = []
+        """Where each segment starts in the episode (samples)."""
         self.music_before: dict[int, int] = {}
         """Turns that music leads into (a sting before a section): where that music starts."""
         self._music_start: int | None = None
@@ -81,6 +83,7 @@ class Timeline:
     def place(self, jobs: list[SegmentJob], segments: Iterator[Stored]) -> Iterator[bytes]:
         for job, stored in zip(jobs, segments, strict=True):
             self._record(job, stored)
+            self.starts.append(self.samples)
             self.samples += self.encoding.decoded(stored.count)
             yield stored.data
 
