@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, astuple, dataclass, replace
 from enum import StrEnum
+from pathlib import Path
 
 from podcast.config.model import Voice, VoiceBook
 from podcast.errors import ConfigError
@@ -327,9 +328,7 @@ def _sound_job(book: VoiceBook, name: str, label: str, turn: int, after: int) ->
     """A cue's sound from ``sounds:``, as a part of its turn of its own."""
     path = book.path_of(book.sounds[name])
     where = f"{book.where}: sounds.{name}"
-    if not path.is_file():
-        raise ConfigError(f"{where}: {path}: no such file; give a WAV, FLAC, OGG or MP3 file")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = _digest_of_audio(path, where)
     fade_in, fade_out = SOUND_FADES
     sound = Music(str(path), digest, fade_in, fade_out, None, where, sound=True)
     return SegmentJob(
@@ -386,11 +385,18 @@ def _music(book: VoiceBook, name: str) -> Music | None:
         return None
     path = book.path_of(file)
     where = f"{book.where}: music.{name}"
-    if not path.is_file():
-        raise ConfigError(f"{where}: {path}: no such file; give a WAV, FLAC, OGG or MP3 file")
+    digest = _digest_of_audio(path, where)
     lead = settings.lead if name == "intro" and settings.duck else None
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return Music(str(path), digest, settings.fade_in, settings.fade_out, lead, where)
+
+
+def _digest_of_audio(path: Path, where: str) -> str:
+    """SHA-256 of a music or sound file, which must be a regular file (a pipe is never
+    opened: reading it could wait for ever)."""
+    if not path.is_file():
+        why = "not a regular file" if path.exists() else "no such file"
+        raise ConfigError(f"{where}: {path}: {why}; give a WAV, FLAC, OGG or MP3 file")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _clip(piece: Piece, voices: dict[str, Voice], identify: Identify) -> ClipJob:

@@ -203,7 +203,7 @@ def _prepare(transcript: Path, output: Path | None, options: Options, engines: E
     if not loaded.book.episode.disclosure:
         warnings.append(
             f"{loaded.book.where}: episode.disclosure is false: Apple requires episodes made "
-            "with synthetic voices to say so in their metadata"
+            "with synthetic voices to say so in the audio and the metadata"
         )
     inputs = _inputs(loaded, [Path(m.path) for m in musics], cover)
     side, moved = _outputs(output, inputs, loaded.book.output)
@@ -222,7 +222,7 @@ def _produce(
     producer = Producer(setup, engines, workers, _counter(progress, work.jobs))
     timeline = Timeline(work.loaded.script, work.encoding)
     segments = timeline.place(work.jobs, producer.made(work.jobs))
-    spool = Spool() if options.split else None
+    spool = _spool(work.output) if options.split else None
     if spool:
         segments = spool.tee(segments)
 
@@ -238,6 +238,11 @@ def _produce(
     side = list(work.side)
     if spool:
         side += _split(work, spool, timeline, found)
+        if not found:
+            summary["warnings"] += (
+                f"{work.output}: --split chapters: the episode has no chapters (no sections "
+                "or questions, or output.chapters: none); no chapter files written",
+            )
     repaired, trouble = producer.cache_report()
     if root is not None:
         Cache(root, options.cache_bound).trim()
@@ -258,6 +263,14 @@ def _produce(
     )
 
 
+def _spool(output: Path) -> Spool:
+    try:
+        return Spool()
+    except OSError as error:
+        reason = error.strerror or error
+        raise OutputError(f"{output}: no room for the chapter files' spool ({reason})") from error
+
+
 def _split(work: _Work, spool: Spool, timeline: Timeline, found: tuple[Chapter, ...]) -> list[Path]:
     """One MP3 file per chapter beside the episode, with its side files."""
     try:
@@ -266,6 +279,9 @@ def _split(work: _Work, spool: Spool, timeline: Timeline, found: tuple[Chapter, 
         chapters = parts(work.output, found, timeline.starts, work.encoding.lead)
         placed = Placed(timeline.starts, timeline.samples, timeline.cues, timeline.spans)
         return write_parts(chapters, spool, placed, work.tags, _heading(work))
+    except OSError as error:
+        reason = error.strerror or error
+        raise OutputError(f"{work.output}: cannot write the chapter files ({reason})") from error
     finally:
         spool.close()
 

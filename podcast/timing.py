@@ -23,9 +23,8 @@ LONG_ANSWER = 120  # words: a turn this long is a long answer
 SPREAD_LIMIT = 2.0  # standard deviations: the widest a seeded gap strays from its centre
 OVERLAP_RANGE = (100, 600)  # ms: the least and most a cut-in overlaps
 _QUESTION = re.compile(r"\?[\"”’')\]]*$")
-_BROKEN_OFF = re.compile(r"(?:—|--|-|…|\.\.\.)[\"”’')\]]*$|\[\s*crosstalk[^\]]*\]\s*$", re.I)
+_BROKEN_OFF = re.compile(r"(?:—|--|-|…|\.\.\.)[\"”’')\]]*$")
 _SOUND_MARKER = re.compile(r"\[sound ([^\]]+)\]")
-_CROSSTALK_START = re.compile(r"^\s*\[\s*crosstalk", re.IGNORECASE)
 
 
 class Gap(StrEnum):
@@ -102,7 +101,7 @@ def context(turn: Turn, following: Turn, topic: bool) -> Gap:
     if topic or following.how == TurnKind.HEADING:
         return Gap.TOPIC
     shown = turn.shown.rstrip()
-    if broken_off(turn) or _CROSSTALK_START.match(following.shown):
+    if broken_off(turn):
         return Gap.CUT_IN
     if _QUESTION.search(shown):
         return Gap.QUESTION
@@ -114,7 +113,8 @@ def context(turn: Turn, following: Turn, topic: bool) -> Gap:
 
 def broken_off(turn: Turn) -> bool:
     """The turn ends mid-word or mid-sentence: a dash, or an ellipsis with no full stop
-    after it, or a [crosstalk] cue."""
+    after it (as shown), or a [crosstalk] cue at its end or the next turn's start (which
+    the speakable stage marked)."""
     return bool(_BROKEN_OFF.search(turn.shown.rstrip()) or turn.broken_off)
 
 

@@ -154,7 +154,7 @@ def test_without_the_extra_a_document_says_what_to_install(
     result = run("turns", page)
     assert result.exit_code != 0
     assert result.stderr == (
-        f"Error: {page}: reading a web page file needs trafilatura: "
+        f"Error: {page}: reading a saved web page needs trafilatura: "
         "pip install 'podcast[documents]'\n"
     )
 

@@ -384,7 +384,7 @@ def test_an_episode_without_the_disclosure_is_named_by_check(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert (
         f"Warning: {tmp_path / 'v.yaml'}: episode.disclosure is false: Apple requires episodes "
-        "made with synthetic voices to say so in their metadata"
+        "made with synthetic voices to say so in the audio and the metadata"
     ) in result.stderr.splitlines()
     code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS, "--check")
     assert code != 0

@@ -670,3 +670,13 @@ def test_split_chapters_is_for_mp3_files(tmp_path: Path) -> None:
     assert result.stderr == (
         f"Error: {tmp_path / 'ep.wav'}: --split chapters writes MP3 files; name the episode .mp3\n"
     )
+
+
+def test_split_chapters_of_an_episode_without_chapters_says_so(tmp_path: Path) -> None:
+    (tmp_path / "talk.txt").write_text(TWO, encoding="utf-8")
+    (tmp_path / "voices.yaml").write_text("output: {chapters: none}\n", encoding="utf-8")
+    result = fake_render(tmp_path / "talk.txt", tmp_path / "talk.mp3", split=True)
+    assert not list(tmp_path.glob("talk-*.mp3"))
+    assert f"{tmp_path / 'talk.mp3'}: --split chapters: the episode has no chapters" in (
+        " ".join(result.warnings)
+    )

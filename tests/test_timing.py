@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import statistics
 from dataclasses import replace
 from pathlib import Path
@@ -17,8 +18,10 @@ import soundfile
 from podcast.config.model import Pauses
 from podcast.render import Options, render
 from podcast.source import load_transcript
+from podcast.speakable.text import spoken_script
 from podcast.timing import FACTORS, Gap, timings
 from podcast.transcript.model import Script, Turn, TurnKind
+from podcast.transcript.styles import parse_transcript
 from tests.helpers import ARTICLE, MAGAZINE, ebur128, fake_render, podcast, run
 
 CUT = """ANNA BELL: I was walking by the river when I saw the light over the water, and I thought—
@@ -409,3 +412,24 @@ def test_real_voices_talk_over_a_turn_that_breaks_off(folder: Path) -> None:
     heard = np.flatnonzero(left[ruth : ruth + 80])  # Anna, within 800 ms of Ruth's start
     assert len(heard) and 100 <= 10 * (heard[-1] + 1) <= 600
     assert not left[ruth + 80 : ruth + 200].any()  # and then only Ruth
+
+
+def test_crosstalk_opening_the_next_turn_is_a_cut_in() -> None:
+    text = (
+        "ANNA BELL: So we rowed out past the point and then\n\nRUTH KING: [crosstalk] The point?\n"
+    )
+    script = spoken_script(parse_transcript(text))[0]
+    assert script.turns[0].broken_off
+    assert timings(script, Pauses(spread=0))[0].why == Gap.CUT_IN
+
+
+def test_a_sound_that_is_a_pipe_is_never_opened(folder: Path) -> None:
+    (folder / "laugh.txt").write_text(LAUGH, encoding="utf-8")
+    os.mkfifo(folder / "pipe.wav")
+    (folder / "voices.yaml").write_text("sounds: {laughs: pipe.wav}\n", encoding="utf-8")
+    result = podcast("render", "laugh.txt", "--engine", "fake", "-o", "x.mp3", cwd=folder)
+    assert result.code == 3
+    assert result.stderr == (
+        "Error: voices.yaml: sounds.laughs: pipe.wav: not a regular file; "
+        "give a WAV, FLAC, OGG or MP3 file\n"
+    )

@@ -62,17 +62,19 @@ class Others:
     """The listener's reactions, one for each of ``job.reactions``."""
 
 
+NOBODY = Others()
+"""No other voice under the turn."""
+
+
 def make_turn(
-    job: SegmentJob, clips: Sequence[Clip], encoding: Encoding, others: Others | None = None
+    job: SegmentJob, clips: Sequence[Clip], encoding: Encoding, others: Others = NOBODY
 ) -> Stored:
     """The turn's clips, spoken or cached, made into its encoded segment, with the
     other voices under it."""
-    return finish(joined(clips, job.gaps), job, encoding, others or Others())
+    return finish(joined(clips, job.gaps), job, encoding, others)
 
 
-def finish(
-    turn: Joined, job: SegmentJob, encoding: Encoding, others: Others | None = None
-) -> Stored:
+def finish(turn: Joined, job: SegmentJob, encoding: Encoding, others: Others = NOBODY) -> Stored:
     """Level the turn's speech, bring it to the output rate, add the pause after it,
     pan it, encode it, and measure the loudness and true peak of what was encoded
     (decoded again, for MP3). The codec's own overshoot is nearly always under
@@ -82,7 +84,7 @@ def finish(
     target = None if encoding.loudness is None else encoding.loudness - codec
     ceiling = encoding.true_peak - CODEC_MARGIN - codec
     for _ in range(1 + PEAK_RETRIES):
-        stored = _encoded(turn, job, encoding, target, ceiling, others or Others())
+        stored = _encoded(turn, job, encoding, target, ceiling, others)
         over = loudness.db(stored.peak) - encoding.true_peak
         if target is None or over <= 0:
             break

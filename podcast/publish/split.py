@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from podcast.audio import SAMPLE_RATE
 from podcast.audio.codec import Format
@@ -21,6 +22,8 @@ from podcast.publish.page import Heading
 from podcast.publish.sidefiles import EpisodeFile, side_paths, write_side_files
 from podcast.publish.tags import Tags, tag_file
 from podcast.publish.timeline import Cue, Span
+
+BLOCK = 1024 * 1024  # bytes copied at a time from the spool
 
 
 class Spool:
@@ -38,11 +41,15 @@ class Spool:
             self.file.write(data)
             yield data
 
-    def read(self, first: int, end: int) -> bytes:
-        """The bytes of segments ``first`` to ``end`` (exclusive)."""
+    def copy(self, first: int, end: int, out: BinaryIO) -> None:
+        """Segments ``first`` to ``end`` (exclusive) into ``out``, a block at a time."""
         stop = self.offsets[end] if end < len(self.offsets) else self.file.seek(0, os.SEEK_END)
         self.file.seek(self.offsets[first])
-        return self.file.read(stop - self.offsets[first])
+        left = stop - self.offsets[first]
+        while left:
+            block = self.file.read(min(left, BLOCK))
+            out.write(block)
+            left -= len(block)
 
     def close(self) -> None:
         self.file.close()
@@ -103,12 +110,11 @@ def write_parts(
     written = []
     for number, part in enumerate(found, start=1):
         origin, end = bounds[part.first], bounds[part.end]
-        data = spool.read(part.first, part.end)
         episode = replace(tags.episode, number=f"{number}/{len(found)}")
         own = replace(tags, title=part.chapter.title, episode=episode, chapters=())
 
-        def write(out, data: bytes = data) -> None:  # type: ignore[no-untyped-def]
-            out.write(data)
+        def write(out: BinaryIO, part: Part = part) -> None:
+            spool.copy(part.first, part.end, out)
 
         write_atomically(part.path, write, lambda temp, own=own: tag_file(temp, Format.MP3, own))
         moved = [

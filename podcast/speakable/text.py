@@ -36,6 +36,7 @@ _NON_SPEECH = re.compile(  # never spoken, wherever they stand; a short pause in
     re.IGNORECASE,
 )
 _CROSSTALK_END = re.compile(r"[\[(]\s*crosstalk[^\])]*[\])]\W*$", re.IGNORECASE)
+_CROSSTALK_START = re.compile(r"^\W*[\[(]\s*crosstalk", re.IGNORECASE)
 _WORD_CUE = re.compile(r"[\[(]\s*([A-Za-z][A-Za-z' -]{0,40}?)\s*[\])]")
 _CUE_NAMES = (  # a cue's many spellings -> the name sounds: gives it under
     (re.compile(r"laugh|chuckl|giggl", re.IGNORECASE), "laughs"),
@@ -307,7 +308,7 @@ def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Scrip
     dropped: list[Unspoken] = []
     rewritten: list[Rewritten] = []
     warnings: list[str] = []
-    for turn in script.turns:
+    for index, turn in enumerate(script.turns):
         notes = Notes(turn.line)
         if reading.promotion == Promotion.SKIP and turn.how in _NARRATORS:
             turn = _without_promotion(turn, notes)
@@ -325,13 +326,20 @@ def spoken_script(script: Script, reading: Reading | None = None) -> tuple[Scrip
         captions = tuple(shown for spoken, shown in both if spoken)
         if _has_words(paragraphs):
             shown = captions if captions != paragraphs else ()
-            cut = bool(_CROSSTALK_END.search(turn.paragraphs[-1]))
+            cut = _cut_off(turn, script.turns[index + 1 : index + 2])
             turns.append(replace(turn, paragraphs=paragraphs, captions=shown, broken_off=cut))
         elif any(paragraph.strip() for paragraph in turn.paragraphs):
             dropped.append(Unspoken(turn.text, "nothing speakable left", turn.line))
     skipped = (*script.skipped, *dropped)
     script = replace(script, turns=tuple(turns), skipped=skipped, rewritten=tuple(rewritten))
     return script, warnings
+
+
+def _cut_off(turn: Turn, following: Sequence[Turn]) -> bool:
+    """A [crosstalk] cue ends the turn or opens the next: the next speaker cuts in (the
+    cue itself is never spoken, so only the turn as written shows it)."""
+    first = following[0].paragraphs[0] if following and following[0].paragraphs else ""
+    return bool(_CROSSTALK_START.match(first) or _CROSSTALK_END.search(turn.paragraphs[-1]))
 
 
 _NARRATORS = {TurnKind.NARRATION, TurnKind.CLOSING}  # the publication's own voice

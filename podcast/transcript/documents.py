@@ -63,7 +63,7 @@ def document_text(path: Path, data: bytes) -> str | None:
 
 
 def _needs(module: str, path: Path, kind: str) -> None:
-    raise InputError(f"{path}: reading a {kind} file needs {module}: {EXTRA}")
+    raise InputError(f"{path}: reading {kind} needs {module}: {EXTRA}")
 
 
 def _html(path: Path, data: bytes) -> str:
@@ -72,7 +72,7 @@ def _html(path: Path, data: bytes) -> str:
     try:
         import trafilatura
     except ImportError:
-        _needs("trafilatura", path, "web page")
+        _needs("trafilatura", path, "a saved web page")
     words = " or ".join(
         f"contains(concat(' ', normalize-space(@{attr}), ' '), ' {word} ')"
         for attr in ("class", "id")
@@ -131,7 +131,7 @@ def _docx(path: Path, data: bytes) -> str:
     try:
         import docx
     except ImportError:
-        _needs("python-docx", path, "Word")
+        _needs("python-docx", path, "a Word file")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as error:  # python-docx raises whatever its XML parser met
@@ -148,7 +148,7 @@ def _pdf(path: Path, data: bytes) -> str:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
     except ImportError:
-        _needs("pypdf", path, "PDF")
+        _needs("pypdf", path, "a PDF")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
