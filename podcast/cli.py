@@ -32,6 +32,7 @@ from podcast import (
     write_feed,
 )
 from podcast.audio.codec import FORMATS
+from podcast.config.load import find_voices_file, load
 from podcast.config.model import Preset
 from podcast.engines import DEFAULT, kind_of, kinds, listed
 from podcast.errors import CheckFailed, InputError
@@ -41,7 +42,7 @@ from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_f
 from podcast.text import counted, first_words
 from podcast.timing import explained
 from podcast.tools.audition import FOLDER
-from podcast.tools.check import measure, verdicts
+from podcast.tools.check import Checked, check_episode, report_lines
 from podcast.transcript.notes import guesses, not_spoken, read_as
 from podcast.transcript.styles import NAMES, STYLES
 
@@ -151,6 +152,9 @@ def main(debug: bool) -> None:
     "(mp3, wav, flac, ogg, opus, m4a, m4b; default: the -o extension). May be given twice.",
 )
 @click.option(
+    "--check", "then_check", is_flag=True, help="Then check the episode (see podcast check)."
+)
+@click.option(
     "--split",
     type=click.Choice(["chapters"]),
     help="Also write one MP3 file per chapter beside the episode (NAME-01.mp3, ...).",
@@ -166,6 +170,7 @@ def render_command(
     no_cache: bool,
     cache_max: int | None,
     formats: tuple[str, ...],
+    then_check: bool,
     split: str | None,
     engine: str,
 ) -> None:
@@ -190,6 +195,8 @@ def render_command(
     if result.advice:
         click.echo(f"Note: {result.advice}", err=True)
     click.echo(summary(result))
+    if then_check:
+        _report(check_episode(result.output, result.preset, result.as_written, jobs), False)
 
 
 def _advance(bar: tqdm, done: int, total: int) -> None:
@@ -354,32 +361,45 @@ def init(
 @main.command()
 @click.argument("episode", type=FILE)
 @click.option(
-    "--preset", type=click.Choice([p.value for p in Preset]), help="Hold it to these rules."
+    "--preset", type=click.Choice([p.value for p in Preset]), help="Hold it to these rules too."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--no-listen", is_flag=True, help="Only the numbers: do not hear the turns.")
+@VOICES
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Recognizer processes.")
 @friendly
-def check(episode: Path, preset: str | None, as_json: bool) -> None:
-    """Measure EPISODE as a publisher does (RMS, peaks, noise floor, room tone,
-    loudness, bitrate) and, with --preset, hold it to the publisher's rules."""
+def check(
+    episode: Path,
+    preset: str | None,
+    as_json: bool,
+    no_listen: bool,
+    voices: Path | None,
+    jobs: int | None,
+) -> None:
+    """Measure EPISODE as a publisher does and hear it as a listener would: per turn,
+    the words a recognizer could not make out (names first, with a pronunciation to
+    try), loudness and gaps; voices too alike; with --preset, the publisher's rules.
+    Exits 8 when a rule fails."""
     if not episode.is_file():
         raise InputError(f"{episode}: no such file; give an episode")
-    measured = measure(episode)
-    found = verdicts(measured, Preset(preset)) if preset else []
+    book = load(find_voices_file(voices, None))
+    chosen = Preset(preset) if preset else book.output.preset
+    report = check_episode(episode, chosen, book.as_written, jobs, listening=not no_listen)
+    _report(report, as_json)
+
+
+def _report(report: Checked, as_json: bool) -> None:
+    """Print a check's report; CheckFailed when a rule fails."""
     if as_json:
-        rows = {"measured": asdict(measured), "rules": [asdict(v) for v in found]}
-        click.echo(json.dumps(rows, indent=2, default=str))
+        shown = {**asdict(report), "failed": [asdict(v) for v in report.failed]}
+        click.echo(json.dumps(shown, indent=2, default=str))
     else:
-        for verdict in found:
-            mark = "ok" if verdict.ok else "FAILS"
-            click.echo(f"{verdict.rule:<22}  {verdict.measured:<24}  {verdict.wanted:<22}  {mark}")
-        if not found:
-            for name, value in asdict(measured).items():
-                shown = f"{value:.2f}" if isinstance(value, float) else value
-                click.echo(f"{name.replace('_', ' '):<12}  {shown}")
-    failed = [verdict for verdict in found if not verdict.ok]
-    if failed:
+        click.echo("\n".join(report_lines(report)))
+    if report.failed:
+        names = ", ".join(verdict.rule for verdict in report.failed)
+        verb = "fails" if len(report.failed) == 1 else "fail"
         raise CheckFailed(
-            f"{episode}: {len(failed)} of {len(found)} {preset} rules fail (listed above)"
+            f"{report.episode}: {counted(len(report.failed), 'rule')} {verb}: {names}"
         )
 
 

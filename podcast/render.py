@@ -14,7 +14,15 @@ from mutagen.mp3 import MP3
 
 from podcast.audio.codec import FORMATS, Encoding, Format, TagStyle, format_of
 from podcast.audio.music import check as check_music
-from podcast.config.model import STANDARDS, ChapterMode, Output, Person, Role, VoiceBook
+from podcast.config.model import (
+    STANDARDS,
+    ChapterMode,
+    Output,
+    Person,
+    Preset,
+    Role,
+    VoiceBook,
+)
 from podcast.engines import DEFAULT, Engines, kind_of, natural_advice, palette, wants_natural
 from podcast.errors import ConfigError, OutputError
 from podcast.files import same_file
@@ -30,6 +38,7 @@ from podcast.publish.split import Placed, Spool, parts, write_parts
 from podcast.publish.tags import Tags, stored_levels, stored_render_key
 from podcast.publish.timeline import Cue, Span, Timeline
 from podcast.source import Loaded, load_transcript
+from podcast.speakable.rules import ReadingRule
 from podcast.text import counted
 from podcast.transcript.model import NARRATOR
 from podcast.transcript.styles import STYLES
@@ -77,6 +86,10 @@ class RenderResult:
     """Captions, chapters and transcript written beside the episode."""
     cues: tuple[Cue, ...] = ()
     """Every clip of speech and where it is (empty when up to date)."""
+    preset: Preset | None = None
+    """The publisher's rules voices.yaml asked for (``output.preset``)."""
+    as_written: frozenset[ReadingRule] = frozenset()
+    """The kinds of written forms voices.yaml keeps as written (``reading:``)."""
 
 
 MAX_NAME = 200
@@ -434,6 +447,8 @@ def _summary(loaded: Loaded, output: Path, warnings: list[str], engines: Engines
         "speakers": script.speakers,
         "warnings": (*loaded.warnings, *warnings),
         "advice": _advice(loaded, engines),
+        "preset": loaded.book.output.preset,
+        "as_written": loaded.book.as_written,
     }
 
 

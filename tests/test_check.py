@@ -4,21 +4,26 @@ it, the numbers checked independently here (numpy on the decoded samples, mutage
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile
 from mutagen.mp3 import MP3
 
-from tests.helpers import MAGAZINE, fake_render, run
+from podcast.errors import InputError
+from podcast.tools import likeness, listen
+from tests.helpers import FIXTURES, MAGAZINE, fake_render, run
 
 
 def test_an_acx_render_keeps_every_acx_rule(tmp_path: Path) -> None:
     (tmp_path / "v.yaml").write_text("output: {preset: acx}\n", encoding="utf-8")
     fake_render(MAGAZINE, tmp_path / "book.mp3", voices=tmp_path / "v.yaml")
-    result = run("check", tmp_path / "book.mp3", "--preset", "acx")
+    result = run("check", tmp_path / "book.mp3", "--preset", "acx", "--no-listen", "--json")
     assert result.exit_code == 0, result.output
-    assert [line.split()[-1] for line in result.stdout.splitlines()] == ["ok"] * 7
+    rules = json.loads(result.stdout)["rules"]
+    assert len(rules) == 8 and all(rule["ok"] for rule in rules)  # ACX's 7, and silence
     audio, rate = soundfile.read(tmp_path / "book.mp3")
     rms = 20 * np.log10(np.sqrt((audio**2).mean()))
     assert rate == 44_100 and -23 <= rms <= -18
@@ -33,14 +38,15 @@ def test_an_acx_render_keeps_every_acx_rule(tmp_path: Path) -> None:
 
 def test_an_episode_that_breaks_the_rules_is_told_which(tmp_path: Path) -> None:
     fake_render(MAGAZINE, tmp_path / "ep.mp3")
-    result = run("check", tmp_path / "ep.mp3", "--preset", "acx", "--json")
+    result = run("check", tmp_path / "ep.mp3", "--preset", "acx", "--json", "--no-listen")
     assert result.exit_code == 8
     found = json.loads(result.stdout)
     failing = [rule["rule"] for rule in found["rules"] if not rule["ok"]]
     assert failing == ["RMS", "room tone at the head", "room tone at the tail", "bitrate"]
     assert found["measured"]["bitrate"] == 96
     assert result.stderr == (
-        f"Error: {tmp_path / 'ep.mp3'}: 4 of 7 acx rules fail (listed above)\n"
+        f"Error: {tmp_path / 'ep.mp3'}: 4 rules fail: "
+        "RMS, room tone at the head, room tone at the tail, bitrate\n"
     )
 
 
@@ -53,3 +59,160 @@ def test_what_is_not_an_episode_is_one_line(tmp_path: Path) -> None:
     missing = run("check", tmp_path / "gone.mp3")
     assert missing.exit_code == 2
     assert missing.stderr == f"Error: {tmp_path / 'gone.mp3'}: no such file; give an episode\n"
+
+
+# --- the listening report ---------------------------------------------------------
+
+needs_recognizer = pytest.mark.skipif(
+    not listen.available(), reason="pocketsphinx is not installed (pip install -e '.[check]')"
+)
+GARBLED = FIXTURES / "garbled.txt"
+
+
+def test_the_turns_are_the_speakers_runs_cut_into_short_pieces(tmp_path: Path) -> None:
+    words = [("A", 0.5 * i, 0.5 * i + 0.4, f"w{i}.") for i in range(60)]
+    words += [("B", 31.0, 31.4, "Yes."), ("A", 32.0, 32.5, "Right.")]
+    found = listen.turns_of(_transcript(tmp_path / "ep.transcript.json", words))
+    assert [t.speaker for t in found] == ["A", "B", "A"]
+    first = found[0]
+    assert len(first.pieces) == 3 and first.start == 0.0 and first.end == pytest.approx(29.9)
+    assert all(p.end - p.start <= listen.PIECE for p in first.pieces)
+    assert first.written == " ".join(f"w{i}." for i in range(60))  # nothing lost or doubled
+
+
+def test_a_broken_transcript_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "ep.transcript.json"
+    for text in ('{"segments": [{"startTime": 2, "endTime": 1, "body": "x"}]}', "[1, 2]", "{"):
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=r"not an episode transcript.*render the episode"):
+            listen.turns_of(bad)
+
+
+def test_what_was_missed_is_found_by_alignment() -> None:
+    said = ["we", "met", "margaret", "whitfield", "at", "the", "school"]
+    heard = ["we", "met", "margaret", "with", "field", "at", "school"]
+    assert listen.aligned(said, heard) == (3, ["whitfield", "at", "the"])  # at: not in place
+    assert listen.aligned(said, said) == (0, [])
+    assert listen.aligned(said, []) == (7, said)
+
+
+def test_names_are_capitalised_mid_sentence_and_never_otherwise() -> None:
+    texts = ["We met Margaret Whitfield. The garden was hers.", "In May the garden may bloom."]
+    assert listen.names_in(texts, ["THE VALLEY GAZETTE"]) == {
+        "margaret", "whitfield", "valley", "gazette"
+    }  # fmt: skip
+
+
+@needs_recognizer
+def test_a_name_gets_a_pronunciation_to_try_in_espeak_phonemes() -> None:
+    assert listen.suggestion("Whitfield") == "[[w'Itfi:ld]]"
+    assert listen.suggestion("zzyzxq") is None
+
+
+def test_one_voice_under_two_names_is_too_alike_and_others_are_not() -> None:
+    rate = 16000
+    times = np.arange(rate * 4) / rate
+
+    def voice(pitch: float, brightness: float, seed: int) -> np.ndarray:
+        noise = np.random.default_rng(seed).normal(0, 0.01, len(times))
+        tone = sum(np.sin(2 * np.pi * pitch * k * times) / k**brightness for k in range(1, 30))
+        return (0.1 * tone * (1 + np.sin(2 * np.pi * 3 * times) ** 2) + noise).astype(np.float32)
+
+    prints = {
+        "ann": likeness.voiceprint(voice(120, 1.0, 1), rate),
+        "bea": likeness.voiceprint(voice(121, 1.0, 2), rate),  # the same voice, other words
+        "cal": likeness.voiceprint(voice(210, 1.0, 3), rate),  # higher
+        "dot": likeness.voiceprint(voice(122, 2.0, 4), rate),  # as low, darker
+    }
+    assert prints["ann"].pitch == pytest.approx(120, rel=0.03)
+    assert [a.speakers for a in likeness.too_alike(prints)] == [("ann", "bea")]
+
+
+def test_without_the_recognizer_the_numbers_are_checked_and_it_says_how(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(listen, "available", lambda: False)
+    fake_render(MAGAZINE, tmp_path / "ep.mp3")
+    result = run("check", tmp_path / "ep.mp3")
+    assert result.exit_code == 0, result.output
+    assert "not heard: the recognizer is not installed (pip install 'podcast[check]')" in (
+        result.stdout
+    )
+    assert result.stdout.splitlines()[-1].startswith("silence ")
+
+
+@needs_recognizer
+def test_an_episode_without_its_transcript_is_measured_and_told_why_not_heard(
+    tmp_path: Path,
+) -> None:
+    fake_render(MAGAZINE, tmp_path / "ep.mp3")
+    (tmp_path / "ep.transcript.json").unlink()
+    result = run("check", tmp_path / "ep.mp3", "--json")
+    found = json.loads(result.stdout)
+    assert found["listening"] is None
+    assert found["notes"] == ["not heard: no ep.transcript.json beside it (render writes it)"]
+
+
+@needs_recognizer
+def test_render_check_reports_every_turn_and_fails_what_nobody_could_follow(
+    tmp_path: Path,
+) -> None:
+    result = run("render", MAGAZINE, "-o", tmp_path / "ep.mp3", "--engine", "fake", "--check")
+    assert result.exit_code == 8  # the fake engine speaks tones: nothing is heard
+    assert "ep.mp3: 1:4" in result.stdout  # the render's summary line, then the report
+    header = result.stdout.splitlines()[1]
+    assert header.split()[:6] == ["turn", "at", "speaker", "words", "errors", "LUFS"]
+    rows = [line for line in result.stdout.splitlines() if re.match(r"\s+\d+\s+\d+:\d\d", line)]
+    assert len(rows) == len(listen.turns_of(tmp_path / "ep.transcript.json"))
+    assert result.stderr == f"Error: {tmp_path / 'ep.mp3'}: 1 rule fails: words heard\n"
+
+
+def _transcript(path: Path, segments: list[tuple[str, float, float, str]]) -> Path:
+    rows = [
+        {"speaker": who, "startTime": start, "endTime": end, "body": body}
+        for who, start, end, body in segments
+    ]
+    path.write_text(json.dumps({"version": "1.0.0", "segments": rows}), encoding="utf-8")
+    return path
+
+
+def _checked(folder: Path, name: str, voices: str) -> tuple[int, dict]:
+    """Render the garbled-name fixture with eSpeak NG and ``voices``, and check it."""
+    (folder / f"{name}.yaml").write_text(voices, encoding="utf-8")
+    episode = folder / f"{name}.mp3"
+    rendered = run("render", GARBLED, "-o", episode, "--voices", folder / f"{name}.yaml")
+    assert rendered.exit_code == 0, rendered.output
+    result = run("check", episode, "--json", "--voices", folder / f"{name}.yaml")
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.engine
+@needs_recognizer
+def test_a_garbled_name_is_flagged_in_its_turns_with_a_pronunciation_to_try(
+    tmp_path: Path,
+) -> None:
+    code, plain = _checked(tmp_path, "plain", "defaults: {rate: 160}\n")
+    assert "whitfield" not in [u["word"] for u in plain["listening"]["unheard"]]
+    code, garbled = _checked(
+        tmp_path, "garbled", "defaults: {rate: 160}\npronunciations: {Whitfield: Zorgblatten}\n"
+    )
+    assert code == 8
+    unheard = {u["word"]: u for u in garbled["listening"]["unheard"]}
+    assert unheard["whitfield"]["name"] and unheard["whitfield"]["said"] == 4
+    assert unheard["whitfield"]["suggestion"] == "[[w'Itfi:ld]]"
+    flagged = [t["number"] for t in garbled["listening"]["turns"] if "whitfield" in t["missed"]]
+    assert flagged == list(unheard["whitfield"]["turns"]) and len(flagged) == 4
+    assert [r["rule"] for r in garbled["failed"]] == ["names heard"]
+
+
+@pytest.mark.engine
+@needs_recognizer
+def test_two_speakers_with_one_voice_are_too_alike(tmp_path: Path) -> None:
+    same = "speakers:\n  THE VALLEY GAZETTE: {voice: en-us}\n  TOM BARRETT: {voice: en-us}\n"
+    code, found = _checked(tmp_path, "same", same)
+    assert code == 8
+    assert [a["speakers"] for a in found["listening"]["alike"]] == [
+        ["THE VALLEY GAZETTE", "TOM BARRETT"]
+    ]
+    code, apart = _checked(tmp_path, "apart", "defaults: {rate: 160}\n")
+    assert apart["listening"]["alike"] == []

@@ -1,12 +1,18 @@
 """`podcast check EPISODE`: the episode measured as a publisher measures it (RMS, sample
 peak, the noise floor of the room tone, the room tone at the head and the tail, the
-loudness and true peak, the bitrate), and with ``--preset`` each number held to the
-publisher's rule (ACX's, from ``config.model.STANDARDS``)."""
+loudness and true peak, the bitrate, the longest silence), and heard as a listener
+hears it (``listen``: per turn, the words a recognizer could not make out, with a
+pronunciation to try for the names; the loudness, true peak and the gap before each
+turn; voices too alike, ``likeness``). Each finding that a listener or a publisher would
+reject is a rule, kept or not; ``--preset`` adds the publisher's own (ACX's, from
+``config.model.STANDARDS``)."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +23,34 @@ from mutagen.mp3 import MP3, BitrateMode
 from podcast.audio import SAMPLE_RATE, loudness
 from podcast.config.model import STANDARDS, Preset
 from podcast.errors import InputError
+from podcast.publish.sidefiles import SideFile
+from podcast.speakable.rules import ReadingRule
+from podcast.tools import likeness, listen
+from podcast.tools.likeness import Alike
 
 HEARD = 10 ** (-50 / 20)  # a sample above -50 dBFS is something heard, not room tone
 WINDOW = 0.5  # seconds: the noise floor is the quietest stretch this long
+BLOCK = 0.01  # seconds: silence is measured in blocks this long
+DEAD_AIR = 4.0
+"""Seconds of silence between the first sound and the last that a listener takes for a
+fault (a section break is two seconds at most)."""
+OUTLIER, OUTLYING = 0.4, 2.5
+"""A turn's word error rate that is at least OUTLIER and OUTLYING times the episode's
+marks a turn the listener may not follow (a recognizer's errors vary from turn to turn
+by about twice: eSpeak NG's turns of the article from 30 % to 70 %)."""
+LEVEL_SPREAD = 3.0
+"""LU: a turn (of MEASURED seconds or more) further than this from the median turn is
+louder or softer than its neighbours."""
+MEASURED = 3.0
+CHANCE = 0.1
+"""A name never heard fails the report when the recognizer would miss it by chance less
+often than this (in an eSpeak NG episode, which it hears half of, a name said once does
+not)."""
+LEAST_WORDS = 15
+MOST_ERRORS = 0.75
+"""The episode's word error rate a recognizer stays under when it can follow the
+speech at all (measured on the article: Kokoro 9 %, eSpeak NG 56 %, tones 100 %)."""
+"""A turn is judged by its word errors when it has at least this many words."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +71,8 @@ class Measured:
     """Integrated loudness, LUFS."""
     true_peak: float
     """Highest true peak, dBTP."""
+    longest_silence: float
+    """Seconds of the longest silence between the first sound and the last."""
     sample_rate: int
     """Samples per second."""
     bitrate: int | None
@@ -50,45 +83,188 @@ class Measured:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One rule of a preset, and whether the episode keeps it."""
+    """One rule, and whether the episode keeps it."""
 
     rule: str
     """What is measured."""
     measured: str
     """Its value."""
     wanted: str
-    """What the preset asks."""
+    """What the rule asks."""
     ok: bool
     """Kept."""
 
 
-def measure(path: Path) -> Measured:
-    """The episode's numbers, decoded as a player decodes it."""
+@dataclass(frozen=True)
+class TurnHeard:
+    """One turn, as the listening report shows it."""
+
+    number: int
+    """Its place in the episode, from 1 (a run of one speaker's speech)."""
+    speaker: str
+    """Who speaks it."""
+    start: float
+    """Seconds into the episode."""
+    end: float
+    """Seconds into the episode."""
+    gap: float | None
+    """Seconds since the turn before ended (negative: they overlap); None for the first."""
+    loudness: float
+    """Its integrated loudness, LUFS."""
+    true_peak: float
+    """Its true peak, dBTP."""
+    words: int
+    """Words a listener should hear that the recognizer can judge."""
+    error_rate: float
+    """The recognizer's word error rate, 0 to 1."""
+    missed: tuple[str, ...]
+    """Words it should have heard and did not, names first."""
+    unknown: tuple[str, ...]
+    """Words it cannot judge (not in its dictionary)."""
+    heard: str
+    """What the recognizer heard."""
+
+
+@dataclass(frozen=True)
+class Unheard:
+    """A word the recognizer never heard where it was said."""
+
+    word: str
+    """The word, lower case."""
+    name: bool
+    """It is written as a name."""
+    said: int
+    """Times the episode says it."""
+    turns: tuple[int, ...]
+    """The turns it is missed in."""
+    chance: float
+    """How likely the recognizer is to miss it there by chance: the product of those
+    turns' word error rates (a name missed in a turn it otherwise hears well stands out)."""
+    suggestion: str | None
+    """A pronunciations: entry to try, in eSpeak NG's phonemes."""
+
+
+@dataclass(frozen=True)
+class Listening:
+    """What a listener would hear, measured."""
+
+    turns: tuple[TurnHeard, ...]
+    """Every turn."""
+    error_rate: float
+    """The whole episode's word error rate."""
+    unheard: tuple[Unheard, ...]
+    """Words never heard, names first."""
+    alike: tuple[Alike, ...]
+    """Speakers whose voices are too alike."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The whole report."""
+
+    episode: str
+    """The file checked."""
+    measured: Measured
+    """Its numbers."""
+    listening: Listening | None
+    """What was heard (None without the recognizer or the transcript; see notes)."""
+    rules: tuple[Verdict, ...]
+    """Every rule, kept or not."""
+    notes: tuple[str, ...] = field(default=())
+    """What was not checked, and why."""
+
+    @property
+    def failed(self) -> list[Verdict]:
+        return [verdict for verdict in self.rules if not verdict.ok]
+
+
+def check_episode(
+    path: Path,
+    preset: Preset | None = None,
+    as_written: frozenset[ReadingRule] = frozenset(),
+    jobs: int | None = None,
+    listening: bool = True,
+) -> Checked:
+    """Measure the episode at ``path``, hear it when ``listening`` (with its
+    ``<stem>.transcript.json``, the recognizer decoding on ``jobs`` processes), and judge
+    it by the listening rules and ``preset``'s."""
+    audio, rate = _read(path)
+    mono = _mono(audio)
+    measured = _measure(path, audio, mono, rate)
+    rules = verdicts(measured, preset) if preset else []
+    rules.append(_silence_rule(measured))
+    heard, notes = None, []
+    transcript = _transcript(path)
+    if not listening:
+        pass
+    elif not listen.available():
+        notes.append(f"not heard: the recognizer is not installed ({listen.EXTRA})")
+    elif transcript is None:
+        notes.append(f"not heard: no {path.stem}{SideFile.TRANSCRIPT} beside it (render writes it)")
+    else:
+        heard = hear_episode(mono, rate, listen.turns_of(transcript), as_written, jobs)
+        rules += listening_rules(heard)
+    return Checked(str(path), measured, heard, tuple(rules), tuple(notes))
+
+
+def _transcript(episode: Path) -> Path | None:
+    found = episode.with_name(episode.stem + SideFile.TRANSCRIPT)
+    return found if found.is_file() else None
+
+
+def _read(path: Path) -> tuple[np.ndarray, int]:
     try:
-        audio, rate = soundfile.read(str(path), dtype="float64", always_2d=True)
+        audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, soundfile.LibsndfileError) as error:
         raise InputError(f"{path}: cannot read it as audio ({error}); give an episode") from None
     if not len(audio):
         raise InputError(f"{path}: holds no audio; give an episode")
-    # both channels summed in power, as the render measures them (codec.Encoding.decode)
-    mono = audio[:, 0] if audio.shape[1] == 1 else np.sqrt((audio**2).sum(axis=1))
-    heard = np.flatnonzero(np.abs(audio).max(axis=1) > HEARD)
+    return audio, rate
+
+
+def _mono(audio: np.ndarray) -> np.ndarray:
+    """Both channels summed in power, as the render measures them (codec.Encoding.decode)."""
+    if audio.shape[1] == 1:
+        return audio[:, 0]
+    return np.sqrt((audio.astype(np.float64) ** 2).sum(axis=1)).astype(np.float32)
+
+
+def measure(path: Path) -> Measured:
+    """The episode's numbers, decoded as a player decodes it."""
+    audio, rate = _read(path)
+    return _measure(path, audio, _mono(audio), rate)
+
+
+def _measure(path: Path, audio: np.ndarray, mono: np.ndarray, rate: int) -> Measured:
+    loud = np.abs(audio).max(axis=1) > HEARD
+    heard = np.flatnonzero(loud)
     step = min(len(mono), max(1, int(WINDOW * rate)))
-    windows = mono[: len(mono) // step * step].reshape(-1, step)
+    windows = mono[: len(mono) // step * step].astype(np.float64).reshape(-1, step)
     bitrate, constant = _bitrate(path)
     levelled = rate == SAMPLE_RATE  # the loudness meter works at the episode rate
     return Measured(
-        rms=_db(math.sqrt(float((audio**2).mean()))),
+        rms=_db(math.sqrt(float((audio.astype(np.float64) ** 2).mean()))),
         peak=_db(float(np.abs(audio).max())),
         noise_floor=_db(float(np.sqrt((windows**2).mean(axis=1)).min())),
         head=float(heard[0] if len(heard) else len(audio)) / rate,
         tail=float(len(audio) - 1 - heard[-1] if len(heard) else len(audio)) / rate,
         loudness=loudness.integrated(loudness.sub_blocks(mono)) if levelled else math.nan,
         true_peak=loudness.db(loudness.true_peak(mono)) if levelled else math.nan,
+        longest_silence=_longest_silence(loud, rate),
         sample_rate=rate,
         bitrate=bitrate,
         constant=constant,
     )
+
+
+def _longest_silence(loud: np.ndarray, rate: int) -> float:
+    """Seconds of the longest run of quiet blocks between the first sound and the last."""
+    block = max(1, int(BLOCK * rate))
+    blocks = loud[: len(loud) // block * block].reshape(-1, block).any(axis=1)
+    sounding = np.flatnonzero(blocks)
+    if len(sounding) < 2:
+        return 0.0
+    return float((np.diff(sounding).max() - 1) * block / rate)
 
 
 def _db(value: float) -> float:
@@ -101,6 +277,150 @@ def _bitrate(path: Path) -> tuple[int | None, bool | None]:
     except (MutagenError, OSError, ValueError):
         return None, None
     return round(info.bitrate / 1000), info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)
+
+
+def hear_episode(
+    mono: np.ndarray,
+    rate: int,
+    turns: Sequence[listen.Turn],
+    as_written: frozenset[ReadingRule] = frozenset(),
+    jobs: int | None = None,
+) -> Listening:
+    """Every turn heard and measured, the names never heard, the voices too alike."""
+    pcm = listen.pcm16k(mono, rate)
+    hearings = listen.hear(pcm, turns, as_written, jobs)
+    names = listen.names_in([t.written for t in turns], [t.speaker for t in turns])
+    shown = []
+    for number, (turn, hearing) in enumerate(zip(turns, hearings, strict=True), 1):
+        part = mono[int(turn.start * rate) : int(turn.end * rate)]
+        before = turns[number - 2].end if number > 1 else None
+        shown.append(
+            TurnHeard(
+                number,
+                turn.speaker,
+                turn.start,
+                turn.end,
+                None if before is None else round(turn.start - before, 3),
+                round(loudness.integrated(loudness.sub_blocks(part, rate)), 2),
+                round(loudness.db(loudness.true_peak(part)), 2),
+                hearing.words,
+                round(hearing.error_rate, 4),
+                tuple(sorted(hearing.missed, key=lambda word: word not in names)),
+                hearing.unknown,
+                hearing.heard,
+            )
+        )
+    words = sum(h.words for h in hearings)
+    rate_all = sum(h.errors for h in hearings) / words if words else 0.0
+    spans = [(t.speaker, t.start, t.end) for t in turns]
+    heard = pcm.astype(np.float32) / 32768
+    prints = {
+        speaker: likeness.voiceprint(samples, listen.RATE)
+        for speaker, samples in likeness.speakers_audio(heard, listen.RATE, spans).items()
+    }
+    return Listening(
+        tuple(shown),
+        round(rate_all, 4),
+        tuple(_unheard(turns, hearings, names, as_written, shown)),
+        tuple(likeness.too_alike(prints)),
+    )
+
+
+def _unheard(
+    turns: Sequence[listen.Turn],
+    hearings: Sequence[listen.Hearing],
+    names: set[str],
+    as_written: frozenset[ReadingRule],
+    shown: Sequence[TurnHeard],
+) -> list[Unheard]:
+    """Words missed everywhere they are said, names first, then the most said."""
+    said: dict[str, int] = {}
+    missed: dict[str, list[int]] = {}
+    for number, (turn, hearing) in enumerate(zip(turns, hearings, strict=True), 1):
+        for word in listen.expected_words(turn.written, as_written):
+            said[word] = said.get(word, 0) + 1
+        for word in hearing.missed:
+            missed.setdefault(word, []).append(number)
+    never = [w for w, where in missed.items() if len(where) >= said.get(w, 0)]
+    never.sort(key=lambda w: (w not in names, -said[w], w))
+    return [
+        Unheard(
+            w,
+            w in names,
+            said[w],
+            tuple(sorted(set(missed[w]))),
+            round(math.prod(shown[n - 1].error_rate for n in missed[w]), 4),
+            listen.suggestion(w),
+        )
+        for w in never
+    ]
+
+
+def listening_rules(heard: Listening) -> list[Verdict]:
+    """The rules a listener holds an episode to: names heard, no turn much harder to
+    follow than the rest, turns at one loudness, voices told apart."""
+    names = [u.word for u in heard.unheard if u.name and u.chance < CHANCE]
+    worst = max(heard.turns, key=lambda t: t.error_rate, default=None)
+    limit = min(1.0, max(OUTLIER, OUTLYING * heard.error_rate))
+    hard = [
+        t.number
+        for t in heard.turns
+        if t.words >= LEAST_WORDS and t.error_rate >= limit and t.error_rate > heard.error_rate
+    ]
+    long_turns = [t for t in heard.turns if t.end - t.start >= MEASURED and t.loudness > -70]
+    middle = statistics.median(t.loudness for t in long_turns) if long_turns else 0.0
+    uneven = [t.number for t in long_turns if abs(t.loudness - middle) > LEVEL_SPREAD]
+    return [
+        Verdict(
+            "words heard",
+            f"{heard.error_rate:.0%} word errors",
+            f"under {MOST_ERRORS:.0%} (a recognizer follows it)",
+            heard.error_rate < MOST_ERRORS,
+        ),
+        Verdict(
+            "names heard",
+            _cut(f"never: {', '.join(names)}", 36) if names else "every name, or by chance",
+            "each name heard at least once",
+            not names,
+        ),
+        Verdict(
+            "turns heard",
+            f"turns {_listed(hard)} at {limit:.0%} or more"
+            if hard
+            else (f"worst: turn {worst.number}, {worst.error_rate:.0%}" if worst else "no turns"),
+            f"no turn at {limit:.0%} word errors or more",
+            not hard,
+        ),
+        Verdict(
+            "turn loudness",
+            f"turns {_listed(uneven)} off the median {middle:.1f} LUFS"
+            if uneven
+            else (f"all within {LEVEL_SPREAD:g} LU of {middle:.1f} LUFS"),
+            f"within {LEVEL_SPREAD:g} LU of the median turn",
+            not uneven,
+        ),
+        Verdict(
+            "voices apart",
+            "; ".join(" and ".join(a.speakers) for a in heard.alike) + " alike"
+            if heard.alike
+            else "every voice told apart",
+            "no two voices alike in pitch and timbre",
+            not heard.alike,
+        ),
+    ]
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _silence_rule(measured: Measured) -> Verdict:
+    return Verdict(
+        "silence",
+        f"{measured.longest_silence:.2f} s at most",
+        f"under {DEAD_AIR:g} s between sounds",
+        measured.longest_silence < DEAD_AIR,
+    )
 
 
 def verdicts(measured: Measured, preset: Preset) -> list[Verdict]:
@@ -145,3 +465,73 @@ def verdicts(measured: Measured, preset: Preset) -> list[Verdict]:
 def _within(name: str, seconds: float, bounds: tuple[float, float]) -> Verdict:
     low, high = bounds
     return Verdict(name, f"{seconds:.2f} s", f"{low:g} to {high:g} s", bool(low <= seconds <= high))
+
+
+def report_lines(report: Checked) -> list[str]:
+    """The report as the terminal shows it: the turns, the words never heard with a
+    pronunciation to try, voices too alike, notes, then every rule."""
+    lines = []
+    if report.listening:
+        lines += _turn_lines(report.listening)
+        lines += _unheard_lines(report.listening.unheard)
+        lines += [
+            f"Too alike: {' and '.join(a.speakers)} ({a.semitones:.1f} semitones, spectra "
+            f"{a.shape:.1f} dB apart): give one another voice, or a pitch 2 semitones away"
+            for a in report.listening.alike
+        ]
+    else:
+        lines += [f"{name.replace('_', ' '):<16}  {_shown(value)}" for name, value in
+                  asdict(report.measured).items()]  # fmt: skip
+    lines += report.notes
+    lines += [""] if lines else []
+    for verdict in report.rules:
+        mark = "ok" if verdict.ok else "FAILS"
+        lines.append(f"{verdict.rule:<22}  {verdict.measured:<36}  {verdict.wanted:<34}  {mark}")
+    return lines
+
+
+def _shown(value: object) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _turn_lines(heard: Listening) -> list[str]:
+    lines = [
+        f"{'turn':>4}  {'at':>7}  {'speaker':<20}  {'words':>5}  {'errors':>6}  "
+        f"{'LUFS':>6}  {'dBTP':>5}  {'gap s':>5}  not heard"
+    ]
+    for turn in heard.turns:
+        gap = "" if turn.gap is None else f"{turn.gap:.2f}"
+        missed = ", ".join(dict.fromkeys(turn.missed))
+        lines.append(
+            f"{turn.number:>4}  {_clock(turn.start):>7}  {turn.speaker[:20]:<20}  "
+            f"{turn.words:>5}  {turn.error_rate:>6.0%}  {turn.loudness:>6.1f}  "
+            f"{turn.true_peak:>5.1f}  {gap:>5}  {_cut(missed, 60)}"
+        )
+    lines.append(f"Word errors over the episode: {heard.error_rate:.1%}")
+    return lines
+
+
+def _unheard_lines(unheard: Sequence[Unheard]) -> list[str]:
+    names = [u for u in unheard if u.name]
+    lines = [f"Never heard: {len(unheard)} words, {len(names)} of them names"] if unheard else []
+    for word in names:
+        times = "once" if word.said == 1 else f"{word.said} times"
+        tried = (
+            f'; try  pronunciations: {{{word.word.capitalize()}: "{word.suggestion}"}}'
+            if word.suggestion
+            else "; the recognizer cannot suggest one"
+        )
+        lines.append(f"  {word.word} (said {times}, turns {_listed(word.turns)}){tried}")
+    rest = [u.word for u in unheard if not u.name]
+    if rest:
+        lines.append(f"  and: {_cut(', '.join(rest), 200)}")
+    return lines
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _cut(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
