@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -141,7 +141,7 @@ class Unheard:
     """How likely the recognizer is to miss it there by chance: the product of those
     turns' word error rates (a name missed in a turn it otherwise hears well stands out)."""
     suggestion: str | None
-    """A pronunciations: entry to try, in eSpeak NG's phonemes."""
+    """For a name, a pronunciations: entry to try, in eSpeak NG's phonemes."""
 
 
 @dataclass(frozen=True)
@@ -190,20 +190,26 @@ def check_episode(
     it by the listening rules and ``preset``'s."""
     audio, rate = _read(path)
     mono = _mono(audio)
-    measured = _measure(path, audio, mono, rate)
-    rules = verdicts(measured, preset) if preset else []
-    rules.append(_silence_rule(measured))
-    heard, notes = None, []
     transcript = _transcript(path)
+    notes = []
     if not listening:
         pass
     elif not listen.available():
         notes.append(f"not heard: the recognizer is not installed ({listen.EXTRA})")
     elif transcript is None:
         notes.append(f"not heard: no {path.stem}{SideFile.TRANSCRIPT} beside it (render writes it)")
+    if notes or not listening or transcript is None:
+        measured = _measure(path, audio, mono, rate)
+        heard = None
     else:
-        heard = hear_episode(mono, rate, listen.turns_of(transcript), as_written, jobs)
-        rules += listening_rules(heard)
+        turns = listen.turns_of(transcript)
+        pcm = listen.pcm16k(mono, rate)
+        with listen.hearing(pcm, turns, as_written, jobs) as hearings:
+            measured = _measure(path, audio, mono, rate)  # beside the recognizer
+            heard = hear_episode(mono, rate, pcm, turns, hearings, as_written)
+    rules = verdicts(measured, preset) if preset else []
+    rules.append(_silence_rule(measured))
+    rules += listening_rules(heard) if heard else []
     return Checked(str(path), measured, heard, tuple(rules), tuple(notes))
 
 
@@ -226,7 +232,7 @@ def _mono(audio: np.ndarray) -> np.ndarray:
     """Both channels summed in power, as the render measures them (codec.Encoding.decode)."""
     if audio.shape[1] == 1:
         return audio[:, 0]
-    return np.sqrt((audio.astype(np.float64) ** 2).sum(axis=1)).astype(np.float32)
+    return np.sqrt((audio**2).sum(axis=1))
 
 
 def measure(path: Path) -> Measured:
@@ -239,11 +245,11 @@ def _measure(path: Path, audio: np.ndarray, mono: np.ndarray, rate: int) -> Meas
     loud = np.abs(audio).max(axis=1) > HEARD
     heard = np.flatnonzero(loud)
     step = min(len(mono), max(1, int(WINDOW * rate)))
-    windows = mono[: len(mono) // step * step].astype(np.float64).reshape(-1, step)
+    windows = mono[: len(mono) // step * step].reshape(-1, step)
     bitrate, constant = _bitrate(path)
     levelled = rate == SAMPLE_RATE  # the loudness meter works at the episode rate
     return Measured(
-        rms=_db(math.sqrt(float((audio.astype(np.float64) ** 2).mean()))),
+        rms=_db(math.sqrt(_power(audio))),
         peak=_db(float(np.abs(audio).max())),
         noise_floor=_db(float(np.sqrt((windows**2).mean(axis=1)).min())),
         head=float(heard[0] if len(heard) else len(audio)) / rate,
@@ -255,6 +261,14 @@ def _measure(path: Path, audio: np.ndarray, mono: np.ndarray, rate: int) -> Meas
         bitrate=bitrate,
         constant=constant,
     )
+
+
+def _power(audio: np.ndarray) -> float:
+    """Mean square of every sample, summed in float64 a channel at a time (no copy of the
+    whole episode in float64)."""
+    flat = audio.reshape(-1, audio.shape[-1])
+    total = sum(float(np.dot(column, column.astype(np.float64))) for column in flat.T)
+    return total / flat.size
 
 
 def _longest_silence(loud: np.ndarray, rate: int) -> float:
@@ -282,47 +296,51 @@ def _bitrate(path: Path) -> tuple[int | None, bool | None]:
 def hear_episode(
     mono: np.ndarray,
     rate: int,
+    pcm: np.ndarray,
     turns: Sequence[listen.Turn],
+    hearings: Callable[[], list[listen.Hearing]],
     as_written: frozenset[ReadingRule] = frozenset(),
-    jobs: int | None = None,
 ) -> Listening:
-    """Every turn heard and measured, the names never heard, the voices too alike."""
-    pcm = listen.pcm16k(mono, rate)
-    hearings = listen.hear(pcm, turns, as_written, jobs)
-    names = listen.names_in([t.written for t in turns], [t.speaker for t in turns])
-    shown = []
-    for number, (turn, hearing) in enumerate(zip(turns, hearings, strict=True), 1):
-        part = mono[int(turn.start * rate) : int(turn.end * rate)]
-        before = turns[number - 2].end if number > 1 else None
-        shown.append(
-            TurnHeard(
-                number,
-                turn.speaker,
-                turn.start,
-                turn.end,
-                None if before is None else round(turn.start - before, 3),
-                round(loudness.integrated(loudness.sub_blocks(part, rate)), 2),
-                round(loudness.db(loudness.true_peak(part)), 2),
-                hearing.words,
-                round(hearing.error_rate, 4),
-                tuple(sorted(hearing.missed, key=lambda word: word not in names)),
-                hearing.unknown,
-                hearing.heard,
-            )
-        )
-    words = sum(h.words for h in hearings)
-    rate_all = sum(h.errors for h in hearings) / words if words else 0.0
+    """Every turn measured and, by ``hearings`` (``listen.hearing``'s), heard; the names
+    never heard; the voices too alike (of ``pcm``, the 16 kHz audio)."""
+    levels = [_levels(mono[int(t.start * rate) : int(t.end * rate)], rate) for t in turns]
     spans = [(t.speaker, t.start, t.end) for t in turns]
-    heard = pcm.astype(np.float32) / 32768
     prints = {
-        speaker: likeness.voiceprint(samples, listen.RATE)
-        for speaker, samples in likeness.speakers_audio(heard, listen.RATE, spans).items()
+        speaker: likeness.voiceprint(samples.astype(np.float32) / 32768, listen.RATE)
+        for speaker, samples in likeness.speakers_audio(pcm, listen.RATE, spans).items()
     }
+    heard = hearings()
+    names = listen.names_in([t.written for t in turns], [t.speaker for t in turns])
+    shown = [
+        TurnHeard(
+            number,
+            turn.speaker,
+            turn.start,
+            turn.end,
+            None if number == 1 else round(turn.start - turns[number - 2].end, 3),
+            *level,
+            hearing.words,
+            round(hearing.error_rate, 4),
+            tuple(sorted(hearing.missed, key=lambda word: word not in names)),
+            hearing.unknown,
+            hearing.heard,
+        )
+        for number, (turn, hearing, level) in enumerate(zip(turns, heard, levels, strict=True), 1)
+    ]
+    words = sum(h.words for h in heard)
     return Listening(
         tuple(shown),
-        round(rate_all, 4),
-        tuple(_unheard(turns, hearings, names, as_written, shown)),
+        round(sum(h.errors for h in heard) / words if words else 0.0, 4),
+        tuple(_unheard(turns, heard, names, as_written, shown)),
         tuple(likeness.too_alike(prints)),
+    )
+
+
+def _levels(part: np.ndarray, rate: int) -> tuple[float, float]:
+    """A turn's integrated loudness (LUFS) and true peak (dBTP)."""
+    return (
+        round(loudness.integrated(loudness.sub_blocks(part, rate)), 2),
+        round(loudness.db(loudness.true_peak(part)), 2),
     )
 
 
@@ -350,7 +368,7 @@ def _unheard(
             said[w],
             tuple(sorted(set(missed[w]))),
             round(math.prod(shown[n - 1].error_rate for n in missed[w]), 4),
-            listen.suggestion(w),
+            listen.suggestion(w) if w in names else None,
         )
         for w in never
     ]
