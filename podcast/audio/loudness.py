@@ -109,12 +109,26 @@ def true_peak(samples: np.ndarray) -> float:
     return float(_oversampled_peaks(samples, NEAR * np.abs(samples).max()).max())
 
 
+def sample_true_peaks(samples: np.ndarray) -> np.ndarray:
+    """For every sample, the largest absolute value among it and the values oversampled
+    next to it (``true_peak`` is their maximum); a sample within TAPS // 2 of either
+    end is taken as if silence lay beyond."""
+    if not len(samples):
+        return np.abs(samples)
+    return _oversampled_peaks(samples, NEAR * np.abs(samples).max())
+
+
+TAPS = 48
+"""Samples the oversampling filter reaches across: a sample's true peak depends on
+TAPS // 2 samples each side."""
+
+
 @lru_cache(maxsize=1)
 def _phases() -> np.ndarray:
     """A 48-tap windowed-sinc interpolator as its four 12-tap phases (BS.1770 Annex 2
     describes the same structure)."""
-    taps = np.arange(48) - 23.5
-    kernel = np.sinc(taps / OVERSAMPLE) * np.kaiser(48, 8.0)
+    taps = np.arange(TAPS) - (TAPS - 1) / 2
+    kernel = np.sinc(taps / OVERSAMPLE) * np.kaiser(TAPS, 8.0)
     kernel *= OVERSAMPLE / kernel.sum()
     return np.stack([kernel[phase::OVERSAMPLE][::-1] for phase in range(OVERSAMPLE)], axis=1)
 

@@ -16,21 +16,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import soundfile
 from mutagen import MutagenError
 from mutagen.mp3 import MP3, BitrateMode
 
 from podcast.audio import SAMPLE_RATE, loudness
 from podcast.config.model import STANDARDS, Preset
-from podcast.errors import InputError
 from podcast.publish.sidefiles import SideFile
 from podcast.speakable.rules import ReadingRule
 from podcast.tools import likeness, listen
 from podcast.tools.likeness import Alike
+from podcast.tools.scan import FINE, SUB_BLOCK, Scan, scan
 
-HEARD = 10 ** (-50 / 20)  # a sample above -50 dBFS is something heard, not room tone
-WINDOW = 0.5  # seconds: the noise floor is the quietest stretch this long
-BLOCK = 0.01  # seconds: silence is measured in blocks this long
 DEAD_AIR = 4.0
 """Seconds of silence between the first sound and the last that a listener takes for a
 fault (a section break is two seconds at most)."""
@@ -188,8 +184,6 @@ def check_episode(
     """Measure the episode at ``path``, hear it when ``listening`` (with its
     ``<stem>.transcript.json``, the recognizer decoding on ``jobs`` processes), and judge
     it by the listening rules and ``preset``'s."""
-    audio, rate = _read(path)
-    mono = _mono(audio)
     transcript = _transcript(path)
     notes = []
     if not listening:
@@ -198,15 +192,14 @@ def check_episode(
         notes.append(f"not heard: the recognizer is not installed ({listen.EXTRA})")
     elif transcript is None:
         notes.append(f"not heard: no {path.stem}{SideFile.TRANSCRIPT} beside it (render writes it)")
-    if notes or not listening or transcript is None:
-        measured = _measure(path, audio, mono, rate)
-        heard = None
-    else:
-        turns = listen.turns_of(transcript)
-        pcm = listen.pcm16k(mono, rate)
-        with listen.hearing(pcm, turns, as_written, jobs) as hearings:
-            measured = _measure(path, audio, mono, rate)  # beside the recognizer
-            heard = hear_episode(mono, rate, pcm, turns, hearings, as_written)
+    hearing = listening and not notes
+    turns = listen.turns_of(transcript) if hearing and transcript else []
+    scanned = scan(path, listening=hearing)
+    measured = _measure(path, scanned)
+    heard = None
+    if scanned.pcm is not None:
+        with listen.hearing(scanned.pcm, turns, as_written, jobs) as hearings:
+            heard = hear_episode(scanned, turns, hearings, as_written)  # beside the recognizer
     rules = verdicts(measured, preset) if preset else []
     rules.append(_silence_rule(measured))
     rules += listening_rules(heard) if heard else []
@@ -218,67 +211,38 @@ def _transcript(episode: Path) -> Path | None:
     return found if found.is_file() else None
 
 
-def _read(path: Path) -> tuple[np.ndarray, int]:
-    try:
-        audio, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
-    except (RuntimeError, soundfile.LibsndfileError) as error:
-        raise InputError(f"{path}: cannot read it as audio ({error}); give an episode") from None
-    if not len(audio):
-        raise InputError(f"{path}: holds no audio; give an episode")
-    return audio, rate
-
-
-def _mono(audio: np.ndarray) -> np.ndarray:
-    """Both channels summed in power, as the render measures them (codec.Encoding.decode)."""
-    if audio.shape[1] == 1:
-        return audio[:, 0]
-    return np.sqrt((audio**2).sum(axis=1))
-
-
 def measure(path: Path) -> Measured:
     """The episode's numbers, decoded as a player decodes it."""
-    audio, rate = _read(path)
-    return _measure(path, audio, _mono(audio), rate)
+    return _measure(path, scan(path))
 
 
-def _measure(path: Path, audio: np.ndarray, mono: np.ndarray, rate: int) -> Measured:
-    loud = np.abs(audio).max(axis=1) > HEARD
-    heard = np.flatnonzero(loud)
-    step = min(len(mono), max(1, int(WINDOW * rate)))
-    windows = mono[: len(mono) // step * step].reshape(-1, step)
+def _measure(path: Path, scanned: Scan) -> Measured:
+    rate = scanned.rate
     bitrate, constant = _bitrate(path)
     levelled = rate == SAMPLE_RATE  # the loudness meter works at the episode rate
+    first = scanned.frames if scanned.first is None else scanned.first
+    last = -1 if scanned.last is None else scanned.last
     return Measured(
-        rms=_db(math.sqrt(_power(audio))),
-        peak=_db(float(np.abs(audio).max())),
-        noise_floor=_db(float(np.sqrt((windows**2).mean(axis=1)).min())),
-        head=float(heard[0] if len(heard) else len(audio)) / rate,
-        tail=float(len(audio) - 1 - heard[-1] if len(heard) else len(audio)) / rate,
-        loudness=loudness.integrated(loudness.sub_blocks(mono)) if levelled else math.nan,
-        true_peak=loudness.db(loudness.true_peak(mono)) if levelled else math.nan,
-        longest_silence=_longest_silence(loud, rate),
+        rms=_db(math.sqrt(scanned.squares / scanned.values)),
+        peak=_db(scanned.peak),
+        noise_floor=_db(float(scanned.windows.min()) if len(scanned.windows) else 0.0),
+        head=first / rate,
+        tail=(scanned.frames - 1 - last if scanned.last is not None else scanned.frames) / rate,
+        loudness=loudness.integrated(scanned.powers) if levelled else math.nan,
+        true_peak=loudness.db(float(scanned.peaks.max())) if levelled else math.nan,
+        longest_silence=_longest_silence(scanned.heard),
         sample_rate=rate,
         bitrate=bitrate,
         constant=constant,
     )
 
 
-def _power(audio: np.ndarray) -> float:
-    """Mean square of every sample, summed in float64 a channel at a time (no copy of the
-    whole episode in float64)."""
-    flat = audio.reshape(-1, audio.shape[-1])
-    total = sum(float(np.dot(column, column.astype(np.float64))) for column in flat.T)
-    return total / flat.size
-
-
-def _longest_silence(loud: np.ndarray, rate: int) -> float:
-    """Seconds of the longest run of quiet blocks between the first sound and the last."""
-    block = max(1, int(BLOCK * rate))
-    blocks = loud[: len(loud) // block * block].reshape(-1, block).any(axis=1)
-    sounding = np.flatnonzero(blocks)
+def _longest_silence(heard: np.ndarray) -> float:
+    """Seconds of the longest run of quiet steps between the first sound and the last."""
+    sounding = np.flatnonzero(heard)
     if len(sounding) < 2:
         return 0.0
-    return float((np.diff(sounding).max() - 1) * block / rate)
+    return float((np.diff(sounding).max() - 1) * FINE)
 
 
 def _db(value: float) -> float:
@@ -294,17 +258,16 @@ def _bitrate(path: Path) -> tuple[int | None, bool | None]:
 
 
 def hear_episode(
-    mono: np.ndarray,
-    rate: int,
-    pcm: np.ndarray,
+    scanned: Scan,
     turns: Sequence[listen.Turn],
     hearings: Callable[[], list[listen.Hearing]],
     as_written: frozenset[ReadingRule] = frozenset(),
 ) -> Listening:
     """Every turn measured and, by ``hearings`` (``listen.hearing``'s), heard; the names
-    never heard; the voices too alike (of ``pcm``, the 16 kHz audio)."""
-    levels = [_levels(mono[int(t.start * rate) : int(t.end * rate)], rate) for t in turns]
+    never heard; the voices too alike."""
+    levels = [_levels(scanned, turn) for turn in turns]
     spans = [(t.speaker, t.start, t.end) for t in turns]
+    pcm = scanned.pcm if scanned.pcm is not None else np.zeros(0, np.int16)
     prints = {
         speaker: likeness.voiceprint(samples.astype(np.float32) / 32768, listen.RATE)
         for speaker, samples in likeness.speakers_audio(pcm, listen.RATE, spans).items()
@@ -336,11 +299,13 @@ def hear_episode(
     )
 
 
-def _levels(part: np.ndarray, rate: int) -> tuple[float, float]:
-    """A turn's integrated loudness (LUFS) and true peak (dBTP)."""
+def _levels(scanned: Scan, turn: listen.Turn) -> tuple[float, float]:
+    """A turn's integrated loudness (LUFS) and true peak (dBTP), from the scan's steps."""
+    powers = scanned.powers[int(turn.start / SUB_BLOCK) : int(turn.end / SUB_BLOCK)]
+    peaks = scanned.peaks[int(turn.start / FINE) : math.ceil(turn.end / FINE)]
     return (
-        round(loudness.integrated(loudness.sub_blocks(part, rate)), 2),
-        round(loudness.db(loudness.true_peak(part)), 2),
+        round(loudness.integrated(powers), 2),
+        round(loudness.db(float(peaks.max()) if len(peaks) else 0.0), 2),
     )
 
 
@@ -379,7 +344,7 @@ def listening_rules(heard: Listening) -> list[Verdict]:
     follow than the rest, turns at one loudness, voices told apart."""
     names = [u.word for u in heard.unheard if u.name and u.chance < CHANCE]
     worst = max(heard.turns, key=lambda t: t.error_rate, default=None)
-    limit = min(1.0, max(OUTLIER, OUTLYING * heard.error_rate))
+    limit = max(OUTLIER, OUTLYING * heard.error_rate)
     hard = [
         t.number
         for t in heard.turns
