@@ -314,12 +314,16 @@ def _heading(work: _Work) -> Heading:
     """What the page and the show notes say of the episode: the tags, and the cast with
     the voice each speaks in."""
     tags, loaded = work.tags, work.loaded
+    spoken = _spoken(loaded)
     cast = [
         f"{person['name']} ({person['role']}): {loaded.cast[name].voice}"
-        for name, person in zip(_spoken(loaded), tags.persons, strict=True)
+        for name, person in zip(spoken, tags.persons[: len(spoken)], strict=True)
     ]
     if NARRATOR in loaded.script.speakers:
-        cast.append(f"Narrator: {loaded.book.narrator.voice}")
+        named = loaded.book.narrator_name
+        cast.append(
+            f"{named + ' (narrator)' if named else 'Narrator'}: {loaded.book.narrator.voice}"
+        )
     return Heading(
         tags.title,
         tags.show,
@@ -476,7 +480,8 @@ def _tags(loaded: Loaded, cover: Path | None, engines: Engines) -> Tags:
 def persons_of(loaded: Loaded) -> tuple[dict[str, str], ...]:
     """Every speaker but the narrator as the feed lists them: the role voices.yaml gives,
     else host for the interviewer (the first speaker when there is none) and guest for
-    the rest; a name in capitals as a name is written."""
+    the rest; a name in capitals as a name is written. The narrator is listed only when
+    voices.yaml names them (``narrator: {name: ...}``)."""
     speakers = _spoken(loaded)
     host = loaded.script.interviewer or (speakers[0] if speakers else None)
     found = []
@@ -485,9 +490,17 @@ def persons_of(loaded: Loaded) -> tuple[dict[str, str], ...]:
         person = configured.person if configured and configured.person else Person()
         role = person.role or (Role.HOST if name == host else Role.GUEST)
         entry = {"name": name.title() if name.isupper() else name, "role": str(role)}
-        entry |= {k: v for k, v in (("img", person.img), ("href", person.href)) if v}
-        found.append(entry)
+        found.append(entry | _links(person))
+    book = loaded.book
+    if book.narrator_name and NARRATOR in loaded.script.speakers:
+        person = book.narrator_person or Person()
+        entry = {"name": book.narrator_name, "role": str(person.role or Role.NARRATOR)}
+        found.append(entry | _links(person))
     return tuple(found)
+
+
+def _links(person: Person) -> dict[str, str]:
+    return {k: v for k, v in (("img", person.img), ("href", person.href)) if v}
 
 
 def _cover(book: VoiceBook) -> tuple[Path | None, list[str]]:

@@ -374,6 +374,31 @@ def test_persons_and_the_ai_disclosure_are_in_the_feed(tmp_path: Path) -> None:
     assert txt is not None and (txt.get("purpose"), txt.text) == ("ai-disclosure", DISCLOSURE)
 
 
+def test_the_narrator_is_a_person_only_when_named(tmp_path: Path) -> None:
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (tmp_path / "talk.txt").write_text(TALK, encoding="utf-8")
+    (tmp_path / "v.yaml").write_text(
+        "narrator: {name: ' Ada  Quill ', voice: en-gb, href: 'https://example.com/ada'}\n",
+        encoding="utf-8",
+    )
+    fake_render(tmp_path / "talk.txt", folder / "talk.mp3", voices=tmp_path / "v.yaml")
+    code, _, err = feed(str(folder), "--base-url", BASE, *SETTINGS)
+    assert code == 0, err
+    root = ET.parse(folder / "feed.xml").getroot()
+    found = [(p.text, dict(p.attrib)) for p in root.iter(f"{{{PODCAST}}}person")]
+    assert found[-1] == (
+        "Ada Quill",
+        {"role": "narrator", "group": "cast", "href": "https://example.com/ada"},
+    )
+    assert [name for name, _ in found] == ["Host", "Guest", "Ada Quill"]
+    (tmp_path / "bad.yaml").write_text("narrator: {name: 7}\n", encoding="utf-8")
+    result = run("render", tmp_path / "talk.txt", "--voices", tmp_path / "bad.yaml")
+    assert result.exit_code == 3
+    assert "narrator.name: expected the narrator's name, got 7" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_an_episode_without_the_disclosure_is_named_by_check(tmp_path: Path) -> None:
     folder = tmp_path / "show"
     folder.mkdir()

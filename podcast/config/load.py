@@ -262,7 +262,11 @@ class _Checker:
         top = self.mapping(data, "(top level)")
         self.unknown_keys(top, _TOP_KEYS, "")
         defaults = self.voice(top.get("defaults"), "defaults", Voice())
-        narrator = self.voice(top.get("narrator"), "narrator", replace(NARRATOR_VOICE))
+        narration = top.get("narrator")
+        narration = dict(narration) if isinstance(narration, dict) else narration
+        named = self.narrator_name(narration)
+        person = self.person(narration, "narrator") if isinstance(narration, dict) else None
+        narrator = self.voice(narration, "narrator", replace(NARRATOR_VOICE))
         interviewer = top.get("interviewer")
         if interviewer is not None and not isinstance(interviewer, str):
             self.problem("interviewer", "expected a speaker name")
@@ -271,6 +275,8 @@ class _Checker:
             defaults=defaults,
             narrator=narrator,
             narrator_set=isinstance(top.get("narrator"), dict) and "voice" in top["narrator"],
+            narrator_name=named,
+            narrator_person=person,
             interviewer=interviewer,
             speakers=self.speakers(top.get("speakers"), defaults),
             pauses=self.dataclass(Pauses, top.get("pauses"), "pauses", self.pause_field),
@@ -548,6 +554,16 @@ class _Checker:
                 self.problem(key, f"expected words, or false, got {_shown(value)}")
                 return None
         return self.text(key, name, value)
+
+    def narrator_name(self, data: Any) -> str | None:
+        """``narrator: {name: ...}`` (taken out of ``data``)."""
+        if not isinstance(data, dict) or "name" not in data:
+            return None
+        name = data.pop("name")
+        if not isinstance(name, str) or not name.strip():
+            self.problem("narrator.name", f"expected the narrator's name, got {_shown(name)}")
+            return None
+        return " ".join(name.split())
 
     def person(self, data: dict[str, Any], key: str) -> Person | None:
         """``role``, ``img`` and ``href`` of a speaker (taken out of ``data``)."""

@@ -78,6 +78,7 @@ class Role(StrEnum):
     HOST = "host"
     COHOST = "cohost"
     GUEST = "guest"
+    NARRATOR = "narrator"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ class Person:
     """A speaker as the feed lists them (``podcast:person``)."""
 
     role: Role | None = None
-    """host, cohost or guest (else: the interviewer is the host, the others guests)."""
+    """host, cohost, guest or narrator (else: the interviewer is the host, the others
+    guests, a named narrator the narrator)."""
     img: str | None = None
     """A picture of them: an https URL."""
     href: str | None = None
@@ -283,6 +285,11 @@ class VoiceBook:
     """The narrator's voice (intro, closing lines, titles)."""
     narrator_set: bool = False
     """voices.yaml sets the narrator's voice (else a natural one may be chosen for it)."""
+    narrator_name: str | None = None
+    """Who reads the narration (``narrator: {name: ...}``): listed in the feed as a
+    person only when named, a synthetic voice being nobody."""
+    narrator_person: Person | None = None
+    """The named narrator's role, picture and page."""
     interviewer: str | None = None
     """The speaker who asks the unlabeled questions; detected when unset."""
     speakers: tuple[Speaker, ...] = ()
