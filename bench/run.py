@@ -55,14 +55,17 @@ class Row:
     rate of one speaker: the one with the most words (the worst case), then the next."""
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB, largest process) of one command."""
+def measure(
+    command: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, largest process) of one command, which must exit
+    with one of ``ok``."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=errors, stderr=errors)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
-        if status:
+        if os.waitstatus_to_exitcode(status) not in ok:
             errors.seek(0)
             sys.exit(f"failed: {' '.join(command)}\n{errors.read().decode()[-2000:]}")
     return elapsed, usage.ru_maxrss / 1024

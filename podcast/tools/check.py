@@ -192,14 +192,15 @@ def check_episode(
         notes.append(f"not heard: the recognizer is not installed ({listen.EXTRA})")
     elif transcript is None:
         notes.append(f"not heard: no {path.stem}{SideFile.TRANSCRIPT} beside it (render writes it)")
-    hearing = listening and not notes
-    turns = listen.turns_of(transcript) if hearing and transcript else []
-    scanned = scan(path, listening=hearing)
-    measured = _measure(path, scanned)
-    heard = None
-    if scanned.pcm is not None:
-        with listen.hearing(scanned.pcm, turns, as_written, jobs) as hearings:
-            heard = hear_episode(scanned, turns, hearings, as_written)  # beside the recognizer
+    if not listening or notes or transcript is None:
+        measured = _measure(path, scan(path))
+        heard = None
+    else:
+        turns = listen.turns_of(transcript)
+        with listen.Listener(turns, as_written, jobs) as listener:
+            scanned = scan(path, listening=True, feed=listener.feed)  # heard as it comes
+            measured = _measure(path, scanned)
+            heard = hear_episode(scanned, turns, listener.heard, as_written)
     rules = verdicts(measured, preset) if preset else []
     rules.append(_silence_rule(measured))
     rules += listening_rules(heard) if heard else []

@@ -20,9 +20,8 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -186,13 +185,19 @@ def dictionary() -> dict[str, str]:
 
 @cache
 def _dictionary() -> dict[str, str]:
+    return {word: entries[0][1] for word, entries in _variants().items()}
+
+
+@cache
+def _variants() -> dict[str, list[tuple[str, str]]]:
+    """Every entry of the recognizer's dictionary by word: ``(entry, phones)``, the
+    entry ``word(2)`` for a second pronunciation."""
     path = Path(_pocketsphinx().get_model_path("en-us/cmudict-en-us.dict"))
-    found: dict[str, str] = {}
+    found: dict[str, list[tuple[str, str]]] = {}
     with open(path, encoding="utf-8") as lines:
         for line in lines:
-            word, _, phones = line.strip().partition(" ")
-            if "(" not in word:
-                found.setdefault(word, phones.strip())
+            entry, _, phones = line.strip().partition(" ")
+            found.setdefault(entry.split("(")[0], []).append((entry, phones.strip()))
     return found
 
 
@@ -213,34 +218,85 @@ def available() -> bool:
     return True
 
 
-@contextmanager
-def hearing(
-    pcm: np.ndarray,
-    turns: Sequence[Turn],
-    as_written: frozenset[ReadingRule] = frozenset(),
-    jobs: int | None = None,
-) -> Iterator[Callable[[], list[Hearing]]]:
-    """Start hearing every turn of ``pcm`` (``pcm16k``'s) on ``jobs`` processes (default:
-    one per core), and give a function that waits for the turns heard and judged, in
-    order: what the caller does meanwhile runs beside the recognizer."""
-    known = dictionary()
-    expected = [[expected_words(p.written, as_written) for p in turn.pieces] for turn in turns]
-    pieces = [
-        pcm[int(piece.start * RATE) : int(piece.end * RATE) + RATE // 10].tobytes()
-        for turn in turns
-        for piece in turn.pieces
-    ]
+class Listener:
+    """Hears an episode's turns on worker processes (``jobs``, default one per core)
+    while the rest of it is still being decoded: ``feed`` it the 16 kHz audio as it
+    grows, and each piece goes to a worker as soon as it is all there; ``heard`` waits
+    for every turn, heard and judged, in order. Use it in a ``with`` block."""
+
+    def __init__(
+        self,
+        turns: Sequence[Turn],
+        as_written: frozenset[ReadingRule] = frozenset(),
+        jobs: int | None = None,
+    ) -> None:
+        self.known = dictionary()
+        self.expected = [
+            [expected_words(p.written, as_written) for p in turn.pieces] for turn in turns
+        ]
+        self.spans = [
+            (int(p.start * RATE), int(p.end * RATE) + RATE // 10)
+            for turn in turns
+            for p in turn.pieces
+        ]
+        self.folder = tempfile.TemporaryDirectory(prefix="podcast-listen-")
+        self.model = _model_files(Path(self.folder.name), self.expected, self.known)
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(self.spans)))
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        self.pool = (
+            ProcessPoolExecutor(workers, context, initializer=_start, initargs=self.model)
+            if workers > 1
+            else None
+        )
+        self.pieces: list[np.ndarray] = []
+        self.futures: list[Future[list[str]]] = []
+
+    def feed(self, pcm: np.ndarray, complete: bool = False) -> None:
+        """The episode's audio so far (``pcm16k``'s; all of it when ``complete``)."""
+        while len(self.pieces) < len(self.spans):
+            start, end = self.spans[len(self.pieces)]
+            if end > len(pcm) and not complete:
+                return
+            self.pieces.append(pcm[start:end])
+            if self.pool is not None:
+                self.futures.append(self.pool.submit(_decode, self.pieces[-1]))
+
+    def heard(self) -> list[Hearing]:
+        """Every turn heard and judged (once the audio is all fed)."""
+        if self.pool is None:
+            _start(*self.model)
+            decoded = [_decode(piece) for piece in self.pieces]
+        else:
+            decoded = [future.result() for future in self.futures]
+        heard = iter(decoded)
+        return [_judged(expected, heard, self.known) for expected in self.expected]
+
+    def __enter__(self) -> Listener:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.pool is not None:
+            for future in self.futures:
+                future.cancel()
+            self.pool.shutdown()
+        self.folder.cleanup()
+
+
+def _model_files(
+    folder: Path, expected: Sequence[Sequence[list[str]]], known: dict[str, str]
+) -> tuple[str, str]:
+    """The episode's language model, and a dictionary of only its words (the whole one
+    takes half a second to load in every worker; the search knows no others)."""
     sentences = [[w for w in words if w in known] for piece in expected for words in piece]
-    with tempfile.TemporaryDirectory(prefix="podcast-listen-") as folder:
-        model = Path(folder) / "episode.arpa"
-        model.write_text(bigram_model(sentences), encoding="utf-8")
-        with _decoding(pieces, model, jobs) as decoded:
-
-            def judged() -> list[Hearing]:
-                heard = iter(decoded())
-                return [_judged(turn_expected, heard, known) for turn_expected in expected]
-
-            yield judged
+    model, words = folder / "episode.arpa", folder / "episode.dict"
+    model.write_text(bigram_model(sentences), encoding="utf-8")
+    used = sorted({w for sentence in sentences for w in sentence})
+    variants = _variants()
+    words.write_text(
+        "".join(f"{entry} {phones}\n" for w in used for entry, phones in variants[w]),
+        encoding="utf-8",
+    )
+    return str(model), str(words)
 
 
 def hear(
@@ -249,9 +305,10 @@ def hear(
     as_written: frozenset[ReadingRule] = frozenset(),
     jobs: int | None = None,
 ) -> list[Hearing]:
-    """Every turn of ``pcm`` heard and judged, in order (see ``hearing``)."""
-    with hearing(pcm, turns, as_written, jobs) as judged:
-        return judged()
+    """Every turn of ``pcm`` (``pcm16k``'s) heard and judged, in order."""
+    with Listener(turns, as_written, jobs) as listener:
+        listener.feed(pcm, complete=True)
+        return listener.heard()
 
 
 def pcm16k(audio: np.ndarray, rate: int) -> np.ndarray:
@@ -324,44 +381,19 @@ def bigram_model(sentences: Sequence[Sequence[str]]) -> str:
     return "\n".join([*lines, "", "\\end\\", ""])
 
 
-@contextmanager
-def _decoding(
-    pieces: Sequence[bytes], model: Path, jobs: int | None
-) -> Iterator[Callable[[], list[list[str]]]]:
-    """The pieces decoded on worker processes, begun at once; one worker: in this
-    process, when asked."""
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(pieces)))
-    if workers == 1:
-
-        def here() -> list[list[str]]:
-            _start(str(model))
-            return [_decode(piece) for piece in pieces]
-
-        yield here
-        return
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(workers, context, initializer=_start, initargs=(str(model),)) as pool:
-        futures = [pool.submit(_decode, piece) for piece in pieces]
-        try:
-            yield lambda: [future.result() for future in futures]
-        finally:
-            for future in futures:
-                future.cancel()
-
-
 _decoder: list[object] = []
 
 
-def _start(model: str) -> None:
-    """Make this process's decoder (one per process: loading the model takes a second)."""
+def _start(model: str, words: str) -> None:
+    """Make this process's decoder (one per process)."""
     sphinx = _pocketsphinx()
-    _decoder[:] = [sphinx.Decoder(samprate=RATE, lm=model, **_SETTINGS)]
+    _decoder[:] = [sphinx.Decoder(samprate=RATE, lm=model, dict=words, **_SETTINGS)]
 
 
-def _decode(piece: bytes) -> list[str]:
+def _decode(piece: np.ndarray) -> list[str]:
     decoder = _decoder[0]
     decoder.start_utt()  # type: ignore[attr-defined]
-    decoder.process_raw(piece, full_utt=True)  # type: ignore[attr-defined]
+    decoder.process_raw(piece.tobytes(), full_utt=True)  # type: ignore[attr-defined]
     decoder.end_utt()  # type: ignore[attr-defined]
     found = decoder.hyp()  # type: ignore[attr-defined]
     return words_of(found.hypstr) if found else []

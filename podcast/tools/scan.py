@@ -6,7 +6,7 @@ these."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,12 +63,14 @@ class Scan:
         return max(1, round(seconds * self.rate))
 
 
-def scan(path: Path, listening: bool = False) -> Scan:
+def scan(path: Path, listening: bool = False, feed: Feed | None = None) -> Scan:
     """Decode and measure the episode at ``path``; with ``listening``, keep its audio at
-    16 kHz for the recognizer."""
+    16 kHz for the recognizer, and give it to ``feed`` as it grows (with True the last
+    time: it is all there)."""
     try:
         with soundfile.SoundFile(str(path)) as audio:
-            found = _scanned(_blocks(audio), audio.samplerate, listening)
+            kept = _Kept(audio.frames * LISTENING_RATE // audio.samplerate, feed)
+            found = _scanned(_blocks(audio), audio.samplerate, kept if listening else None)
     except (RuntimeError, soundfile.LibsndfileError) as error:
         raise InputError(f"{path}: cannot read it as audio ({error}); give an episode") from None
     if not found.frames:
@@ -94,11 +96,11 @@ def mono(audio: np.ndarray) -> np.ndarray:
     return np.sqrt((audio**2).sum(axis=1))
 
 
-def _scanned(blocks: Iterator[np.ndarray], rate: int, listening: bool) -> Scan:
+def _scanned(blocks: Iterator[np.ndarray], rate: int, kept: _Kept | None) -> Scan:
     found = Scan(rate)
-    heard, powers, windows, pcm = [], [], [], []
+    heard, powers, windows = [], [], []
     peaks = _TruePeaks(found.step(FINE))
-    resampler = _resampler(rate) if listening else None
+    resampler = _resampler(rate) if kept is not None else None
     for audio in blocks:
         _totals(found, audio)
         signal = mono(audio)
@@ -106,18 +108,44 @@ def _scanned(blocks: Iterator[np.ndarray], rate: int, listening: bool) -> Scan:
         powers.append(loudness.sub_blocks(signal, rate))  # BLOCK is whole sub-blocks
         windows.append(_steps(signal**2, found.step(WINDOW), np.mean))
         peaks.add(signal)
-        if resampler is not None:
-            pcm.append(_pcm(resampler.resample_chunk(signal)))
+        if kept is not None:
+            kept.add(_pcm(resampler.resample_chunk(signal)))
     if not found.frames:
         return found
     found.heard = np.concatenate(heard)
     found.peaks = peaks.finish()
     found.powers = np.concatenate(powers)
     found.windows = np.sqrt(np.concatenate(windows))
-    if resampler is not None:
-        pcm.append(_pcm(resampler.resample_chunk(np.zeros(0, np.float32), last=True)))
-        found.pcm = np.concatenate(pcm)
+    if kept is not None:
+        kept.add(_pcm(resampler.resample_chunk(np.zeros(0, np.float32), last=True)), True)
+        found.pcm = kept.audio()
     return found
+
+
+Feed = Callable[[np.ndarray, bool], None]
+
+
+class _Kept:
+    """The 16 kHz audio, kept in one buffer as it grows (what was given to ``feed`` is
+    never moved under it: a larger buffer is a new one)."""
+
+    def __init__(self, expected: int, feed: Feed | None) -> None:
+        self.buffer = np.empty(max(expected, LISTENING_RATE), np.int16)
+        self.size = 0
+        self.feed = feed
+
+    def add(self, samples: np.ndarray, complete: bool = False) -> None:
+        if self.size + len(samples) > len(self.buffer):
+            grown = np.empty(max(2 * len(self.buffer), self.size + len(samples)), np.int16)
+            grown[: self.size] = self.buffer[: self.size]
+            self.buffer = grown
+        self.buffer[self.size : self.size + len(samples)] = samples
+        self.size += len(samples)
+        if self.feed is not None:
+            self.feed(self.audio(), complete)
+
+    def audio(self) -> np.ndarray:
+        return self.buffer[: self.size]
 
 
 class _TruePeaks:
