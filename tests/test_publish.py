@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -613,6 +614,22 @@ def test_an_audiobook_has_its_chapters_both_ways_and_its_cover(tmp_path: Path) -
         [ffmpeg(), "-hide_banner", "-i", str(tmp_path / "book.m4b")], capture_output=True, text=True
     ).stderr
     assert listed.count("Chapter #") == len(chapters)
+
+
+@pytest.mark.skipif(
+    shutil.which("ffprobe") is None, reason="ffprobe is not installed (apt-get install ffmpeg)"
+)
+def test_ffprobe_reads_the_audiobooks_chapters(tmp_path: Path) -> None:
+    fake_render(MAGAZINE, tmp_path / "book.m4b")
+    chapters = json.loads((tmp_path / "book.chapters.json").read_text())["chapters"]
+    shown = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(tmp_path / "book.m4b")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    found = json.loads(shown)["chapters"]
+    assert [c["tags"]["title"] for c in found] == [c["title"] for c in chapters]
+    starts = [float(c["start_time"]) for c in found]
+    assert starts == pytest.approx([c["startTime"] for c in chapters], abs=0.01)
 
 
 def test_the_narrator_says_at_the_end_that_synthetic_voices_made_it(tmp_path: Path) -> None:

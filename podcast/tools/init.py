@@ -111,6 +111,7 @@ def starter(
     lines = [*_HEADER.format(name=name).splitlines(), ""]
     lines += _defaults_block(book.defaults, natural)
     lines += _voice_block("narrator", "reads the title, intro and closing lines", book.narrator)
+    lines.insert(-1, "  # name: Ada Quill   # named, the feed lists the narrator as a person")
     if script.interviewer:
         lines += [f"interviewer: {_quote(script.interviewer)}   # asks the unlabeled questions", ""]
     lines += ["speakers:   # names match the transcript's labels, in any case"]
