@@ -18,9 +18,12 @@ from podcast.tools import likeness, listen
 from tests.helpers import ARTICLE, FIXTURES, MAGAZINE, fake_render, run
 
 
-def test_an_acx_render_keeps_every_acx_rule(tmp_path: Path) -> None:
+@pytest.mark.parametrize("transcript", [MAGAZINE, ARTICLE], ids=["magazine", "article"])
+def test_an_acx_render_keeps_every_acx_rule(tmp_path: Path, transcript: Path) -> None:
+    if not transcript.is_file():
+        pytest.skip(f"{transcript} is not here")
     (tmp_path / "v.yaml").write_text("output: {preset: acx}\n", encoding="utf-8")
-    fake_render(MAGAZINE, tmp_path / "book.mp3", voices=tmp_path / "v.yaml")
+    fake_render(transcript, tmp_path / "book.mp3", voices=tmp_path / "v.yaml")
     result = run("check", tmp_path / "book.mp3", "--preset", "acx", "--no-listen", "--json")
     assert result.exit_code == 0, result.output
     rules = json.loads(result.stdout)["rules"]

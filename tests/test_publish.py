@@ -32,6 +32,7 @@ from podcast.plan import SegmentJob
 from podcast.production.pool import keep_freed_memory
 from podcast.publish import episode
 from tests.helpers import (
+    ARTICLE,
     FIXTURES,
     MAGAZINE,
     TWO,
@@ -619,9 +620,16 @@ def test_an_audiobook_has_its_chapters_both_ways_and_its_cover(tmp_path: Path) -
 @pytest.mark.skipif(
     shutil.which("ffprobe") is None, reason="ffprobe is not installed (apt-get install ffmpeg)"
 )
-def test_ffprobe_reads_the_audiobooks_chapters(tmp_path: Path) -> None:
-    fake_render(MAGAZINE, tmp_path / "book.m4b")
+@pytest.mark.parametrize("transcript", [MAGAZINE, ARTICLE], ids=["magazine", "article"])
+def test_ffprobe_reads_the_audiobooks_chapters(tmp_path: Path, transcript: Path) -> None:
+    if not transcript.is_file():
+        pytest.skip(f"{transcript} is not here")
+    fake_render(transcript, tmp_path / "book.m4b")
     chapters = json.loads((tmp_path / "book.chapters.json").read_text())["chapters"]
+    assert len(chapters) == (12 if transcript == ARTICLE else len(chapters))
+    assert [c.title for c in MP4(str(tmp_path / "book.m4b")).chapters] == [
+        c["title"] for c in chapters
+    ]  # and mutagen reads them from the chpl atom
     shown = subprocess.run(
         ["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(tmp_path / "book.m4b")],
         capture_output=True, text=True, check=True,
