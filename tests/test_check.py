@@ -249,3 +249,19 @@ def test_a_natural_voice_is_heard_better_than_espeak_turn_by_turn(tmp_path: Path
     ]
     better = [j["error_rate"] < e["error_rate"] for e, j in judged]
     assert len(judged) >= 6 and sum(better) >= 0.8 * len(judged)
+
+
+def test_an_audiobook_is_checked_through_ffmpeg(tmp_path: Path) -> None:
+    """libsndfile reads no AAC: an .m4b is decoded by ffmpeg, at its own rate and
+    channels, and measures as its MP3 twin does."""
+    fake_render(MAGAZINE, tmp_path / "book.m4b")
+    fake_render(MAGAZINE, tmp_path / "book.mp3")
+    found = {}
+    for name in ("book.m4b", "book.mp3"):
+        result = run("check", tmp_path / name, "--json", "--no-listen")
+        assert result.exit_code == 0, result.output
+        found[name] = json.loads(result.stdout)["measured"]
+    book, mp3 = found["book.m4b"], found["book.mp3"]
+    assert book["sample_rate"] == 44_100 and book["bitrate"] is None
+    assert book["loudness"] == pytest.approx(mp3["loudness"], abs=0.5)
+    assert book["tail"] + book["head"] == pytest.approx(mp3["tail"] + mp3["head"], abs=0.1)

@@ -6,15 +6,19 @@ these."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import soundfile
 
 from podcast.audio import loudness
 from podcast.errors import InputError
+from podcast.ffmpeg import INSTALL, find_ffmpeg
 
 FINE = 0.01
 """Seconds: whether anything is heard, and the true peak, are kept at this step."""
@@ -72,10 +76,53 @@ def scan(path: Path, listening: bool = False, feed: Feed | None = None) -> Scan:
             kept = _Kept(audio.frames * LISTENING_RATE // audio.samplerate, feed)
             found = _scanned(_blocks(audio), audio.samplerate, kept if listening else None)
     except (RuntimeError, soundfile.LibsndfileError) as error:
-        raise InputError(f"{path}: cannot read it as audio ({error}); give an episode") from None
+        found = _through_ffmpeg(path, listening, feed, error)
     if not found.frames:
         raise InputError(f"{path}: holds no audio; give an episode")
     return found
+
+
+def _through_ffmpeg(path: Path, listening: bool, feed: Feed | None, error: Exception) -> Scan:
+    """An episode libsndfile cannot read (AAC: an .m4a, an .m4b audiobook), decoded by
+    ffmpeg at its own rate and channels, as mutagen reads them."""
+    unreadable = InputError(f"{path}: cannot read it as audio ({error}); give an episode")
+    program = find_ffmpeg()
+    if program is None:
+        raise InputError(f"{path}: reading this kind of audio may need ffmpeg: {INSTALL}")
+    shown = subprocess.run(
+        [program, "-hide_banner", "-i", str(path)], capture_output=True, text=True, check=False
+    ).stderr
+    stream = _STREAM.search(shown)
+    if stream is None:
+        raise unreadable
+    rate, layout = int(stream["rate"]), stream["layout"]
+    channels = {"mono": 1, "stereo": 2}.get(layout) or int(layout.split()[0])
+    command = [program, "-v", "error", "-i", str(path), "-map", "0:a:0", "-f", "f32le"]
+    with subprocess.Popen([*command, "pipe:1"], stdout=subprocess.PIPE) as run:
+        assert run.stdout is not None
+        kept = _Kept(0, feed)
+        found = _scanned(_piped(run.stdout, rate, channels), rate, kept if listening else None)
+    if run.returncode:
+        raise unreadable
+    return found
+
+
+_STREAM = re.compile(
+    r"Stream #0:\d+\S*: Audio: .*?, (?P<rate>\d+) Hz, (?P<layout>mono|stereo|\d+ channels)"
+)
+"""The first audio stream of ffmpeg's description of a file: its rate and channels (the
+decoded samples come at those, in float32)."""
+
+
+def _piped(stream: BinaryIO, rate: int, channels: int) -> Iterator[np.ndarray]:
+    """float32 samples from a pipe, BLOCK seconds at a time."""
+    size = round(BLOCK * rate) * channels * 4
+    while True:
+        data = stream.read(size)
+        if not data:
+            return
+        whole = len(data) // (channels * 4) * channels * 4
+        yield np.frombuffer(data[:whole], np.float32).reshape(-1, channels)
 
 
 def _blocks(audio: soundfile.SoundFile) -> Iterator[np.ndarray]:
