@@ -265,3 +265,16 @@ def test_an_audiobook_is_checked_through_ffmpeg(tmp_path: Path) -> None:
     assert book["sample_rate"] == 44_100 and book["bitrate"] is None
     assert book["loudness"] == pytest.approx(mp3["loudness"], abs=0.5)
     assert book["tail"] + book["head"] == pytest.approx(mp3["tail"] + mp3["head"], abs=0.1)
+
+
+@needs_recognizer
+def test_an_episode_of_its_own_transcript_is_heard_by_the_transcript_it_wrote(
+    tmp_path: Path,
+) -> None:
+    fake_render(MAGAZINE, tmp_path / "talk.mp3")
+    first = json.loads(run("check", tmp_path / "talk.mp3", "--json").stdout)["listening"]
+    fake_render(tmp_path / "talk.transcript.json", tmp_path / "talk.mp3")
+    assert (tmp_path / "talk.episode.transcript.json").is_file()  # the input kept
+    _transcript(tmp_path / "talk.transcript.json", [("SOMEONE ELSE", 0.0, 1.0, "Hello.")])
+    again = json.loads(run("check", tmp_path / "talk.mp3", "--json").stdout)["listening"]
+    assert [t["speaker"] for t in again["turns"]] == [t["speaker"] for t in first["turns"]]

@@ -21,7 +21,7 @@ from mutagen.mp3 import MP3, BitrateMode
 
 from podcast.audio import SAMPLE_RATE, loudness
 from podcast.config.model import STANDARDS, Preset
-from podcast.publish.sidefiles import SideFile
+from podcast.publish.sidefiles import MOVED, SideFile
 from podcast.speakable.rules import ReadingRule
 from podcast.tools import likeness, listen
 from podcast.tools.likeness import Alike
@@ -208,8 +208,10 @@ def check_episode(
 
 
 def _transcript(episode: Path) -> Path | None:
-    found = episode.with_name(episode.stem + SideFile.TRANSCRIPT)
-    return found if found.is_file() else None
+    """The episode's own JSON transcript: ``NAME.episode.transcript.json`` where the
+    render had to keep clear of an input of that name, else ``NAME.transcript.json``."""
+    names = (f"{episode.stem}.{MOVED}{SideFile.TRANSCRIPT}", episode.stem + SideFile.TRANSCRIPT)
+    return next((episode.with_name(n) for n in names if episode.with_name(n).is_file()), None)
 
 
 def _measure(path: Path, scanned: Scan) -> Measured:
