@@ -367,7 +367,6 @@ def _audible(pcm: bytes) -> bool:
 
 
 @functools.cache
-@functools.cache
 def _library() -> ctypes.CDLL:
     """The libespeak-ng this process speaks with (loading it again only finds it)."""
     if _loaded == "bundled":
