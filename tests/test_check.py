@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
@@ -278,3 +279,27 @@ def test_an_episode_of_its_own_transcript_is_heard_by_the_transcript_it_wrote(
     _transcript(tmp_path / "talk.transcript.json", [("SOMEONE ELSE", 0.0, 1.0, "Hello.")])
     again = json.loads(run("check", tmp_path / "talk.mp3", "--json").stdout)["listening"]
     assert [t["speaker"] for t in again["turns"]] == [t["speaker"] for t in first["turns"]]
+
+
+def _raises(piece: np.ndarray) -> list[str]:
+    raise RuntimeError("decoder fault")
+
+
+def _dies(piece: np.ndarray) -> list[str]:
+    os._exit(3)
+
+
+@needs_recognizer
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_recognizer_that_fails_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """Fault injection: the decoder raises in this process, or its worker dies."""
+    fake_render(MAGAZINE, tmp_path / "ep.mp3")
+    monkeypatch.setattr(listen, "_decode", _raises if jobs == "1" else _dies)
+    result = run("check", tmp_path / "ep.mp3", "--jobs", jobs)
+    assert result.exit_code == 1
+    cause = "RuntimeError: decoder fault" if jobs == "1" else "BrokenProcessPool: A child"
+    assert result.stderr.startswith(f"Error: the recognizer failed ({cause}")
+    assert result.stderr.endswith("podcast check --no-listen checks the numbers alone\n")
+    assert result.stderr.count("\n") == 1

@@ -22,6 +22,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -250,6 +251,7 @@ class Listener:
         )
         self.pieces: list[np.ndarray] = []
         self.futures: list[Future[list[str]]] = []
+        self.broken: BrokenProcessPool | None = None
 
     def feed(self, pcm: np.ndarray, complete: bool = False) -> None:
         """The episode's audio so far (``pcm16k``'s; all of it when ``complete``)."""
@@ -258,16 +260,27 @@ class Listener:
             if end > len(pcm) and not complete:
                 return
             self.pieces.append(pcm[start:end])
-            if self.pool is not None:
-                self.futures.append(self.pool.submit(_decode, self.pieces[-1]))
+            if self.pool is not None and self.broken is None:
+                try:
+                    self.futures.append(self.pool.submit(_decode, self.pieces[-1]))
+                except BrokenProcessPool as error:  # a worker died: heard() says so
+                    self.broken = error
 
     def heard(self) -> list[Hearing]:
         """Every turn heard and judged (once the audio is all fed)."""
-        if self.pool is None:
-            _start(*self.model)
-            decoded = [_decode(piece) for piece in self.pieces]
-        else:
-            decoded = [future.result() for future in self.futures]
+        try:
+            if self.broken is not None:
+                raise self.broken
+            if self.pool is None:
+                _start(*self.model)
+                decoded = [_decode(piece) for piece in self.pieces]
+            else:
+                decoded = [future.result() for future in self.futures]
+        except Exception as error:  # the recognizer's own, whatever they are: one seam
+            raise PodcastError(
+                f"the recognizer failed ({type(error).__name__}: {error}); "
+                "podcast check --no-listen checks the numbers alone"
+            ) from None
         heard = iter(decoded)
         return [_judged(expected, heard, self.known) for expected in self.expected]
 
