@@ -35,7 +35,7 @@ from podcast.audio.codec import FORMATS
 from podcast.config.load import find_voices_file, load
 from podcast.config.model import Preset
 from podcast.engines import DEFAULT, kind_of, kinds, listed
-from podcast.errors import CheckFailed, InputError
+from podcast.errors import CheckFailed
 from podcast.plan import reactions_heard
 from podcast.production.store import Cache, default_dir
 from podcast.render import BITRATES, DEFAULT_BITRATE, output_of, render, split_formats
@@ -380,8 +380,6 @@ def check(
     the words a recognizer could not make out (names first, with a pronunciation to
     try), loudness and gaps; voices too alike; with --preset, the publisher's rules.
     Exits 8 when a rule fails."""
-    if not episode.is_file():
-        raise InputError(f"{episode}: no such file; give an episode")
     book = load(find_voices_file(voices, None))
     chosen = Preset(preset) if preset else book.output.preset
     report = check_episode(episode, chosen, book.as_written, jobs, listening=not no_listen)

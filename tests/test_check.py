@@ -303,3 +303,32 @@ def test_a_recognizer_that_fails_is_one_line(
     assert result.stderr.startswith(f"Error: the recognizer failed ({cause}")
     assert result.stderr.endswith("podcast check --no-listen checks the numbers alone\n")
     assert result.stderr.count("\n") == 1
+
+
+def test_a_pipe_is_refused_at_once_and_never_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "ep.mp3")  # opening it would wait for a writer for ever
+    result = run("check", tmp_path / "ep.mp3")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'ep.mp3'}: not a regular file; give an episode\n"
+
+
+@needs_recognizer
+def test_a_transcript_of_another_episode_is_one_line(tmp_path: Path) -> None:
+    fake_render(MAGAZINE, tmp_path / "ep.mp3")
+    _transcript(tmp_path / "ep.transcript.json", [("A", 900.0, 950.0, "Not this one.")])
+    result = run("check", tmp_path / "ep.mp3")
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: {tmp_path / 'ep.transcript.json'}: runs to 950.0 s")
+    assert result.stderr.endswith("render this one again to write it\n")
+
+
+def test_the_json_is_strict_json_even_for_digital_silence(tmp_path: Path) -> None:
+    (tmp_path / "v.yaml").write_text("output: {preset: acx}\n", encoding="utf-8")
+    fake_render(MAGAZINE, tmp_path / "book.mp3", voices=tmp_path / "v.yaml")
+    result = run("check", tmp_path / "book.mp3", "--json", "--no-listen")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    measured = json.loads(result.stdout, parse_constant=refuse)["measured"]
+    assert measured["noise_floor"] == -120.0  # the room tone is digital silence

@@ -19,8 +19,9 @@ import numpy as np
 from mutagen import MutagenError
 from mutagen.mp3 import MP3, BitrateMode
 
-from podcast.audio import SAMPLE_RATE, loudness
+from podcast.audio import loudness
 from podcast.config.model import STANDARDS, Preset
+from podcast.errors import InputError
 from podcast.publish.sidefiles import MOVED, SideFile
 from podcast.speakable.rules import ReadingRule
 from podcast.tools import likeness, listen
@@ -58,7 +59,7 @@ class Measured:
     peak: float
     """Highest sample, dBFS."""
     noise_floor: float
-    """RMS of the quietest half second, dBFS."""
+    """RMS of the quietest half second, dBFS (-120: digital silence)."""
     head: float
     """Seconds before the first sound."""
     tail: float
@@ -185,26 +186,40 @@ def check_episode(
     ``<stem>.transcript.json``, the recognizer decoding on ``jobs`` processes), and judge
     it by the listening rules and ``preset``'s."""
     transcript = _transcript(path)
-    notes = []
-    if not listening:
-        pass
-    elif not listen.available():
-        notes.append(f"not heard: the recognizer is not installed ({listen.EXTRA})")
-    elif transcript is None:
-        notes.append(f"not heard: no {path.stem}{SideFile.TRANSCRIPT} beside it (render writes it)")
-    if not listening or notes or transcript is None:
+    why = _not_heard(path, transcript) if listening else None
+    heard = None
+    if not listening or why or transcript is None:
         measured = _measure(path, scan(path))
-        heard = None
     else:
         turns = listen.turns_of(transcript)
         with listen.Listener(turns, as_written, jobs) as listener:
-            scanned = scan(path, listening=True, feed=listener.feed)  # heard as it comes
+            scanned = scan(path, keep=listen.RATE, feed=listener.feed)  # heard as it comes
+            _same_episode(transcript, turns, scanned)
             measured = _measure(path, scanned)
             heard = hear_episode(scanned, turns, listener.heard, as_written)
     rules = verdicts(measured, preset) if preset else []
     rules.append(_silence_rule(measured))
     rules += listening_rules(heard) if heard else []
-    return Checked(str(path), measured, heard, tuple(rules), tuple(notes))
+    return Checked(str(path), measured, heard, tuple(rules), (why,) if why else ())
+
+
+def _not_heard(path: Path, transcript: Path | None) -> str | None:
+    """Why the episode cannot be heard, if it cannot."""
+    if not listen.available():
+        return f"not heard: the recognizer is not installed ({listen.EXTRA})"
+    if transcript is None:
+        return f"not heard: no {path.stem}{SideFile.TRANSCRIPT} beside it (render writes it)"
+    return None
+
+
+def _same_episode(transcript: Path, turns: Sequence[listen.Turn], scanned: Scan) -> None:
+    """InputError when the transcript runs past the audio: it is another episode's."""
+    seconds = scanned.frames / scanned.rate
+    if turns and turns[-1].end > seconds + 1:
+        raise InputError(
+            f"{transcript}: runs to {turns[-1].end:.1f} s, past the episode's end "
+            f"({seconds:.1f} s): it is another episode's; render this one again to write it"
+        )
 
 
 def _transcript(episode: Path) -> Path | None:
@@ -217,17 +232,16 @@ def _transcript(episode: Path) -> Path | None:
 def _measure(path: Path, scanned: Scan) -> Measured:
     rate = scanned.rate
     bitrate, constant = _bitrate(path)
-    levelled = rate == SAMPLE_RATE  # the loudness meter works at the episode rate
     first = scanned.frames if scanned.first is None else scanned.first
     last = -1 if scanned.last is None else scanned.last
     return Measured(
-        rms=_db(math.sqrt(scanned.squares / scanned.values)),
-        peak=_db(scanned.peak),
-        noise_floor=_db(float(scanned.windows.min()) if len(scanned.windows) else 0.0),
+        rms=loudness.db(math.sqrt(scanned.squares / scanned.values)),
+        peak=loudness.db(scanned.peak),
+        noise_floor=loudness.db(float(scanned.windows.min()) if len(scanned.windows) else 0.0),
         head=first / rate,
         tail=(scanned.frames - 1 - last if scanned.last is not None else scanned.frames) / rate,
-        loudness=loudness.integrated(scanned.powers) if levelled else math.nan,
-        true_peak=loudness.db(float(scanned.peaks.max())) if levelled else math.nan,
+        loudness=loudness.integrated(scanned.powers),
+        true_peak=loudness.db(float(scanned.peaks.max())),
         longest_silence=_longest_silence(scanned.heard),
         sample_rate=rate,
         bitrate=bitrate,
@@ -241,10 +255,6 @@ def _longest_silence(heard: np.ndarray) -> float:
     if len(sounding) < 2:
         return 0.0
     return float((np.diff(sounding).max() - 1) * FINE)
-
-
-def _db(value: float) -> float:
-    return 20 * math.log10(value) if value > 0 else -math.inf
 
 
 def _bitrate(path: Path) -> tuple[int | None, bool | None]:

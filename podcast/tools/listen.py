@@ -254,7 +254,7 @@ class Listener:
         self.broken: BrokenProcessPool | None = None
 
     def feed(self, pcm: np.ndarray, complete: bool = False) -> None:
-        """The episode's audio so far (``pcm16k``'s; all of it when ``complete``)."""
+        """The episode's audio so far, 16-bit at RATE (all of it when ``complete``)."""
         while len(self.pieces) < len(self.spans):
             start, end = self.spans[len(self.pieces)]
             if end > len(pcm) and not complete:
@@ -310,26 +310,6 @@ def _model_files(
         encoding="utf-8",
     )
     return str(model), str(words)
-
-
-def hear(
-    pcm: np.ndarray,
-    turns: Sequence[Turn],
-    as_written: frozenset[ReadingRule] = frozenset(),
-    jobs: int | None = None,
-) -> list[Hearing]:
-    """Every turn of ``pcm`` (``pcm16k``'s) heard and judged, in order."""
-    with Listener(turns, as_written, jobs) as listener:
-        listener.feed(pcm, complete=True)
-        return listener.heard()
-
-
-def pcm16k(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Mono ``audio`` at ``rate`` as the recognizer hears it: 16-bit at 16 kHz."""
-    import soxr
-
-    resampled = soxr.resample(audio.astype(np.float32), rate, RATE, quality="LQ")
-    return (np.clip(resampled, -1, 1) * 32767).astype(np.int16)
 
 
 def _judged(
@@ -404,6 +384,8 @@ def _start(model: str, words: str) -> None:
 
 
 def _decode(piece: np.ndarray) -> list[str]:
+    if not len(piece):
+        return []  # the decoder's buffer refuses an empty one
     decoder = _decoder[0]
     decoder.start_utt()  # type: ignore[attr-defined]
     decoder.process_raw(piece.tobytes(), full_utt=True)  # type: ignore[attr-defined]

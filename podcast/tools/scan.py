@@ -30,8 +30,6 @@ BLOCK = 30.0
 """Seconds decoded at a time: a whole number of each step above."""
 HEARD = 10 ** (-50 / 20)
 """A sample above -50 dBFS is something heard, not room tone."""
-LISTENING_RATE = 16000
-"""Samples per second of the audio kept for the recognizer."""
 
 
 @dataclass
@@ -61,28 +59,31 @@ class Scan:
     windows: np.ndarray | None = None
     """Per WINDOW: RMS of the mono signal."""
     pcm: np.ndarray | None = None
-    """The mono signal at LISTENING_RATE, 16-bit (when asked for)."""
+    """The mono signal at the rate asked for (``keep``), 16-bit."""
 
     def step(self, seconds: float) -> int:
         return max(1, round(seconds * self.rate))
 
 
-def scan(path: Path, listening: bool = False, feed: Feed | None = None) -> Scan:
-    """Decode and measure the episode at ``path``; with ``listening``, keep its audio at
-    16 kHz for the recognizer, and give it to ``feed`` as it grows (with True the last
-    time: it is all there)."""
+def scan(path: Path, keep: int | None = None, feed: Feed | None = None) -> Scan:
+    """Decode and measure the episode at ``path`` (a regular file: a pipe is never
+    opened); with ``keep``, keep its audio at that rate, 16-bit, and give it to ``feed``
+    as it grows (with True the last time: it is all there)."""
+    if not path.is_file():
+        why = "not a regular file" if path.exists() else "no such file"
+        raise InputError(f"{path}: {why}; give an episode")
     try:
         with soundfile.SoundFile(str(path)) as audio:
-            kept = _Kept(audio.frames * LISTENING_RATE // audio.samplerate, feed)
-            found = _scanned(_blocks(audio), audio.samplerate, kept if listening else None)
+            kept = _kept(keep, audio.frames * (keep or 0) // audio.samplerate, feed)
+            found = _scanned(_blocks(audio), audio.samplerate, kept)
     except (RuntimeError, soundfile.LibsndfileError) as error:
-        found = _through_ffmpeg(path, listening, feed, error)
+        found = _through_ffmpeg(path, keep, feed, error)
     if not found.frames:
         raise InputError(f"{path}: holds no audio; give an episode")
     return found
 
 
-def _through_ffmpeg(path: Path, listening: bool, feed: Feed | None, error: Exception) -> Scan:
+def _through_ffmpeg(path: Path, keep: int | None, feed: Feed | None, error: Exception) -> Scan:
     """An episode libsndfile cannot read (AAC: an .m4a, an .m4b audiobook), decoded by
     ffmpeg at its own rate and channels, as mutagen reads them."""
     unreadable = InputError(f"{path}: cannot read it as audio ({error}); give an episode")
@@ -100,8 +101,7 @@ def _through_ffmpeg(path: Path, listening: bool, feed: Feed | None, error: Excep
     command = [program, "-v", "error", "-i", str(path), "-map", "0:a:0", "-f", "f32le"]
     with subprocess.Popen([*command, "pipe:1"], stdout=subprocess.PIPE) as run:
         assert run.stdout is not None
-        kept = _Kept(0, feed)
-        found = _scanned(_piped(run.stdout, rate, channels), rate, kept if listening else None)
+        found = _scanned(_piped(run.stdout, rate, channels), rate, _kept(keep, 0, feed))
     if run.returncode:
         raise unreadable
     return found
@@ -147,7 +147,7 @@ def _scanned(blocks: Iterator[np.ndarray], rate: int, kept: _Kept | None) -> Sca
     found = Scan(rate)
     heard, powers, windows = [], [], []
     peaks = _TruePeaks(found.step(FINE))
-    resampler = _resampler(rate) if kept is not None else None
+    resampler = _resampler(rate, kept.rate) if kept is not None else None
     for audio in blocks:
         _totals(found, audio)
         signal = mono(audio)
@@ -172,12 +172,17 @@ def _scanned(blocks: Iterator[np.ndarray], rate: int, kept: _Kept | None) -> Sca
 Feed = Callable[[np.ndarray, bool], None]
 
 
-class _Kept:
-    """The 16 kHz audio, kept in one buffer as it grows (what was given to ``feed`` is
-    never moved under it: a larger buffer is a new one)."""
+def _kept(rate: int | None, expected: int, feed: Feed | None) -> _Kept | None:
+    return _Kept(rate, expected, feed) if rate else None
 
-    def __init__(self, expected: int, feed: Feed | None) -> None:
-        self.buffer = np.empty(max(expected, LISTENING_RATE), np.int16)
+
+class _Kept:
+    """The audio resampled to ``rate``, kept in one buffer as it grows (what was given to
+    ``feed`` is never moved under it: a larger buffer is a new one)."""
+
+    def __init__(self, rate: int, expected: int, feed: Feed | None) -> None:
+        self.rate = rate
+        self.buffer = np.empty(max(expected, rate), np.int16)
         self.size = 0
         self.feed = feed
 
@@ -250,10 +255,10 @@ def _steps(values: np.ndarray, size: int, reduce: object, partial: bool = False)
     return np.asarray(steps)
 
 
-def _resampler(rate: int):  # type: ignore[no-untyped-def]
+def _resampler(rate: int, wanted: int):  # type: ignore[no-untyped-def]
     import soxr
 
-    return soxr.ResampleStream(rate, LISTENING_RATE, 1, dtype="float32", quality="LQ")
+    return soxr.ResampleStream(rate, wanted, 1, dtype="float32", quality="LQ")
 
 
 def _pcm(samples: np.ndarray) -> np.ndarray:
