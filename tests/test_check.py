@@ -16,6 +16,7 @@ from mutagen.mp3 import MP3
 
 from podcast.errors import InputError
 from podcast.tools import likeness, listen
+from podcast.tools.scan import scan
 from tests.helpers import ARTICLE, FIXTURES, MAGAZINE, fake_render, run
 
 
@@ -332,3 +333,20 @@ def test_the_json_is_strict_json_even_for_digital_silence(tmp_path: Path) -> Non
 
     measured = json.loads(result.stdout, parse_constant=refuse)["measured"]
     assert measured["noise_floor"] == -120.0  # the room tone is digital silence
+
+
+@pytest.mark.engine
+@needs_recognizer
+@pytest.mark.skipif(not ARTICLE.is_file(), reason="../shared/article.txt is not here")
+def test_what_is_heard_of_a_piece_does_not_depend_on_the_pieces_before(tmp_path: Path) -> None:
+    """A worker decodes whichever pieces come its way: each must be heard afresh, or the
+    report changes with --jobs and with timing."""
+    assert run("render", ARTICLE, "-o", tmp_path / "ep.mp3").exit_code == 0
+    turns = listen.turns_of(tmp_path / "ep.transcript.json")
+    with listen.Listener(turns, jobs=1) as listener:
+        listener.feed(scan(tmp_path / "ep.mp3", keep=listen.RATE).pcm, complete=True)
+        listen._start(*listener.model)
+        pieces = listener.pieces[:10]
+        forward = [listen._decode(piece) for piece in pieces]
+        backward = [listen._decode(piece) for piece in reversed(pieces)]
+    assert any(forward) and forward == backward[::-1]

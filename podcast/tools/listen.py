@@ -387,6 +387,10 @@ def _decode(piece: np.ndarray) -> list[str]:
     if not len(piece):
         return []  # the decoder's buffer refuses an empty one
     decoder = _decoder[0]
+    # Afresh for every piece: the decoder otherwise carries state from one utterance to
+    # the next (the words heard depended on which pieces a worker had before: on --jobs
+    # and on timing). 13 ms a piece with the episode's own dictionary.
+    decoder.reinit()  # type: ignore[attr-defined]
     decoder.start_utt()  # type: ignore[attr-defined]
     decoder.process_raw(piece.tobytes(), full_utt=True)  # type: ignore[attr-defined]
     decoder.end_utt()  # type: ignore[attr-defined]
