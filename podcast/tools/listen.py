@@ -179,13 +179,9 @@ def names_in(texts: Sequence[str], speakers: Sequence[str] = ()) -> set[str]:
     return capital - {word.replace("’", "'") for word in small}
 
 
+@cache
 def dictionary() -> dict[str, str]:
     """The recognizer's pronouncing dictionary: word -> ARPAbet phones (first entry)."""
-    return _dictionary()
-
-
-@cache
-def _dictionary() -> dict[str, str]:
     return {word: entries[0][1] for word, entries in _variants().items()}
 
 
